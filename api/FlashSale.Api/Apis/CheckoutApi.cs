@@ -1,0 +1,67 @@
+using System.Security.Claims;
+using System.Security.Cryptography;
+using System.Text;
+using FlashSale.Api.Extensions;
+using FlashSale.Api.Identity;
+using FlashSale.Checkout;
+using FlashSale.Orders;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+
+namespace FlashSale.Api.Apis;
+
+/// <summary>
+/// Checkout, idempotent per the IETF Idempotency-Key draft: the key is required, a retry with the
+/// same key and body gets the first answer, another body is 422, a retry during the first is 409.
+/// </summary>
+public static class CheckoutApi
+{
+    public const string IdempotencyKeyHeader = "Idempotency-Key";
+    private const int MaxKeyLength = 255;
+
+    public static IEndpointRouteBuilder MapCheckoutApi(this IEndpointRouteBuilder app)
+    {
+        app.MapGroup("/api/checkout").WithTags("Checkout").RequireAuthorization(Roles.Shopper)
+            .MapPost("/", Checkout).WithSummary("Turn the cart's holds into an order (requires Idempotency-Key)");
+        return app;
+    }
+
+    public static async Task<Results<Created<Order>, ValidationProblem, ProblemHttpResult>> Checkout(
+        CheckoutRequest request,
+        [FromHeader(Name = IdempotencyKeyHeader)] string? idempotencyKey,
+        ClaimsPrincipal user,
+        IGrainFactory grains)
+    {
+        if (string.IsNullOrEmpty(idempotencyKey))
+        {
+            return Problems.Problem(StatusCodes.Status400BadRequest, Problems.IdempotencyKeyRequired, "Send an Idempotency-Key header, new for each checkout and the same on its retries.");
+        }
+
+        if (idempotencyKey.Length > MaxKeyLength || idempotencyKey.Any(c => c is < '!' or > '~'))
+        {
+            return Problems.Problem(StatusCodes.Status400BadRequest, Problems.InvalidRequest, $"The Idempotency-Key must be 1 to {MaxKeyLength} visible ASCII characters.");
+        }
+
+        var errors = new RequestErrors().Text("paymentMethod", request.PaymentMethod, max: 64);
+        if (errors.Any)
+        {
+            return errors.ToProblem();
+        }
+
+        var key = $"{user.UserId()}/{idempotencyKey}";
+        var reply = await grains.GetGrain<ICheckoutRequestGrain>(key).Execute(Fingerprint(request), request.PaymentMethod!);
+        return reply switch
+        {
+            { Kind: CheckoutReplyKind.KeyReused } => Problems.Problem(StatusCodes.Status422UnprocessableEntity, Problems.IdempotencyKeyReused, "This Idempotency-Key was already used with another body."),
+            { Kind: CheckoutReplyKind.InFlight } => Problems.Problem(StatusCodes.Status409Conflict, Problems.IdempotencyKeyInFlight, "The first request with this Idempotency-Key is still running; retry shortly."),
+            { Outcome.Succeeded: true } => TypedResults.Created($"/api/orders/{reply.Outcome.Value!.OrderId}", reply.Outcome.Value),
+            _ => Problems.From(reply.Outcome!.Refusal!),
+        };
+    }
+
+    /// <summary>What makes two checkout bodies "the same": the parsed request, not its whitespace.</summary>
+    private static string Fingerprint(CheckoutRequest request) =>
+        Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes("paymentMethod=" + request.PaymentMethod)));
+}
+
+public sealed record CheckoutRequest(string? PaymentMethod);

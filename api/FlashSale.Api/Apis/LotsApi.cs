@@ -1,0 +1,153 @@
+using System.Security.Claims;
+using FlashSale.Api.Extensions;
+using FlashSale.Api.Identity;
+using FlashSale.Common;
+using FlashSale.Lots;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace FlashSale.Api.Apis;
+
+/// <summary>Produce lots: anyone may look; only the seller who created a lot may change it.</summary>
+public static class LotsApi
+{
+    public static IEndpointRouteBuilder MapLotsApi(this IEndpointRouteBuilder app)
+    {
+        var lots = app.MapGroup("/api/lots").WithTags("Lots");
+        lots.MapGet("/", ListLots).WithSummary("All lots with their live counts");
+        lots.MapGet("/{lotId}", GetLot).WithSummary("One lot");
+
+        var owner = lots.MapGroup("").RequireAuthorization(Roles.Seller);
+        owner.MapPost("/", CreateLot).WithSummary("Create a lot (seller)");
+        owner.MapPost("/{lotId}/pause", PauseLot).WithSummary("Pause the sale of a lot (its seller)");
+        owner.MapPost("/{lotId}/resume", ResumeLot).WithSummary("Resume the sale of a lot (its seller)");
+        owner.MapPost("/{lotId}/restock", RestockLot).WithSummary("Add stock to a lot (its seller)");
+        owner.MapGet("/{lotId}/stats", GetStats).WithSummary("Sell-through of a lot (its seller)");
+        return app;
+    }
+
+    public static async Task<Results<Created<Lot>, ValidationProblem, ProblemHttpResult>> CreateLot(
+        CreateLotRequest request, ClaimsPrincipal user, IGrainFactory grains, TimeProvider time)
+    {
+        var errors = request.Validate(time.GetUtcNow());
+        if (errors.Any)
+        {
+            return errors.ToProblem();
+        }
+
+        var lotId = Ids.New(Ids.LotPrefix);
+        var sellerId = user.UserId();
+        var definition = new LotDefinition(
+            sellerId, request.Name!.Trim(), request.Unit!.Trim(), request.PriceMinor!.Value, request.Currency!,
+            request.Quantity!.Value, request.PerShopperLimit!.Value, request.StartsAt, request.EndsAt);
+        var created = await grains.GetGrain<IProduceLotGrain>(lotId).Create(definition);
+        if (!created.Succeeded)
+        {
+            return Problems.From(created.Refusal);
+        }
+
+        await grains.GetGrain<ILotCatalogGrain>(0).Register(lotId, sellerId);
+        return TypedResults.Created($"/api/lots/{lotId}", created.Value);
+    }
+
+    public static async Task<Ok<Lot[]>> ListLots(IGrainFactory grains)
+    {
+        var ids = await grains.GetGrain<ILotCatalogGrain>(0).List();
+        var lots = await Task.WhenAll(ids.Select(id => grains.GetGrain<IProduceLotGrain>(id).Get()));
+        return TypedResults.Ok(lots.OfType<Lot>().ToArray());
+    }
+
+    public static async Task<Results<Ok<Lot>, ProblemHttpResult>> GetLot(string lotId, IGrainFactory grains) =>
+        IsLotId(lotId) && await grains.GetGrain<IProduceLotGrain>(lotId).Get() is { } lot
+            ? TypedResults.Ok(lot)
+            : Problems.NotFoundProblem("The lot");
+
+    public static Task<Results<Ok<Lot>, ProblemHttpResult>> PauseLot(string lotId, ClaimsPrincipal user, IGrainFactory grains) =>
+        AsOwner(lotId, grains, lot => lot.Pause(user.UserId()));
+
+    public static Task<Results<Ok<Lot>, ProblemHttpResult>> ResumeLot(string lotId, ClaimsPrincipal user, IGrainFactory grains) =>
+        AsOwner(lotId, grains, lot => lot.Resume(user.UserId()));
+
+    public static async Task<Results<Ok<Lot>, ValidationProblem, ProblemHttpResult>> RestockLot(
+        string lotId, RestockRequest request, ClaimsPrincipal user, IGrainFactory grains)
+    {
+        var errors = new RequestErrors().Range("quantity", request.Quantity, 1, LotLimits.MaxQuantity);
+        if (errors.Any)
+        {
+            return errors.ToProblem();
+        }
+
+        if (!IsLotId(lotId))
+        {
+            return Problems.NotFoundProblem("The lot");
+        }
+
+        var restocked = await grains.GetGrain<IProduceLotGrain>(lotId).Restock(user.UserId(), request.Quantity!.Value);
+        return restocked.Succeeded ? TypedResults.Ok(restocked.Value) : Problems.From(restocked.Refusal);
+    }
+
+    public static async Task<Results<Ok<LotStats>, ProblemHttpResult>> GetStats(string lotId, ClaimsPrincipal user, IGrainFactory grains)
+    {
+        if (!IsLotId(lotId))
+        {
+            return Problems.NotFoundProblem("The lot");
+        }
+
+        var stats = await grains.GetGrain<IProduceLotGrain>(lotId).GetStats(user.UserId());
+        return stats.Succeeded ? TypedResults.Ok(stats.Value) : Problems.From(stats.Refusal);
+    }
+
+    public static bool IsLotId(string lotId) => Ids.IsWellFormed(lotId, Ids.LotPrefix);
+
+    private static async Task<Results<Ok<Lot>, ProblemHttpResult>> AsOwner(string lotId, IGrainFactory grains, Func<IProduceLotGrain, Task<Outcome<Lot>>> act)
+    {
+        if (!IsLotId(lotId))
+        {
+            return Problems.NotFoundProblem("The lot");
+        }
+
+        var outcome = await act(grains.GetGrain<IProduceLotGrain>(lotId));
+        return outcome.Succeeded ? TypedResults.Ok(outcome.Value) : Problems.From(outcome.Refusal);
+    }
+}
+
+public sealed record CreateLotRequest(
+    string? Name,
+    string? Unit,
+    long? PriceMinor,
+    string? Currency,
+    int? Quantity,
+    int? PerShopperLimit,
+    DateTimeOffset? StartsAt,
+    DateTimeOffset? EndsAt)
+{
+    public RequestErrors Validate(DateTimeOffset now)
+    {
+        var errors = new RequestErrors()
+            .Text("name", Name)
+            .Text("unit", Unit)
+            .Range("priceMinor", PriceMinor, 1, LotLimits.MaxPriceMinor)
+            .Range("quantity", Quantity, 1, LotLimits.MaxQuantity)
+            .Range("perShopperLimit", PerShopperLimit, 1, Math.Clamp(Quantity ?? LotLimits.MaxQuantity, 1, LotLimits.MaxQuantity));
+        if (Currency is null)
+        {
+            errors.Add("currency", "currency is required.");
+        }
+        else if (!Iso4217.IsCurrency(Currency))
+        {
+            errors.Add("currency", "currency must be an ISO 4217 code such as CNY.");
+        }
+
+        if (StartsAt is { } startsAt && EndsAt is { } endsAt && startsAt >= endsAt)
+        {
+            errors.Add("endsAt", "endsAt must be after startsAt.");
+        }
+        else if (EndsAt is { } end && end <= now)
+        {
+            errors.Add("endsAt", "endsAt must be in the future.");
+        }
+
+        return errors;
+    }
+}
+
+public sealed record RestockRequest(int? Quantity);

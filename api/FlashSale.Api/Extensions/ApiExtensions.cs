@@ -1,0 +1,61 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using FlashSale.Api.Seeding;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+
+namespace FlashSale.Api.Extensions;
+
+public static class ApiExtensions
+{
+    /// <summary>JSON as the contract wants it: camelCase, enums in kebab case (<c>sold-out</c>).</summary>
+    public static void ConfigureContractJson(JsonSerializerOptions options)
+    {
+        options.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
+        options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower, allowIntegerValues: false));
+    }
+
+    public static WebApplicationBuilder AddFlashSaleApi(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.ConfigureHttpJsonOptions(o => ConfigureContractJson(o.SerializerOptions));
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = ctx =>
+        {
+            // Framework-made problems (a bad body, an unknown route, a failed challenge) get the
+            // contract's type for their status; problems we made already carry one.
+            var problem = ctx.ProblemDetails;
+            var status = problem.Status ?? ctx.HttpContext.Response.StatusCode;
+            if (problem.Type is null || !problem.Type.StartsWith(Problems.TypePrefix, StringComparison.Ordinal))
+            {
+                var code = Problems.CodeForStatus(status);
+                problem.Type = Problems.TypeOf(code);
+                problem.Title = Problems.TitleOf(code);
+            }
+
+            problem.Instance ??= ctx.HttpContext.Request.Path;
+        });
+        services.AddExceptionHandler<EngineExceptionHandler>();
+        services.AddOpenApi();
+        services.AddHealthChecks().AddCheck<ClusterHealthCheck>("cluster");
+        services.AddHostedService<DemoSaleSeeder>();
+        services.AddHostedService<StartupBanner>();
+        return builder;
+    }
+
+    public static WebApplication UseFlashSaleApi(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseMiddleware<JsonBodiesOnly>();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        return app;
+    }
+
+    public static WebApplication MapOperationsApi(this WebApplication app)
+    {
+        app.MapHealthChecks("/health", new HealthCheckOptions { ResultStatusCodes = { [Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Unhealthy] = StatusCodes.Status503ServiceUnavailable } });
+        app.MapOpenApi();
+        Scalar.AspNetCore.ScalarEndpointRouteBuilderExtensions.MapScalarApiReference(app, "/api-docs");
+        return app;
+    }
+}

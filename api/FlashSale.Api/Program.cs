@@ -1,0 +1,26 @@
+using FlashSale.Api.Apis;
+using FlashSale.Api.Extensions;
+using FlashSale.Api.Identity;
+
+var builder = WebApplication.CreateBuilder(CommandLineSwitches.Expand(args));
+
+builder.AddFlashSaleEngine();
+builder.AddFlashSaleIdentity();
+builder.AddFlashSaleApi();
+
+var app = builder.Build();
+
+app.UseFlashSaleApi();
+
+app.MapIdentityApi();
+app.MapLotsApi();
+app.MapCartApi();
+app.MapCheckoutApi();
+app.MapOrdersApi();
+app.MapPaymentMethodsApi();
+app.MapOperationsApi();
+
+app.Run();
+
+/// <summary>The entry point, visible to the API tests' <c>WebApplicationFactory</c>.</summary>
+public partial class Program;

@@ -1,0 +1,48 @@
+using FlashSale.Common;
+using FlashSale.Lots;
+
+namespace FlashSale.Api.Seeding;
+
+/// <summary>
+/// Seeds a demo seller with three live lots so a newcomer's first run has something to buy.
+/// Off with <c>--no-demo</c> (or <c>FlashSale:Demo:Seed=false</c>). Runs after the silo has started:
+/// hosted services start in registration order, and the silo registered first.
+/// </summary>
+internal sealed partial class DemoSaleSeeder(IGrainFactory grains, IConfiguration configuration, ILogger<DemoSaleSeeder> logger) : IHostedService
+{
+    public static readonly IReadOnlyList<LotDefinition> DemoLots =
+    [
+        new("", "Dangshan honey pears", "box (5 kg)", 6800, "CNY", 200, 2, null, null),
+        new("", "Gannan navel oranges", "box (10 kg)", 9900, "CNY", 800, 4, null, null),
+        new("", "Zhouzhi kiwifruit", "crate (3 kg)", 4500, "CNY", 300, 3, null, null),
+    ];
+
+    public string? DemoSellerId { get; private set; }
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (!configuration.GetValue("FlashSale:Demo:Seed", true))
+        {
+            return;
+        }
+
+        DemoSellerId = Ids.New(Ids.SellerPrefix);
+        var catalog = grains.GetGrain<ILotCatalogGrain>(0);
+        foreach (var lot in DemoLots)
+        {
+            var lotId = Ids.New(Ids.LotPrefix);
+            var created = await grains.GetGrain<IProduceLotGrain>(lotId).Create(lot with { SellerId = DemoSellerId });
+            if (created.Succeeded)
+            {
+                await catalog.Register(lotId, DemoSellerId);
+            }
+        }
+
+        LogSeeded(DemoLots.Count, DemoSellerId);
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Seeded {Count} demo lots for seller {SellerId}")]
+    private partial void LogSeeded(int count, string sellerId);
+}

@@ -1,0 +1,21 @@
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+
+namespace FlashSale.Api.Seeding;
+
+/// <summary>Prints the one line a newcomer needs: where to go, and that this mode forgets everything.</summary>
+internal sealed class StartupBanner(IHostApplicationLifetime lifetime, IServer server, IConfiguration configuration) : IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        lifetime.ApplicationStarted.Register(() =>
+        {
+            var address = server.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault() ?? "http://127.0.0.1:5080";
+            var demo = configuration.GetValue("FlashSale:Demo:Seed", true) ? " with 3 demo lots" : "";
+            Console.WriteLine($"FlashSale is up at {address}{demo} (API reference: {address}/api-docs). Embedded mode: one silo in this process, state in memory, gone when it stops.");
+        });
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}

@@ -1,0 +1,48 @@
+using FlashSale.Common;
+
+namespace FlashSale.Lots;
+
+/// <summary>
+/// One produce lot and the only owner of its inventory. Every change of the counts goes
+/// through this grain, so <c>available + reserved + sold == quantity</c> is kept in one place.
+/// Holds are keyed by shopper, reservations by order; both return to stock when they expire.
+/// </summary>
+public interface IProduceLotGrain : IGrainWithStringKey
+{
+    Task<Outcome<Lot>> Create(LotDefinition definition);
+
+    /// <summary>The committed lot, or null when no lot has this id.</summary>
+    Task<Lot?> Get();
+
+    Task<LotTerms?> GetTerms();
+
+    /// <summary>
+    /// Sets the shopper's held quantity (0 releases it) until <paramref name="expiresAt"/>.
+    /// All or nothing: either the whole change is taken from stock or nothing moves.
+    /// </summary>
+    Task<Outcome<HoldReceipt>> SetHold(string shopperId, int quantity, DateTimeOffset expiresAt);
+
+    /// <summary>Moves the shopper's whole hold to an order, reserved until the payment deadline
+    /// or, with <paramref name="sellNow"/>, sold at once (cash on delivery).</summary>
+    Task<Outcome<ReservationReceipt>> ReserveForOrder(string shopperId, string orderId, int quantity, DateTimeOffset paymentDeadline, bool sellNow);
+
+    /// <summary>The order was paid: its reserved stock becomes sold. Idempotent.</summary>
+    Task<Outcome<Lot>> SellReservation(string orderId);
+
+    /// <summary>The order was cancelled or expired: its reserved stock returns. Idempotent.</summary>
+    Task<Lot?> ReleaseReservation(string orderId);
+
+    /// <summary>A sold order was refunded: its stock goes back on sale. Idempotent.</summary>
+    Task<Lot?> RefundSale(string orderId);
+
+    Task<Outcome<Lot>> Pause(string sellerId);
+
+    Task<Outcome<Lot>> Resume(string sellerId);
+
+    Task<Outcome<Lot>> Restock(string sellerId, int quantity);
+
+    Task<Outcome<LotStats>> GetStats(string sellerId);
+
+    /// <summary>Returns expired holds and reservations to stock; driven by the expiry timer.</summary>
+    Task ReturnExpired();
+}

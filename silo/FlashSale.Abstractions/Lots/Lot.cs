@@ -1,0 +1,64 @@
+namespace FlashSale.Lots;
+
+/// <summary>
+/// A produce lot as the contract shows it. Counts are committed counts: a read never shows a
+/// hold whose write has not completed. <c>Available + Reserved + Sold == Quantity</c> always.
+/// </summary>
+[GenerateSerializer, Immutable]
+public sealed record Lot(
+    [property: Id(0)] string LotId,
+    [property: Id(1)] string SellerId,
+    [property: Id(2)] string Name,
+    [property: Id(3)] string Unit,
+    [property: Id(4)] long PriceMinor,
+    [property: Id(5)] string Currency,
+    [property: Id(6)] int Quantity,
+    [property: Id(7)] int Available,
+    [property: Id(8)] int Reserved,
+    [property: Id(9)] int Sold,
+    [property: Id(10)] int PerShopperLimit,
+    [property: Id(11)] LotStatus Status,
+    [property: Id(12)] DateTimeOffset StartsAt,
+    [property: Id(13)] DateTimeOffset? EndsAt,
+    [property: Id(14)] long Version);
+
+/// <summary>The terms a cart needs to judge a hold before asking the lot for stock.</summary>
+[GenerateSerializer, Immutable]
+public sealed record LotTerms(
+    [property: Id(0)] string LotId,
+    [property: Id(1)] long PriceMinor,
+    [property: Id(2)] string Currency,
+    [property: Id(3)] int PerShopperLimit);
+
+/// <summary>The lot's answer to a hold: the shopper's held quantity and the lot after it.</summary>
+[GenerateSerializer, Immutable]
+public sealed record HoldReceipt(
+    [property: Id(0)] Lot Lot,
+    [property: Id(1)] int Held,
+    [property: Id(2)] DateTimeOffset ExpiresAt);
+
+/// <summary>Stock moved from a shopper's hold to an order.</summary>
+[GenerateSerializer, Immutable]
+public sealed record ReservationReceipt(
+    [property: Id(0)] string LotId,
+    [property: Id(1)] int Quantity,
+    [property: Id(2)] long PriceMinor,
+    [property: Id(3)] string Currency,
+    [property: Id(4)] bool Sold);
+
+/// <summary>One minute of sell-through, for the seller's chart.</summary>
+[GenerateSerializer, Immutable]
+public sealed record SellThroughPoint(
+    [property: Id(0)] DateTimeOffset Minute,
+    [property: Id(1)] int Sold);
+
+/// <summary>The owner's view of how a lot is selling.</summary>
+[GenerateSerializer, Immutable]
+public sealed record LotStats(
+    [property: Id(0)] string LotId,
+    [property: Id(1)] int Sold,
+    [property: Id(2)] int Reserved,
+    [property: Id(3)] int Available,
+    [property: Id(4)] long RevenueMinor,
+    [property: Id(5)] int PaidOrders,
+    [property: Id(6)] IReadOnlyList<SellThroughPoint> SellThrough);

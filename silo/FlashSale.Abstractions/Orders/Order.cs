@@ -1,0 +1,41 @@
+namespace FlashSale.Orders;
+
+[GenerateSerializer, Immutable]
+public sealed record OrderItem(
+    [property: Id(0)] string LotId,
+    [property: Id(1)] int Quantity,
+    [property: Id(2)] long PriceMinor);
+
+/// <summary>The order's payment: what the shopper must do and until when.</summary>
+[GenerateSerializer, Immutable]
+public sealed record OrderPayment(
+    [property: Id(0)] string PaymentId,
+    [property: Id(1)] string Method,
+    [property: Id(2)] PaymentStatus Status,
+    [property: Id(3)] DateTimeOffset ExpiresAt,
+    [property: Id(4)] string? Instructions);
+
+[GenerateSerializer, Immutable]
+public sealed record Order(
+    [property: Id(0)] string OrderId,
+    [property: Id(1)] string ShopperId,
+    [property: Id(2)] OrderStatus Status,
+    [property: Id(3)] IReadOnlyList<OrderItem> Items,
+    [property: Id(4)] long TotalMinor,
+    [property: Id(5)] string Currency,
+    [property: Id(6)] OrderPayment Payment,
+    [property: Id(7)] DateTimeOffset CreatedAt);
+
+/// <summary>A line the cart asks the order to take over from the shopper's holds.</summary>
+[GenerateSerializer, Immutable]
+public sealed record OrderLine(
+    [property: Id(0)] string LotId,
+    [property: Id(1)] int Quantity);
+
+/// <summary>What checkout hands to a new order.</summary>
+[GenerateSerializer, Immutable]
+public sealed record PlaceOrder(
+    [property: Id(0)] string ShopperId,
+    [property: Id(1)] IReadOnlyList<OrderLine> Lines,
+    [property: Id(2)] string Currency,
+    [property: Id(3)] string PaymentMethod);

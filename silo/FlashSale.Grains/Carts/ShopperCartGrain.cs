@@ -1,0 +1,230 @@
+using FlashSale.Common;
+using FlashSale.Lots;
+using FlashSale.Orders;
+using FlashSale.Payments;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace FlashSale.Carts;
+
+/// <summary>
+/// One shopper's cart. Not reentrant on purpose: a shopper's requests run one at a time, so the
+/// per-shopper limit (what is held plus what is in live orders) is judged here, once, before
+/// any stock is asked of the lot, and two tabs of one shopper can never both pass the check.
+/// </summary>
+internal sealed class ShopperCartGrain(
+    [PersistentState("cart", StorageNames.Default)] IPersistentState<CartState> state,
+    [FromKeyedServices(FlashSaleClock.Key)] TimeProvider time,
+    IOptions<HoldExpiryOptions> holdExpiry,
+    IOptions<PaymentOptions> payments) : Grain, IShopperCartGrain
+{
+    // Lot terms never change after creation (restock changes the quantity, not the terms),
+    // so they are cached for the life of the activation.
+    private readonly Dictionary<string, LotTerms> _terms = new(StringComparer.Ordinal);
+
+    private string ShopperId => this.GetPrimaryKeyString();
+
+    private CartState Cart => state.State;
+
+    public async Task<Cart> Get()
+    {
+        await ResolvePendingCheckout();
+        return View(time.GetUtcNow());
+    }
+
+    public async Task<Outcome<Cart>> SetItem(string lotId, int quantity)
+    {
+        if (quantity < 0)
+        {
+            return Refusal.Invalid("The quantity cannot be negative.");
+        }
+
+        await ResolvePendingCheckout();
+        var terms = await TermsOf(lotId);
+        if (terms is null)
+        {
+            return Refusal.NotFound("The lot");
+        }
+
+        if (quantity == 0)
+        {
+            return await RemoveItem(lotId);
+        }
+
+        var now = time.GetUtcNow();
+        if (Cart.LiveLines(now).FirstOrDefault(l => l.LotId != lotId) is { } other && other.Currency != terms.Currency)
+        {
+            return new Refusal(RefusalCode.CurrencyMismatch, $"The cart holds {other.Currency}; this lot sells in {terms.Currency}.");
+        }
+
+        if (await CommittedQuantity(lotId, quantity, terms.PerShopperLimit) is { } committed)
+        {
+            return new Refusal(RefusalCode.LimitExceeded,
+                $"At most {terms.PerShopperLimit} per shopper, and {committed} are already in your orders.");
+        }
+
+        var expiresAt = now + holdExpiry.Value.Duration;
+        var hold = await GrainFactory.GetGrain<IProduceLotGrain>(lotId).SetHold(ShopperId, quantity, expiresAt);
+        if (!hold.Succeeded)
+        {
+            return hold.Refusal;
+        }
+
+        Cart.Lines[lotId] = new CartLine(lotId, quantity, terms.PriceMinor, terms.Currency, expiresAt);
+        Cart.PruneExpired(now);
+        await state.WriteStateAsync();
+        return Outcome<Cart>.Ok(View(now));
+    }
+
+    public async Task<Outcome<Cart>> RemoveItem(string lotId)
+    {
+        await ResolvePendingCheckout();
+        if (await TermsOf(lotId) is null)
+        {
+            return Refusal.NotFound("The lot");
+        }
+
+        var now = time.GetUtcNow();
+        var released = await GrainFactory.GetGrain<IProduceLotGrain>(lotId).SetHold(ShopperId, 0, now);
+        if (!released.Succeeded)
+        {
+            return released.Refusal;
+        }
+
+        if (Cart.Lines.Remove(lotId))
+        {
+            await state.WriteStateAsync();
+        }
+
+        return Outcome<Cart>.Ok(View(now));
+    }
+
+    public async Task<Outcome<Order>> Checkout(string orderId, string paymentMethod)
+    {
+        await ResolvePendingCheckout();
+        var order = GrainFactory.GetGrain<IOrderGrain>(orderId);
+        if (Cart.Orders.ContainsKey(orderId))
+        {
+            return await order.Get() is { } known ? Outcome<Order>.Ok(known) : Refusal.NotFound("The order");
+        }
+
+        var now = time.GetUtcNow();
+        var lines = Cart.LiveLines(now).ToList();
+        if (lines.Count == 0)
+        {
+            return Refusal.Conflict("The cart is empty: hold something before checking out.");
+        }
+
+        var currency = lines[0].Currency;
+        if (payments.Value.Find(currency, paymentMethod) is null)
+        {
+            return Refusal.Invalid($"'{paymentMethod}' is not a payment method for {currency}.");
+        }
+
+        // Record the intent before the order takes the holds: if this activation dies in
+        // between, the next call finds the order and settles the cart (ResolvePendingCheckout).
+        Cart.Pending = new PendingCheckout(orderId, lines.Select(l => l.LotId).ToList());
+        await state.WriteStateAsync();
+
+        var placed = await order.Place(new PlaceOrder(ShopperId, lines.Select(l => new OrderLine(l.LotId, l.Quantity)).ToList(), currency, paymentMethod));
+        if (placed.Succeeded)
+        {
+            Settle(placed.Value, Cart.Pending.LotIds);
+        }
+
+        Cart.Pending = null;
+        Cart.PruneExpired(now);
+        await state.WriteStateAsync();
+        return placed;
+    }
+
+    public async Task<IReadOnlyList<string>> ListOrderIds()
+    {
+        await ResolvePendingCheckout();
+        return Cart.OrderIds.ToList();
+    }
+
+    private async Task ResolvePendingCheckout()
+    {
+        if (Cart.Pending is not { } pending)
+        {
+            return;
+        }
+
+        if (await GrainFactory.GetGrain<IOrderGrain>(pending.OrderId).Get() is { } order)
+        {
+            Settle(order, pending.LotIds);
+        }
+
+        Cart.Pending = null;
+        await state.WriteStateAsync();
+    }
+
+    /// <summary>The placed order now owns the stock: its lines leave the cart and count as bought.</summary>
+    private void Settle(Order order, IReadOnlyList<string> checkedOutLots)
+    {
+        foreach (var lotId in checkedOutLots)
+        {
+            Cart.Lines.Remove(lotId);
+        }
+
+        if (Cart.Orders.TryAdd(order.OrderId, new OrderLedgerEntry(order.Items.ToDictionary(i => i.LotId, i => i.Quantity), order.Status.ReleasedItsStock())))
+        {
+            Cart.OrderIds.Add(order.OrderId);
+        }
+    }
+
+    /// <summary>
+    /// Null when <paramref name="wanted"/> fits the limit beside what the shopper's live orders
+    /// hold; otherwise the quantity already committed to orders. Orders that may have been
+    /// cancelled or expired since are asked only when the limit would otherwise be exceeded.
+    /// </summary>
+    private async Task<int?> CommittedQuantity(string lotId, int wanted, int limit)
+    {
+        var committed = Cart.CommittedTo(lotId);
+        if (committed + wanted <= limit)
+        {
+            return null;
+        }
+
+        foreach (var (orderId, entry) in Cart.Orders.Where(o => !o.Value.Released && o.Value.Quantities.ContainsKey(lotId)).ToList())
+        {
+            var order = await GrainFactory.GetGrain<IOrderGrain>(orderId).Get();
+            if (order is null || order.Status.ReleasedItsStock())
+            {
+                Cart.Orders[orderId] = entry with { Released = true };
+            }
+        }
+
+        committed = Cart.CommittedTo(lotId);
+        return committed + wanted <= limit ? null : committed;
+    }
+
+    private async Task<LotTerms?> TermsOf(string lotId)
+    {
+        if (_terms.TryGetValue(lotId, out var terms))
+        {
+            return terms;
+        }
+
+        terms = await GrainFactory.GetGrain<IProduceLotGrain>(lotId).GetTerms();
+        if (terms is not null)
+        {
+            _terms[lotId] = terms;
+        }
+
+        return terms;
+    }
+
+    private Cart View(DateTimeOffset now)
+    {
+        var items = Cart.LiveLines(now).Select(l => new CartItem(l.LotId, l.Quantity, l.PriceMinor, l.ExpiresAt)).ToList();
+        return new Cart(ShopperId, items, items.Sum(i => i.PriceMinor * i.Quantity), Cart.LiveLines(now).FirstOrDefault()?.Currency);
+    }
+}
+
+/// <summary>How long a hold lasts before its stock returns to the lot (the contract's default: 10 minutes).</summary>
+public sealed class HoldExpiryOptions
+{
+    public TimeSpan Duration { get; set; } = TimeSpan.FromMinutes(10);
+}

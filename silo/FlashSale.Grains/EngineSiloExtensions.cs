@@ -1,0 +1,49 @@
+using FlashSale.Carts;
+using FlashSale.Checkout;
+using FlashSale.Common;
+using FlashSale.Lots;
+using FlashSale.Lots.Storage;
+using FlashSale.Payments;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace FlashSale;
+
+public static class EngineSiloExtensions
+{
+    /// <summary>
+    /// Registers what the grains need: the engine clock, the lot journal (in memory unless a
+    /// durable one was registered first) and the sale options, bound from <c>FlashSale:*</c>.
+    /// Grain storage named <see cref="StorageNames.Default"/> is the host's to choose.
+    /// </summary>
+    public static ISiloBuilder AddFlashSaleEngine(this ISiloBuilder silo, IConfiguration configuration)
+    {
+        var services = silo.Services;
+        services.TryAddKeyedSingleton(FlashSaleClock.Key, TimeProvider.System);
+        services.TryAddSingleton<ILotJournal, InMemoryLotJournal>();
+        services.AddOptions<LotJournalOptions>().Bind(configuration.GetSection("FlashSale:LotJournal"));
+        services.AddOptions<HoldExpiryOptions>().Bind(configuration.GetSection("FlashSale:HoldExpiry"));
+        services.AddOptions<IdempotencyOptions>().Bind(configuration.GetSection("FlashSale:Idempotency"));
+        services.AddFlashSalePayments(configuration);
+        return silo;
+    }
+
+    /// <summary>
+    /// The payment markets: the defaults unless configuration names its own markets, in which
+    /// case configuration replaces them whole (a merged list would be surprising).
+    /// </summary>
+    public static IServiceCollection AddFlashSalePayments(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<PaymentOptions>().Configure(options =>
+        {
+            var configured = configuration.GetSection(PaymentOptions.Section).Get<PaymentOptions>();
+            var source = configured is { Markets.Count: > 0 } ? configured : PaymentOptions.CreateDefault();
+            foreach (var (currency, methods) in source.Markets)
+            {
+                options.Markets[currency] = methods;
+            }
+        });
+        return services;
+    }
+}

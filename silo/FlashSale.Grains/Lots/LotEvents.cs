@@ -1,0 +1,47 @@
+namespace FlashSale.Lots;
+
+/// <summary>
+/// One change of a lot, as journaled. The journal holds changes, not whole states, so writing
+/// a hold costs the same whether the lot has ten live holds or a hundred thousand.
+/// </summary>
+[GenerateSerializer, Immutable]
+public abstract record LotEvent([property: Id(0)] DateTimeOffset At);
+
+[GenerateSerializer, Immutable]
+public sealed record LotCreated(DateTimeOffset At, [property: Id(0)] LotDefinition Definition) : LotEvent(At);
+
+/// <summary>The shopper now holds <see cref="Quantity"/> (more or less than before) until <see cref="ExpiresAt"/>.</summary>
+[GenerateSerializer, Immutable]
+public sealed record HoldSet(DateTimeOffset At, [property: Id(0)] string ShopperId, [property: Id(1)] int Quantity, [property: Id(2)] DateTimeOffset ExpiresAt) : LotEvent(At);
+
+[GenerateSerializer, Immutable]
+public sealed record HoldReleased(DateTimeOffset At, [property: Id(0)] string ShopperId, [property: Id(1)] bool Expired) : LotEvent(At);
+
+/// <summary>Checkout: the shopper's hold becomes the order's, reserved until the deadline or sold at once.</summary>
+[GenerateSerializer, Immutable]
+public sealed record HoldMovedToOrder(
+    DateTimeOffset At,
+    [property: Id(0)] string ShopperId,
+    [property: Id(1)] string OrderId,
+    [property: Id(2)] int Quantity,
+    [property: Id(3)] DateTimeOffset PaymentDeadline,
+    [property: Id(4)] bool Sold) : LotEvent(At);
+
+[GenerateSerializer, Immutable]
+public sealed record ReservationSold(DateTimeOffset At, [property: Id(0)] string OrderId) : LotEvent(At);
+
+[GenerateSerializer, Immutable]
+public sealed record ReservationReleased(DateTimeOffset At, [property: Id(0)] string OrderId, [property: Id(1)] bool Expired) : LotEvent(At);
+
+[GenerateSerializer, Immutable]
+public sealed record SalePaused(DateTimeOffset At) : LotEvent(At);
+
+[GenerateSerializer, Immutable]
+public sealed record SaleResumed(DateTimeOffset At) : LotEvent(At);
+
+[GenerateSerializer, Immutable]
+public sealed record Restocked(DateTimeOffset At, [property: Id(0)] int Quantity) : LotEvent(At);
+
+/// <summary>A sold order was refunded; its stock goes back on sale.</summary>
+[GenerateSerializer, Immutable]
+public sealed record SaleRefunded(DateTimeOffset At, [property: Id(0)] string OrderId) : LotEvent(At);

@@ -1,0 +1,508 @@
+using FlashSale.Common;
+
+namespace FlashSale.Lots;
+
+/// <summary>
+/// A lot's inventory as plain, synchronous state: the grain decides with it and applies events
+/// to it, and activation replays the journal into it. Keeping it free of Orleans and of I/O
+/// means every rule can be tested directly and every decision is made in one scheduler turn,
+/// with no await between checking stock and taking it.
+/// </summary>
+internal sealed class LotInventory
+{
+    private readonly Dictionary<string, ShopperHold> _holds = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, OrderReservation> _reservations = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Sale> _sales = new(StringComparer.Ordinal);
+    private readonly SortedDictionary<DateTimeOffset, int> _sellThrough = [];
+
+    // Earliest expiry first. Renewed or released holds leave stale entries behind; they are
+    // recognised (the live hold's expiry differs) and dropped when they reach the front.
+    private readonly PriorityQueue<ExpiryEntry, DateTimeOffset> _expiries = new();
+
+    public LotInventory(string lotId) => LotId = lotId;
+
+    public string LotId { get; }
+
+    public LotDefinition? Definition { get; private set; }
+
+    public bool Exists => Definition is not null;
+
+    public DateTimeOffset CreatedAt { get; private set; }
+
+    public long Sequence { get; private set; }
+
+    public LotCounts Counts { get; private set; }
+
+    public int LiveHolds => _holds.Count;
+
+    public int LiveReservations => _reservations.Count;
+
+    /// <summary>The size a snapshot would have, in entries.</summary>
+    public int SnapshotWeight => _holds.Count + _reservations.Count + _sales.Count;
+
+    public DateTimeOffset StartsAt => Definition?.StartsAt ?? CreatedAt;
+
+    public LotStatus StatusAt(DateTimeOffset now, LotCounts counts)
+    {
+        if (now < StartsAt)
+        {
+            return LotStatus.Scheduled;
+        }
+
+        if (Definition?.EndsAt is { } endsAt && now >= endsAt)
+        {
+            return LotStatus.Ended;
+        }
+
+        if (counts.Paused)
+        {
+            return LotStatus.Paused;
+        }
+
+        return counts.Available == 0 ? LotStatus.SoldOut : LotStatus.Live;
+    }
+
+    /// <summary>
+    /// The contract's version: one step per journaled change, plus one for each scheduled status
+    /// change (opening, ending) that time has passed, so it rises with every change of the counts
+    /// or the status and never goes back.
+    /// </summary>
+    public long VersionAt(DateTimeOffset now, LotCounts counts)
+    {
+        var version = counts.Sequence;
+        if (Definition?.StartsAt is { } startsAt && startsAt > CreatedAt && now >= startsAt)
+        {
+            version++;
+        }
+
+        if (Definition?.EndsAt is { } endsAt && now >= endsAt)
+        {
+            version++;
+        }
+
+        return version;
+    }
+
+    public Lot ToLot(DateTimeOffset now, LotCounts counts)
+    {
+        var d = Definition ?? throw new InvalidOperationException("The lot does not exist.");
+        return new Lot(
+            LotId, d.SellerId, d.Name, d.Unit, d.PriceMinor, d.Currency,
+            counts.Quantity, counts.Available, counts.Reserved, counts.Sold, d.PerShopperLimit,
+            StatusAt(now, counts), StartsAt, d.EndsAt, VersionAt(now, counts));
+    }
+
+    public int HeldBy(string shopperId) => _holds.TryGetValue(shopperId, out var hold) ? hold.Quantity : 0;
+
+    public int? SoldTo(string orderId) => _sales.TryGetValue(orderId, out var sale) ? sale.Quantity : null;
+
+    public bool HasReservation(string orderId) => _reservations.ContainsKey(orderId);
+
+    // ---- Decisions: each returns the event to apply, a refusal, or null for "nothing to change".
+
+    public Refusal? CheckCreate(LotDefinition definition)
+    {
+        if (Exists)
+        {
+            return Refusal.Conflict($"Lot {LotId} already exists.");
+        }
+
+        if (definition.Quantity is < 1 or > LotLimits.MaxQuantity)
+        {
+            return Refusal.Invalid($"Quantity must be between 1 and {LotLimits.MaxQuantity}.");
+        }
+
+        if (definition.PerShopperLimit < 1 || definition.PerShopperLimit > definition.Quantity)
+        {
+            return Refusal.Invalid("The per-shopper limit must be between 1 and the quantity.");
+        }
+
+        return definition.PriceMinor <= 0 ? Refusal.Invalid("The price must be positive.") : null;
+    }
+
+    public Decision DecideHold(string shopperId, int quantity, DateTimeOffset expiresAt, DateTimeOffset now)
+    {
+        if (!Exists)
+        {
+            return Refusal.NotFound("The lot");
+        }
+
+        if (quantity < 0)
+        {
+            return Refusal.Invalid("The quantity cannot be negative.");
+        }
+
+        if (quantity > Definition!.PerShopperLimit)
+        {
+            return new Refusal(RefusalCode.LimitExceeded, $"At most {Definition.PerShopperLimit} {Definition.Unit} per shopper.");
+        }
+
+        var current = HeldBy(shopperId);
+        if (quantity == 0)
+        {
+            return current == 0 ? Decision.Unchanged : new HoldReleased(now, shopperId, Expired: false);
+        }
+
+        var more = quantity - current;
+        if (more > 0)
+        {
+            var status = StatusAt(now, Counts);
+            if (status is LotStatus.Scheduled or LotStatus.Paused or LotStatus.Ended)
+            {
+                return new Refusal(RefusalCode.SaleNotLive, $"The sale is {Describe(status)}.");
+            }
+
+            if (Counts.Available < more)
+            {
+                return new Refusal(RefusalCode.SoldOut, Counts.Available == 0
+                    ? "The lot is sold out."
+                    : $"Only {Counts.Available} {Definition.Unit} left.");
+            }
+        }
+
+        return new HoldSet(now, shopperId, quantity, expiresAt);
+    }
+
+    public Decision DecideRelease(string shopperId, DateTimeOffset now) =>
+        HeldBy(shopperId) == 0 ? Decision.Unchanged : new HoldReleased(now, shopperId, Expired: false);
+
+    public Decision DecideReserve(string shopperId, string orderId, int quantity, DateTimeOffset deadline, bool sellNow, DateTimeOffset now)
+    {
+        if (!Exists)
+        {
+            return Refusal.NotFound("The lot");
+        }
+
+        if (_reservations.ContainsKey(orderId) || _sales.ContainsKey(orderId))
+        {
+            return Decision.Unchanged; // a retry of a checkout that already moved this hold
+        }
+
+        var held = HeldBy(shopperId);
+        if (held == 0)
+        {
+            return Refusal.Conflict("The hold on this lot has expired.");
+        }
+
+        if (held != quantity)
+        {
+            return Refusal.Conflict($"The hold is for {held}, not {quantity}.");
+        }
+
+        return deadline <= now && !sellNow
+            ? Refusal.Invalid("The payment deadline has already passed.")
+            : new HoldMovedToOrder(now, shopperId, orderId, quantity, deadline, sellNow);
+    }
+
+    public Decision DecideSell(string orderId, DateTimeOffset now)
+    {
+        if (_sales.ContainsKey(orderId))
+        {
+            return Decision.Unchanged;
+        }
+
+        if (!_reservations.TryGetValue(orderId, out var reservation))
+        {
+            return Refusal.Conflict("The order's reservation has been released.");
+        }
+
+        // The deadline is inclusive of its instant: at the deadline the stock goes back.
+        return reservation.PaymentDeadline <= now
+            ? Refusal.Conflict("The order's payment deadline has passed.")
+            : new ReservationSold(now, orderId);
+    }
+
+    /// <summary>A paid order was refunded: its sold stock goes back on sale.</summary>
+    public Decision DecideRefund(string orderId, DateTimeOffset now) =>
+        _sales.ContainsKey(orderId) ? new SaleRefunded(now, orderId) : Decision.Unchanged;
+
+    public Decision DecideReleaseReservation(string orderId, DateTimeOffset now) =>
+        _reservations.ContainsKey(orderId) ? new ReservationReleased(now, orderId, Expired: false) : Decision.Unchanged;
+
+    public Decision DecidePause(string sellerId, bool pause, DateTimeOffset now)
+    {
+        if (CheckOwner(sellerId) is { } refusal)
+        {
+            return refusal;
+        }
+
+        if (StatusAt(now, Counts) == LotStatus.Ended)
+        {
+            return Refusal.Conflict("The sale has ended.");
+        }
+
+        if (Counts.Paused == pause)
+        {
+            return Decision.Unchanged;
+        }
+
+        return pause ? new SalePaused(now) : new SaleResumed(now);
+    }
+
+    public Decision DecideRestock(string sellerId, int quantity, DateTimeOffset now)
+    {
+        if (CheckOwner(sellerId) is { } refusal)
+        {
+            return refusal;
+        }
+
+        if (quantity < 1 || (long)Counts.Quantity + quantity > LotLimits.MaxQuantity)
+        {
+            return Refusal.Invalid($"A restock adds 1 or more, up to a total of {LotLimits.MaxQuantity}.");
+        }
+
+        return StatusAt(now, Counts) == LotStatus.Ended ? Refusal.Conflict("The sale has ended.") : new Restocked(now, quantity);
+    }
+
+    public Refusal? CheckOwner(string sellerId)
+    {
+        if (!Exists)
+        {
+            return Refusal.NotFound("The lot");
+        }
+
+        return string.Equals(Definition!.SellerId, sellerId, StringComparison.Ordinal)
+            ? null
+            : Refusal.Forbidden("Only the lot's seller may do this.");
+    }
+
+    /// <summary>Events that return every hold and reservation expired at <paramref name="now"/>.</summary>
+    public List<LotEvent> CollectExpired(DateTimeOffset now)
+    {
+        var expired = new List<LotEvent>();
+        while (_expiries.TryPeek(out var entry, out var at) && at <= now)
+        {
+            _expiries.Dequeue();
+            if (entry.IsReservation)
+            {
+                if (_reservations.TryGetValue(entry.Key, out var reservation) && reservation.PaymentDeadline == at)
+                {
+                    expired.Add(new ReservationReleased(now, entry.Key, Expired: true));
+                }
+            }
+            else if (_holds.TryGetValue(entry.Key, out var hold) && hold.ExpiresAt == at)
+            {
+                expired.Add(new HoldReleased(now, entry.Key, Expired: true));
+            }
+        }
+
+        return expired;
+    }
+
+    /// <summary>When the next hold or reservation expires, if any; may be early (a stale entry), never late.</summary>
+    public DateTimeOffset? NextExpiry => _expiries.TryPeek(out _, out var at) ? at : null;
+
+    // ---- Applying events: the only code that changes state, used live and on replay alike.
+
+    public void Apply(LotEvent e)
+    {
+        var c = Counts;
+        switch (e)
+        {
+            case LotCreated created:
+                Definition = created.Definition;
+                CreatedAt = created.At;
+                c = new LotCounts(created.Definition.Quantity, created.Definition.Quantity, 0, 0, false, 0);
+                break;
+
+            case HoldSet set:
+            {
+                var previous = HeldBy(set.ShopperId);
+                var more = set.Quantity - previous;
+                c = c with { Available = c.Available - more, Reserved = c.Reserved + more };
+                _holds[set.ShopperId] = new ShopperHold(set.Quantity, set.ExpiresAt);
+                _expiries.Enqueue(new ExpiryEntry(set.ShopperId, IsReservation: false), set.ExpiresAt);
+                break;
+            }
+
+            case HoldReleased released:
+            {
+                var previous = Take(_holds, released.ShopperId, "hold").Quantity;
+                c = c with { Available = c.Available + previous, Reserved = c.Reserved - previous };
+                break;
+            }
+
+            case HoldMovedToOrder moved:
+            {
+                var hold = Take(_holds, moved.ShopperId, "hold");
+                if (hold.Quantity != moved.Quantity)
+                {
+                    throw new InvalidOperationException($"Lot {LotId}: hold of {hold.Quantity} cannot move {moved.Quantity}.");
+                }
+
+                if (moved.Sold)
+                {
+                    c = c with { Reserved = c.Reserved - moved.Quantity, Sold = c.Sold + moved.Quantity };
+                    RecordSale(moved.OrderId, moved.Quantity, moved.At);
+                }
+                else
+                {
+                    _reservations[moved.OrderId] = new OrderReservation(moved.ShopperId, moved.Quantity, moved.PaymentDeadline);
+                    _expiries.Enqueue(new ExpiryEntry(moved.OrderId, IsReservation: true), moved.PaymentDeadline);
+                }
+
+                break;
+            }
+
+            case ReservationSold sold:
+            {
+                var reservation = Take(_reservations, sold.OrderId, "reservation");
+                c = c with { Reserved = c.Reserved - reservation.Quantity, Sold = c.Sold + reservation.Quantity };
+                RecordSale(sold.OrderId, reservation.Quantity, sold.At);
+                break;
+            }
+
+            case ReservationReleased released:
+            {
+                var reservation = Take(_reservations, released.OrderId, "reservation");
+                c = c with { Available = c.Available + reservation.Quantity, Reserved = c.Reserved - reservation.Quantity };
+                break;
+            }
+
+            case SaleRefunded refunded:
+            {
+                var sale = Take(_sales, refunded.OrderId, "sale");
+                c = c with { Available = c.Available + sale.Quantity, Sold = c.Sold - sale.Quantity };
+                _sellThrough[sale.Minute] -= sale.Quantity;
+                break;
+            }
+
+            case SalePaused:
+                c = c with { Paused = true };
+                break;
+
+            case SaleResumed:
+                c = c with { Paused = false };
+                break;
+
+            case Restocked restocked:
+                c = c with { Quantity = c.Quantity + restocked.Quantity, Available = c.Available + restocked.Quantity };
+                break;
+
+            default:
+                throw new InvalidOperationException($"Unknown lot event {e.GetType().Name}.");
+        }
+
+        Sequence++;
+        Counts = c with { Sequence = Sequence };
+        Counts.EnsureConsistent(LotId);
+    }
+
+    public LotSnapshot ToSnapshot() => new(
+        Sequence,
+        Definition ?? throw new InvalidOperationException("The lot does not exist."),
+        CreatedAt,
+        Counts.Quantity,
+        Counts.Available,
+        Counts.Reserved,
+        Counts.Sold,
+        Counts.Paused,
+        _holds.Select(h => new SnapshotHold(h.Key, h.Value.Quantity, h.Value.ExpiresAt)).ToList(),
+        _reservations.Select(r => new SnapshotReservation(r.Key, r.Value.ShopperId, r.Value.Quantity, r.Value.PaymentDeadline)).ToList(),
+        _sales.Select(s => new SnapshotSale(s.Key, s.Value.Quantity, s.Value.Minute)).ToList(),
+        SellThrough());
+
+    public void Restore(LotSnapshot snapshot)
+    {
+        Definition = snapshot.Definition;
+        CreatedAt = snapshot.CreatedAt;
+        Sequence = snapshot.Sequence;
+        Counts = new LotCounts(snapshot.Quantity, snapshot.Available, snapshot.Reserved, snapshot.Sold, snapshot.Paused, snapshot.Sequence);
+        Counts.EnsureConsistent(LotId);
+        foreach (var h in snapshot.Holds)
+        {
+            _holds[h.ShopperId] = new ShopperHold(h.Quantity, h.ExpiresAt);
+            _expiries.Enqueue(new ExpiryEntry(h.ShopperId, IsReservation: false), h.ExpiresAt);
+        }
+
+        foreach (var r in snapshot.Reservations)
+        {
+            _reservations[r.OrderId] = new OrderReservation(r.ShopperId, r.Quantity, r.PaymentDeadline);
+            _expiries.Enqueue(new ExpiryEntry(r.OrderId, IsReservation: true), r.PaymentDeadline);
+        }
+
+        foreach (var s in snapshot.Sales)
+        {
+            _sales[s.OrderId] = new Sale(s.Quantity, s.Minute);
+        }
+
+        foreach (var p in snapshot.SellThrough)
+        {
+            _sellThrough[p.Minute] = p.Sold;
+        }
+    }
+
+    public LotStats ToStats(LotCounts counts) => new(
+        LotId, counts.Sold, counts.Reserved, counts.Available,
+        counts.Sold * Definition!.PriceMinor, _sales.Count, SellThrough());
+
+    private List<SellThroughPoint> SellThrough() => _sellThrough.Select(p => new SellThroughPoint(p.Key, p.Value)).ToList();
+
+    private void RecordSale(string orderId, int quantity, DateTimeOffset at)
+    {
+        var minute = new DateTimeOffset(at.UtcTicks - (at.UtcTicks % TimeSpan.TicksPerMinute), TimeSpan.Zero);
+        _sales[orderId] = new Sale(quantity, minute);
+        _sellThrough[minute] = _sellThrough.GetValueOrDefault(minute) + quantity;
+    }
+
+    private TValue Take<TValue>(Dictionary<string, TValue> entries, string key, string what)
+    {
+        if (!entries.Remove(key, out var value))
+        {
+            throw new InvalidOperationException($"Lot {LotId}: no {what} for {key}.");
+        }
+
+        return value;
+    }
+
+    private static string Describe(LotStatus status) => status switch
+    {
+        LotStatus.Scheduled => "not open yet",
+        LotStatus.Paused => "paused",
+        LotStatus.Ended => "over",
+        _ => "live",
+    };
+
+    private readonly record struct ShopperHold(int Quantity, DateTimeOffset ExpiresAt);
+
+    private readonly record struct OrderReservation(string ShopperId, int Quantity, DateTimeOffset PaymentDeadline);
+
+    private readonly record struct Sale(int Quantity, DateTimeOffset Minute);
+
+    private readonly record struct ExpiryEntry(string Key, bool IsReservation);
+}
+
+/// <summary>The counts of a lot at one sequence number; small enough to copy per change.</summary>
+internal readonly record struct LotCounts(int Quantity, int Available, int Reserved, int Sold, bool Paused, long Sequence)
+{
+    public void EnsureConsistent(string lotId)
+    {
+        // The invariant is checked on every applied change, live and on replay: a violation is a
+        // bug in the engine, and failing loudly here keeps it from ever reaching a shopper.
+        if (Available < 0 || Reserved < 0 || Sold < 0 || Available + Reserved + Sold != Quantity)
+        {
+            throw new InvalidOperationException(
+                $"Lot {lotId} broke its invariant: available {Available} + reserved {Reserved} + sold {Sold} != quantity {Quantity}.");
+        }
+    }
+}
+
+/// <summary>The result of deciding a command: an event to apply, a refusal, or no change.</summary>
+internal readonly struct Decision
+{
+    private Decision(LotEvent? change, Refusal? refusal)
+    {
+        Change = change;
+        Refusal = refusal;
+    }
+
+    public static Decision Unchanged => default;
+
+    public LotEvent? Change { get; }
+
+    public Refusal? Refusal { get; }
+
+    public static implicit operator Decision(LotEvent change) => new(change, null);
+
+    public static implicit operator Decision(Refusal refusal) => new(null, refusal);
+}

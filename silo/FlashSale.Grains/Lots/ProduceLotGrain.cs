@@ -1,0 +1,360 @@
+using FlashSale.Common;
+using FlashSale.Lots.Storage;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orleans.Concurrency;
+
+namespace FlashSale.Lots;
+
+/// <summary>
+/// The owner of one lot's inventory. It is reentrant so that requests arriving while a write is
+/// in flight can be decided and batched into the next write (group commit), yet it never awaits
+/// between checking stock and taking it: each decision and its in-memory effect happen in one
+/// turn, and the caller hears back only once the write holding its change has completed.
+/// Reads show committed counts only.
+/// </summary>
+[Reentrant]
+internal sealed partial class ProduceLotGrain : Grain, IProduceLotGrain
+{
+    private readonly ILotJournal _journal;
+    private readonly TimeProvider _time;
+    private readonly LotJournalOptions _options;
+    private readonly ILogger<ProduceLotGrain> _logger;
+    private readonly LotInventory _inventory;
+    private readonly GroupCommit<Change> _commit;
+    private LotCounts _committed;
+    private long _eventsSinceSnapshot;
+    private ITimer? _expiryTimer;
+    private DateTimeOffset? _expiryTimerDue;
+
+    public ProduceLotGrain(
+        ILotJournal journal,
+        [FromKeyedServices(FlashSaleClock.Key)] TimeProvider time,
+        IOptions<LotJournalOptions> options,
+        ILogger<ProduceLotGrain> logger)
+    {
+        _journal = journal;
+        _time = time;
+        _options = options.Value;
+        _logger = logger;
+        _inventory = new LotInventory(this.GetPrimaryKeyString());
+        _commit = new GroupCommit<Change>(WriteBatchAsync);
+    }
+
+    private string LotId => _inventory.LotId;
+
+    private DateTimeOffset Now => _time.GetUtcNow();
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        var contents = await _journal.ReadAsync(LotId, cancellationToken);
+        if (contents.Snapshot is not null)
+        {
+            _inventory.Restore(contents.Snapshot);
+        }
+
+        foreach (var e in contents.Events)
+        {
+            _inventory.Apply(e);
+        }
+
+        _eventsSinceSnapshot = contents.Events.Count;
+        _committed = _inventory.Counts;
+
+        // Expiry is recomputed from state: holds that lapsed while the lot was not active are
+        // returned by the first call, and the timer is set for the next one.
+        ScheduleExpiry();
+    }
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        _expiryTimer?.Dispose();
+        return Task.CompletedTask;
+    }
+
+    public async Task<Outcome<Lot>> Create(LotDefinition definition)
+    {
+        if (_inventory.CheckCreate(definition) is { } refusal)
+        {
+            return refusal;
+        }
+
+        await Commit(new LotCreated(Now, definition));
+        return Outcome<Lot>.Ok(CommittedLot());
+    }
+
+    public async Task<Lot?> Get()
+    {
+        if (!_inventory.Exists)
+        {
+            return null;
+        }
+
+        await ReturnExpiredNow();
+        return CommittedLot();
+    }
+
+    public Task<LotTerms?> GetTerms()
+    {
+        var d = _inventory.Definition;
+        return Task.FromResult(d is null ? null : new LotTerms(LotId, d.PriceMinor, d.Currency, d.PerShopperLimit));
+    }
+
+    public async Task<Outcome<HoldReceipt>> SetHold(string shopperId, int quantity, DateTimeOffset expiresAt)
+    {
+        var now = Now;
+        var expired = ApplyExpired(now);
+        var decision = _inventory.DecideHold(shopperId, quantity, expiresAt, now);
+        if (decision.Refusal is { } refusal)
+        {
+            await expired;
+            return refusal;
+        }
+
+        var counts = await Commit(decision.Change, expired);
+        return Outcome<HoldReceipt>.Ok(new HoldReceipt(_inventory.ToLot(now, counts), quantity, expiresAt));
+    }
+
+    public async Task<Outcome<ReservationReceipt>> ReserveForOrder(string shopperId, string orderId, int quantity, DateTimeOffset paymentDeadline, bool sellNow)
+    {
+        var now = Now;
+        var expired = ApplyExpired(now);
+        var decision = _inventory.DecideReserve(shopperId, orderId, quantity, paymentDeadline, sellNow, now);
+        if (decision.Refusal is { } refusal)
+        {
+            await expired;
+            return refusal;
+        }
+
+        var sold = decision.Change is HoldMovedToOrder moved ? moved.Sold : _inventory.SoldTo(orderId) is not null;
+        var d = _inventory.Definition!;
+        await Commit(decision.Change, expired);
+        return Outcome<ReservationReceipt>.Ok(new ReservationReceipt(LotId, quantity, d.PriceMinor, d.Currency, sold));
+    }
+
+    public Task<Outcome<Lot>> SellReservation(string orderId)
+    {
+        var now = Now;
+        return Decide(_inventory.DecideSell(orderId, now), now);
+    }
+
+    public async Task<Lot?> ReleaseReservation(string orderId)
+    {
+        if (!_inventory.Exists)
+        {
+            return null;
+        }
+
+        var now = Now;
+        var outcome = await Decide(_inventory.DecideReleaseReservation(orderId, now), now);
+        return outcome.Value;
+    }
+
+    public async Task<Lot?> RefundSale(string orderId)
+    {
+        if (!_inventory.Exists)
+        {
+            return null;
+        }
+
+        var now = Now;
+        var outcome = await Decide(_inventory.DecideRefund(orderId, now), now);
+        return outcome.Value;
+    }
+
+    public Task<Outcome<Lot>> Pause(string sellerId)
+    {
+        var now = Now;
+        return Decide(_inventory.DecidePause(sellerId, pause: true, now), now);
+    }
+
+    public Task<Outcome<Lot>> Resume(string sellerId)
+    {
+        var now = Now;
+        return Decide(_inventory.DecidePause(sellerId, pause: false, now), now);
+    }
+
+    public Task<Outcome<Lot>> Restock(string sellerId, int quantity)
+    {
+        var now = Now;
+        return Decide(_inventory.DecideRestock(sellerId, quantity, now), now);
+    }
+
+    public async Task<Outcome<LotStats>> GetStats(string sellerId)
+    {
+        if (_inventory.CheckOwner(sellerId) is { } refusal)
+        {
+            return refusal;
+        }
+
+        await ReturnExpiredNow();
+        return Outcome<LotStats>.Ok(_inventory.ToStats(_committed));
+    }
+
+    public Task ReturnExpired() => _inventory.Exists ? ReturnExpiredNow() : Task.CompletedTask;
+
+    private async Task<Outcome<Lot>> Decide(Decision decision, DateTimeOffset now)
+    {
+        var expired = ApplyExpired(now);
+        if (decision.Refusal is { } refusal)
+        {
+            await expired;
+            return refusal;
+        }
+
+        var counts = await Commit(decision.Change, expired);
+        return Outcome<Lot>.Ok(_inventory.ToLot(now, counts));
+    }
+
+    private Task ReturnExpiredNow() => ApplyExpired(Now);
+
+    /// <summary>Applies every lapsed hold and reservation; the task completes once they are written.</summary>
+    private Task ApplyExpired(DateTimeOffset now)
+    {
+        var expired = _inventory.CollectExpired(now);
+        if (expired.Count == 0)
+        {
+            return Task.CompletedTask;
+        }
+
+        Task written = Task.CompletedTask;
+        foreach (var e in expired)
+        {
+            written = Enqueue(e);
+        }
+
+        LogReturned(expired.Count, LotId);
+        return written;
+    }
+
+    /// <summary>
+    /// Applies <paramref name="change"/> (if any) and waits until it, and everything decided
+    /// before it, is written. Returns the counts as of this change, so that the answer describes
+    /// the state the caller's own change produced.
+    /// </summary>
+    private async Task<LotCounts> Commit(LotEvent? change, Task? before = null)
+    {
+        if (change is null)
+        {
+            if (before is not null)
+            {
+                await before;
+            }
+
+            return _inventory.Counts;
+        }
+
+        var written = Enqueue(change);
+        var counts = _inventory.Counts;
+        await written;
+        if (before is not null)
+        {
+            await before; // already written: it was queued ahead of this change
+        }
+
+        return counts;
+    }
+
+    private Task Enqueue(LotEvent change)
+    {
+        if (_commit.Fault is not null)
+        {
+            throw new EngineUnavailableException($"Lot {LotId} is reloading after a failed write; retry.");
+        }
+
+        _inventory.Apply(change);
+        var written = _commit.Enqueue(new Change(change, _inventory.Counts));
+        ScheduleExpiry();
+        return AwaitWrite(written);
+    }
+
+    private async Task AwaitWrite(Task written)
+    {
+        try
+        {
+            await written;
+        }
+        catch (Exception ex) when (ex is not EngineUnavailableException)
+        {
+            // The in-memory state is ahead of storage and cannot be trusted: drop this
+            // activation so the next call replays the journal.
+            DeactivateOnIdle();
+            throw new EngineUnavailableException($"Lot {LotId} could not record the change; nothing was acknowledged.", ex);
+        }
+    }
+
+    private async Task WriteBatchAsync(IReadOnlyList<Change> batch)
+    {
+        // Runs synchronously up to the first await: at that moment every applied change is in
+        // this batch, so the inventory is exactly the state after it and can be snapshotted.
+        var expectedSequence = batch[0].Counts.Sequence - 1;
+        _eventsSinceSnapshot += batch.Count;
+        LotSnapshot? snapshot = null;
+        if (_eventsSinceSnapshot >= Math.Max(_options.SnapshotEveryEvents, 2L * _inventory.SnapshotWeight))
+        {
+            snapshot = _inventory.ToSnapshot();
+        }
+
+        await _journal.AppendAsync(LotId, expectedSequence, batch.Select(c => c.Event).ToList(), snapshot);
+        if (snapshot is not null)
+        {
+            _eventsSinceSnapshot = 0;
+        }
+
+        _committed = batch[^1].Counts;
+    }
+
+    private Lot CommittedLot() => _inventory.ToLot(Now, _committed);
+
+    private void ScheduleExpiry()
+    {
+        var next = _inventory.NextExpiry;
+        if (next == _expiryTimerDue)
+        {
+            return;
+        }
+
+        _expiryTimerDue = next;
+        if (next is null)
+        {
+            _expiryTimer?.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            return;
+        }
+
+        var due = next.Value - Now;
+        if (due < TimeSpan.Zero)
+        {
+            due = TimeSpan.Zero;
+        }
+
+        if (_expiryTimer is null)
+        {
+            // A TimeProvider timer, not an Orleans grain timer, so that a fake clock in tests
+            // drives expiry. Its callback runs off the grain's scheduler and therefore goes
+            // through the grain reference like any other caller.
+            var self = this.AsReference<IProduceLotGrain>();
+            _expiryTimer = _time.CreateTimer(static state => ((IProduceLotGrain)state!).ReturnExpired().Ignore(), self, due, Timeout.InfiniteTimeSpan);
+        }
+        else
+        {
+            _expiryTimer.Change(due, Timeout.InfiniteTimeSpan);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Returned {Count} expired holds to lot {LotId}")]
+    private partial void LogReturned(int count, string lotId);
+
+    private readonly record struct Change(LotEvent Event, LotCounts Counts);
+}
+
+/// <summary>How often a lot compacts its journal into a snapshot.</summary>
+public sealed class LotJournalOptions
+{
+    /// <summary>
+    /// The least number of events between snapshots. A snapshot is also never taken more often
+    /// than every two snapshot-sizes of events, so its cost per event stays constant however
+    /// many holds the lot carries.
+    /// </summary>
+    public int SnapshotEveryEvents { get; set; } = 1024;
+}

@@ -1,0 +1,56 @@
+namespace FlashSale.Payments;
+
+/// <summary>
+/// Markets and the methods each offers. A market is a currency; nothing in the engine is wired
+/// to one country, and a deployment adds markets in configuration (<c>FlashSale:Payments</c>).
+/// </summary>
+public sealed class PaymentOptions
+{
+    public const string Section = "FlashSale:Payments";
+
+    /// <summary>Methods by ISO 4217 currency.</summary>
+    public Dictionary<string, List<PaymentMethodOptions>> Markets { get; init; } = new(StringComparer.OrdinalIgnoreCase);
+
+    public static PaymentOptions CreateDefault() => new()
+    {
+        Markets = new(StringComparer.OrdinalIgnoreCase)
+        {
+            ["CNY"] =
+            [
+                new() { Method = "wallet", DisplayName = "Mobile wallet", Flow = PaymentFlow.Redirect, PaymentWindow = TimeSpan.FromMinutes(15), Instructions = "Confirm the payment in your wallet app." },
+                new() { Method = "bank-transfer", DisplayName = "Bank transfer", Flow = PaymentFlow.Offline, PaymentWindow = TimeSpan.FromHours(24), Instructions = "Transfer the total quoting the payment id as reference." },
+                new() { Method = "cash-on-delivery", DisplayName = "Cash on delivery", Flow = PaymentFlow.OnDelivery, PaymentWindow = TimeSpan.FromDays(7), Instructions = "Pay the courier in cash when the produce arrives." },
+                new() { Method = "village-agent", DisplayName = "Village agent", Flow = PaymentFlow.Agent, PaymentWindow = TimeSpan.FromHours(48), Instructions = "Pay your village agent in cash; the agent confirms it." },
+            ],
+            ["KES"] =
+            [
+                new() { Method = "mobile-money", DisplayName = "Mobile money", Flow = PaymentFlow.Redirect, PaymentWindow = TimeSpan.FromMinutes(15), Instructions = "Approve the payment prompt on your phone." },
+                new() { Method = "cash-on-delivery", DisplayName = "Cash on delivery", Flow = PaymentFlow.OnDelivery, PaymentWindow = TimeSpan.FromDays(7), Instructions = "Pay the rider in cash when the produce arrives." },
+            ],
+        },
+    };
+
+    public IReadOnlyList<PaymentMethodInfo> MethodsFor(string currency) =>
+        Markets.TryGetValue(currency, out var methods)
+            ? methods.Select(m => new PaymentMethodInfo(m.Method, m.DisplayName, m.Flow)).ToList()
+            : [];
+
+    public PaymentMethodOptions? Find(string currency, string method) =>
+        Markets.TryGetValue(currency, out var methods)
+            ? methods.FirstOrDefault(m => string.Equals(m.Method, method, StringComparison.Ordinal))
+            : null;
+}
+
+public sealed class PaymentMethodOptions
+{
+    public string Method { get; set; } = "";
+
+    public string DisplayName { get; set; } = "";
+
+    public PaymentFlow Flow { get; set; }
+
+    /// <summary>How long the order keeps its stock while the shopper pays (the payment deadline).</summary>
+    public TimeSpan PaymentWindow { get; set; } = TimeSpan.FromMinutes(15);
+
+    public string? Instructions { get; set; }
+}
