@@ -1,0 +1,58 @@
+using FlashSale.Common;
+using FlashSale.Lots.Storage;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using Orleans.TestingHost;
+
+namespace FlashSale.Tests.Infrastructure;
+
+/// <summary>
+/// One in-process Orleans cluster (a single silo) shared by a collection of tests, with the
+/// engine's clock replaced by a <see cref="FakeTimeProvider"/> and its lot journal wrapped so
+/// tests can count writes, hold them back, or make them fail. Tests in one collection run one
+/// after another, so moving the clock never surprises a neighbour.
+/// </summary>
+public sealed class EngineClusterFixture : IAsyncLifetime
+{
+    public static readonly DateTimeOffset Epoch = new(2026, 11, 1, 8, 0, 0, TimeSpan.Zero);
+
+    private InProcessTestCluster? _cluster;
+
+    public FakeTimeProvider Clock { get; } = new(Epoch);
+
+    public ControllableLotJournal Journal { get; private set; } = null!;
+
+    public IGrainFactory Grains => _cluster!.Client;
+
+    public async Task InitializeAsync()
+    {
+        var builder = new InProcessTestClusterBuilder(1);
+        builder.ConfigureSilo((_, silo) =>
+        {
+            silo.AddMemoryGrainStorage(StorageNames.Default);
+            silo.Services.AddKeyedSingleton<TimeProvider>(FlashSaleClock.Key, Clock);
+            silo.Services.AddSingleton<InMemoryLotJournal>();
+            silo.Services.AddSingleton<ControllableLotJournal>();
+            silo.Services.AddSingleton<ILotJournal>(sp => sp.GetRequiredService<ControllableLotJournal>());
+            silo.AddFlashSaleEngine(new ConfigurationBuilder().Build());
+        });
+        _cluster = builder.Build();
+        await _cluster.DeployAsync();
+        Journal = _cluster.Silos[0].ServiceProvider.GetRequiredService<ControllableLotJournal>();
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_cluster is not null)
+        {
+            await _cluster.DisposeAsync();
+        }
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class EngineCluster : ICollectionFixture<EngineClusterFixture>
+{
+    public const string Name = "engine cluster";
+}
