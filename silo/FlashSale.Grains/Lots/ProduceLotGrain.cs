@@ -133,11 +133,7 @@ internal sealed partial class ProduceLotGrain : Grain, IProduceLotGrain
         return Outcome<ReservationReceipt>.Ok(new ReservationReceipt(LotId, quantity, d.PriceMinor, d.Currency, sold));
     }
 
-    public Task<Outcome<Lot>> SellReservation(string orderId)
-    {
-        var now = Now;
-        return Decide(_inventory.DecideSell(orderId, now), now);
-    }
+    public Task<Outcome<Lot>> SellReservation(string orderId) => Decide(now => _inventory.DecideSell(orderId, now));
 
     public async Task<Lot?> ReleaseReservation(string orderId)
     {
@@ -146,8 +142,7 @@ internal sealed partial class ProduceLotGrain : Grain, IProduceLotGrain
             return null;
         }
 
-        var now = Now;
-        var outcome = await Decide(_inventory.DecideReleaseReservation(orderId, now), now);
+        var outcome = await Decide(now => _inventory.DecideReleaseReservation(orderId, now));
         return outcome.Value;
     }
 
@@ -158,28 +153,15 @@ internal sealed partial class ProduceLotGrain : Grain, IProduceLotGrain
             return null;
         }
 
-        var now = Now;
-        var outcome = await Decide(_inventory.DecideRefund(orderId, now), now);
+        var outcome = await Decide(now => _inventory.DecideRefund(orderId, now));
         return outcome.Value;
     }
 
-    public Task<Outcome<Lot>> Pause(string sellerId)
-    {
-        var now = Now;
-        return Decide(_inventory.DecidePause(sellerId, pause: true, now), now);
-    }
+    public Task<Outcome<Lot>> Pause(string sellerId) => Decide(now => _inventory.DecidePause(sellerId, pause: true, now));
 
-    public Task<Outcome<Lot>> Resume(string sellerId)
-    {
-        var now = Now;
-        return Decide(_inventory.DecidePause(sellerId, pause: false, now), now);
-    }
+    public Task<Outcome<Lot>> Resume(string sellerId) => Decide(now => _inventory.DecidePause(sellerId, pause: false, now));
 
-    public Task<Outcome<Lot>> Restock(string sellerId, int quantity)
-    {
-        var now = Now;
-        return Decide(_inventory.DecideRestock(sellerId, quantity, now), now);
-    }
+    public Task<Outcome<Lot>> Restock(string sellerId, int quantity) => Decide(now => _inventory.DecideRestock(sellerId, quantity, now));
 
     public async Task<Outcome<LotStats>> GetStats(string sellerId)
     {
@@ -194,9 +176,15 @@ internal sealed partial class ProduceLotGrain : Grain, IProduceLotGrain
 
     public Task ReturnExpired() => _inventory.Exists ? ReturnExpiredNow() : Task.CompletedTask;
 
-    private async Task<Outcome<Lot>> Decide(Decision decision, DateTimeOffset now)
+    /// <summary>
+    /// Returns lapsed holds first, then decides: a decision must see the stock as it is now,
+    /// or it could act on a hold or reservation that has just expired.
+    /// </summary>
+    private async Task<Outcome<Lot>> Decide(Func<DateTimeOffset, Decision> decide)
     {
+        var now = Now;
         var expired = ApplyExpired(now);
+        var decision = decide(now);
         if (decision.Refusal is { } refusal)
         {
             await expired;
