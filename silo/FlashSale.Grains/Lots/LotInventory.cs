@@ -267,22 +267,26 @@ internal sealed class LotInventory
     }
 
     /// <summary>Events that return every hold and reservation expired at <paramref name="now"/>.</summary>
+    /// <remarks>
+    /// A renewed hold leaves one queue entry per renewal, and renewals to the same instant look
+    /// alike; each key is therefore returned at most once per pass, since the events are only
+    /// applied after the pass.
+    /// </remarks>
     public List<LotEvent> CollectExpired(DateTimeOffset now)
     {
         var expired = new List<LotEvent>();
+        var returned = new HashSet<ExpiryEntry>();
         while (_expiries.TryPeek(out var entry, out var at) && at <= now)
         {
             _expiries.Dequeue();
-            if (entry.IsReservation)
+            var due = entry.IsReservation
+                ? _reservations.TryGetValue(entry.Key, out var reservation) && reservation.PaymentDeadline == at
+                : _holds.TryGetValue(entry.Key, out var hold) && hold.ExpiresAt == at;
+            if (due && returned.Add(entry))
             {
-                if (_reservations.TryGetValue(entry.Key, out var reservation) && reservation.PaymentDeadline == at)
-                {
-                    expired.Add(new ReservationReleased(now, entry.Key, Expired: true));
-                }
-            }
-            else if (_holds.TryGetValue(entry.Key, out var hold) && hold.ExpiresAt == at)
-            {
-                expired.Add(new HoldReleased(now, entry.Key, Expired: true));
+                expired.Add(entry.IsReservation
+                    ? new ReservationReleased(now, entry.Key, Expired: true)
+                    : new HoldReleased(now, entry.Key, Expired: true));
             }
         }
 
