@@ -123,7 +123,9 @@ public sealed class LotInventoryTests
         copy.Restore(lot.ToSnapshot());
 
         Assert.Equal(lot.Counts, copy.Counts);
-        Assert.Equal(lot.ToStats(lot.Counts), copy.ToStats(copy.Counts) with { SellThrough = lot.ToStats(lot.Counts).SellThrough });
+        var (original, restored) = (lot.ToStats(lot.Counts), copy.ToStats(copy.Counts));
+        Assert.Equal(original.SellThrough, restored.SellThrough);
+        Assert.Equal(original, restored with { SellThrough = original.SellThrough });
         Assert.Equal(1, ApplyExpired(copy, T0.AddMinutes(11)));
         Assert.Equal(1, copy.SoldTo("ord_1"));
     }
