@@ -32,6 +32,12 @@ public interface IProduceLotGrain : IGrainWithStringKey
     /// <summary>The order was cancelled or expired: its reserved stock returns. Idempotent.</summary>
     Task<Lot?> ReleaseReservation(string orderId);
 
+    /// <summary>
+    /// A payment arrived after the order's reservation was released: sells the quantity to the
+    /// order again from what is available, or refuses (<c>sold-out</c>) if it is gone. Idempotent.
+    /// </summary>
+    Task<Outcome<Lot>> RetakeForOrder(string orderId, int quantity);
+
     /// <summary>A sold order was refunded: its stock goes back on sale. Idempotent.</summary>
     Task<Lot?> RefundSale(string orderId);
 

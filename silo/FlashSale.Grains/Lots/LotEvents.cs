@@ -45,3 +45,7 @@ public sealed record Restocked(DateTimeOffset At, [property: Id(0)] int Quantity
 /// <summary>A sold order was refunded; its stock goes back on sale.</summary>
 [GenerateSerializer, Immutable]
 public sealed record SaleRefunded(DateTimeOffset At, [property: Id(0)] string OrderId) : LotEvent(At);
+
+/// <summary>A late payment bought the order's stock again, straight from what was available.</summary>
+[GenerateSerializer, Immutable]
+public sealed record StockRetaken(DateTimeOffset At, [property: Id(0)] string OrderId, [property: Id(1)] int Quantity) : LotEvent(At);

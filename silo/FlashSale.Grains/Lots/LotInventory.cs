@@ -212,6 +212,32 @@ internal sealed class LotInventory
             : new ReservationSold(now, orderId);
     }
 
+    /// <summary>
+    /// A payment arrived after the order's stock went back on sale: sell it to the order again if
+    /// it is still there, straight from <c>available</c>, never from anyone's hold.
+    /// </summary>
+    public Decision DecideRetake(string orderId, int quantity, DateTimeOffset now)
+    {
+        if (!Exists)
+        {
+            return Refusal.NotFound("The lot");
+        }
+
+        if (_sales.ContainsKey(orderId))
+        {
+            return Decision.Unchanged;
+        }
+
+        if (_reservations.ContainsKey(orderId))
+        {
+            return Refusal.Conflict("The order still holds its reservation; sell it instead.");
+        }
+
+        return Counts.Available >= quantity
+            ? new StockRetaken(now, orderId, quantity)
+            : new Refusal(RefusalCode.SoldOut, "The stock went back on sale and is gone.");
+    }
+
     /// <summary>A paid order was refunded: its sold stock goes back on sale.</summary>
     public Decision DecideRefund(string orderId, DateTimeOffset now) =>
         _sales.ContainsKey(orderId) ? new SaleRefunded(now, orderId) : Decision.Unchanged;
@@ -362,6 +388,11 @@ internal sealed class LotInventory
                 c = c with { Available = c.Available + reservation.Quantity, Reserved = c.Reserved - reservation.Quantity };
                 break;
             }
+
+            case StockRetaken retaken:
+                c = c with { Available = c.Available - retaken.Quantity, Sold = c.Sold + retaken.Quantity };
+                RecordSale(retaken.OrderId, retaken.Quantity, retaken.At);
+                break;
 
             case SaleRefunded refunded:
             {

@@ -146,6 +146,8 @@ internal sealed partial class ProduceLotGrain : Grain, IProduceLotGrain
         return outcome.Value;
     }
 
+    public Task<Outcome<Lot>> RetakeForOrder(string orderId, int quantity) => Decide(now => _inventory.DecideRetake(orderId, quantity, now));
+
     public async Task<Lot?> RefundSale(string orderId)
     {
         if (!_inventory.Exists)

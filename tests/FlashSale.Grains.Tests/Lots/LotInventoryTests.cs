@@ -1,3 +1,4 @@
+using FlashSale.Common;
 using FlashSale.Lots;
 
 namespace FlashSale.Tests.Lots;
@@ -128,5 +129,20 @@ public sealed class LotInventoryTests
         Assert.Equal(original, restored with { SellThrough = original.SellThrough });
         Assert.Equal(1, ApplyExpired(copy, T0.AddMinutes(11)));
         Assert.Equal(1, copy.SoldTo("ord_1"));
+    }
+
+    [Fact]
+    public void A_late_payment_retakes_stock_only_from_what_is_available()
+    {
+        var lot = NewLot(quantity: 3);
+        Hold(lot, "a", 2, T0.AddMinutes(10), T0);
+        lot.Apply(lot.DecideReserve("a", "ord_1", 2, T0.AddMinutes(15), sellNow: false, T0).Change!);
+        Assert.Equal(1, ApplyExpired(lot, T0.AddMinutes(15)));
+        Hold(lot, "b", 2, T0.AddMinutes(25), T0.AddMinutes(15));
+
+        Assert.Equal(RefusalCode.SoldOut, lot.DecideRetake("ord_1", 2, T0.AddMinutes(16)).Refusal?.Code);
+        lot.Apply(lot.DecideRetake("ord_1", 1, T0.AddMinutes(16)).Change!);
+        Assert.Null(lot.DecideRetake("ord_1", 1, T0.AddMinutes(16)).Change);
+        Assert.Equal((0, 2, 1), (lot.Counts.Available, lot.Counts.Reserved, lot.Counts.Sold));
     }
 }
