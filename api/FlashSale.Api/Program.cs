@@ -1,5 +1,6 @@
 using FlashSale.Api.Apis;
 using FlashSale.Api.Extensions;
+using FlashSale.Api.Hubs;
 using FlashSale.Api.Identity;
 
 var builder = WebApplication.CreateBuilder(CommandLineSwitches.Expand(args));
@@ -7,6 +8,7 @@ var builder = WebApplication.CreateBuilder(CommandLineSwitches.Expand(args));
 builder.AddFlashSaleEngine();
 builder.AddFlashSaleIdentity();
 builder.AddFlashSaleApi();
+builder.AddFlashSaleLiveStock();
 
 var app = builder.Build();
 
@@ -18,6 +20,7 @@ app.MapCartApi();
 app.MapCheckoutApi();
 app.MapOrdersApi();
 app.MapPaymentMethodsApi();
+app.MapLiveStock();
 app.MapOperationsApi();
 
 app.Run();

@@ -1,6 +1,7 @@
 using FlashSale.Carts;
 using FlashSale.Checkout;
 using FlashSale.Common;
+using FlashSale.Live;
 using FlashSale.Lots;
 using FlashSale.Lots.Storage;
 using FlashSale.Payments;
@@ -21,6 +22,8 @@ public static class EngineSiloExtensions
     {
         var services = silo.Services;
         services.TryAddKeyedSingleton(FlashSaleClock.Key, TimeProvider.System);
+        services.TryAddSingleton(TimeProvider.System); // the wall clock that paces live updates
+        services.AddOptions<LiveStockOptions>().Bind(configuration.GetSection(LiveStockOptions.Section));
         services.TryAddSingleton<ILotJournal, InMemoryLotJournal>();
         services.AddOptions<LotJournalOptions>().Bind(configuration.GetSection("FlashSale:LotJournal"));
         services.AddOptions<HoldExpiryOptions>().Bind(configuration.GetSection("FlashSale:HoldExpiry"));

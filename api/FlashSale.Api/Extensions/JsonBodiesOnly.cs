@@ -1,32 +1,33 @@
+using Microsoft.Net.Http.Headers;
+
 namespace FlashSale.Api.Extensions;
 
 /// <summary>
-/// The API reads JSON only. A body of another media type is answered 400 <c>invalid-request</c>
-/// before routing (the framework's own answer, 415, has no code in the contract).
+/// The API reads JSON only. A body of another media type, or in a charset that cannot be
+/// decoded, is answered 400 <c>invalid-request</c> before routing (the framework's own answers
+/// are 415, which has no code in the contract, and a 500 for an unknown charset).
 /// </summary>
 internal sealed class JsonBodiesOnly(RequestDelegate next)
 {
-    public async Task InvokeAsync(HttpContext context, IProblemDetailsService problems)
+    public async Task InvokeAsync(HttpContext context)
     {
         var request = context.Request;
-        var hasBody = request.ContentLength > 0 || request.Headers.TransferEncoding.Count > 0;
-        if (hasBody && request.Path.StartsWithSegments("/api", StringComparison.Ordinal) && !request.HasJsonContentType())
+        // A declared media type counts as a body even when it is empty: the framework answers an
+        // empty text/plain body with 415 too.
+        var hasBody = request.ContentLength > 0 || request.Headers.TransferEncoding.Count > 0 || request.ContentType is not null;
+        if (hasBody && request.Path.StartsWithSegments("/api", StringComparison.Ordinal) && !IsReadableJson(request))
         {
-            context.Response.StatusCode = StatusCodes.Status400BadRequest;
-            await problems.WriteAsync(new ProblemDetailsContext
-            {
-                HttpContext = context,
-                ProblemDetails =
-                {
-                    Status = StatusCodes.Status400BadRequest,
-                    Type = Problems.TypeOf(Problems.InvalidRequest),
-                    Title = Problems.TitleOf(Problems.InvalidRequest),
-                    Detail = "Send the body as application/json.",
-                },
-            });
+            // A problem result writes JSON whatever the client accepts; IProblemDetailsService.WriteAsync
+            // would throw, a 500, for a client that accepts no JSON.
+            await Problems.Problem(StatusCodes.Status400BadRequest, Problems.InvalidRequest, "Send the body as application/json.").ExecuteAsync(context);
             return;
         }
 
         await next(context);
     }
+
+    private static bool IsReadableJson(HttpRequest request) =>
+        request.HasJsonContentType()
+        && MediaTypeHeaderValue.TryParse(request.ContentType, out var mediaType)
+        && (!mediaType.Charset.HasValue || mediaType.Encoding is not null);
 }

@@ -49,6 +49,9 @@ public interface IProduceLotGrain : IGrainWithStringKey
 
     Task<Outcome<LotStats>> GetStats(string sellerId);
 
+    /// <summary>The owner's live view, as the hub's <c>sellThrough</c> message carries it.</summary>
+    Task<Outcome<Live.SellThroughUpdate>> GetSellThrough(string sellerId);
+
     /// <summary>Returns expired holds and reservations to stock; driven by the expiry timer.</summary>
     Task ReturnExpired();
 }

@@ -15,6 +15,10 @@ internal sealed class LotInventory
     private readonly Dictionary<string, Sale> _sales = new(StringComparer.Ordinal);
     private readonly SortedDictionary<DateTimeOffset, int> _sellThrough = [];
 
+    // Held units by the second their hold expires, for the seller's "expiring soon". At most one
+    // hold duration of seconds is ever live, so a sum over the front is cheap at any hold count.
+    private readonly SortedDictionary<long, int> _heldUntilSecond = [];
+
     // Earliest expiry first. Renewed or released holds leave stale entries behind; they are
     // recognised (the live hold's expiry differs) and dropped when they reach the front.
     private readonly PriorityQueue<ExpiryEntry, DateTimeOffset> _expiries = new();
@@ -90,6 +94,35 @@ internal sealed class LotInventory
             LotId, d.SellerId, d.Name, d.Unit, d.PriceMinor, d.Currency,
             counts.Quantity, counts.Available, counts.Reserved, counts.Sold, d.PerShopperLimit,
             StatusAt(now, counts), StartsAt, d.EndsAt, VersionAt(now, counts));
+    }
+
+    /// <summary>Units in shoppers' holds that expire no later than <paramref name="until"/>.</summary>
+    public int HeldUnitsExpiringBy(DateTimeOffset until)
+    {
+        var last = until.ToUnixTimeSeconds();
+        var units = 0;
+        foreach (var (second, quantity) in _heldUntilSecond)
+        {
+            if (second > last)
+            {
+                break;
+            }
+
+            units += quantity;
+        }
+
+        return units;
+    }
+
+    /// <summary>The next instant the status changes by itself (opening or ending), if any is ahead.</summary>
+    public DateTimeOffset? NextScheduledChange(DateTimeOffset now)
+    {
+        if (now < StartsAt)
+        {
+            return StartsAt;
+        }
+
+        return Definition?.EndsAt is { } endsAt && now < endsAt ? endsAt : null;
     }
 
     public int HeldBy(string shopperId) => _holds.TryGetValue(shopperId, out var hold) ? hold.Quantity : 0;
@@ -340,14 +373,22 @@ internal sealed class LotInventory
                 var previous = HeldBy(set.ShopperId);
                 var more = set.Quantity - previous;
                 c = c with { Available = c.Available - more, Reserved = c.Reserved + more };
+                if (_holds.TryGetValue(set.ShopperId, out var replaced))
+                {
+                    Unindex(replaced);
+                }
+
                 _holds[set.ShopperId] = new ShopperHold(set.Quantity, set.ExpiresAt);
+                Index(_holds[set.ShopperId]);
                 _expiries.Enqueue(new ExpiryEntry(set.ShopperId, IsReservation: false), set.ExpiresAt);
                 break;
             }
 
             case HoldReleased released:
             {
-                var previous = Take(_holds, released.ShopperId, "hold").Quantity;
+                var hold = Take(_holds, released.ShopperId, "hold");
+                Unindex(hold);
+                var previous = hold.Quantity;
                 c = c with { Available = c.Available + previous, Reserved = c.Reserved - previous };
                 break;
             }
@@ -355,6 +396,7 @@ internal sealed class LotInventory
             case HoldMovedToOrder moved:
             {
                 var hold = Take(_holds, moved.ShopperId, "hold");
+                Unindex(hold);
                 if (hold.Quantity != moved.Quantity)
                 {
                     throw new InvalidOperationException($"Lot {LotId}: hold of {hold.Quantity} cannot move {moved.Quantity}.");
@@ -447,6 +489,7 @@ internal sealed class LotInventory
         foreach (var h in snapshot.Holds)
         {
             _holds[h.ShopperId] = new ShopperHold(h.Quantity, h.ExpiresAt);
+            Index(_holds[h.ShopperId]);
             _expiries.Enqueue(new ExpiryEntry(h.ShopperId, IsReservation: false), h.ExpiresAt);
         }
 
@@ -478,6 +521,26 @@ internal sealed class LotInventory
         var minute = new DateTimeOffset(at.UtcTicks - (at.UtcTicks % TimeSpan.TicksPerMinute), TimeSpan.Zero);
         _sales[orderId] = new Sale(quantity, minute);
         _sellThrough[minute] = _sellThrough.GetValueOrDefault(minute) + quantity;
+    }
+
+    private void Index(ShopperHold hold)
+    {
+        var second = hold.ExpiresAt.ToUnixTimeSeconds();
+        _heldUntilSecond[second] = _heldUntilSecond.GetValueOrDefault(second) + hold.Quantity;
+    }
+
+    private void Unindex(ShopperHold hold)
+    {
+        var second = hold.ExpiresAt.ToUnixTimeSeconds();
+        var left = _heldUntilSecond[second] - hold.Quantity;
+        if (left == 0)
+        {
+            _heldUntilSecond.Remove(second);
+        }
+        else
+        {
+            _heldUntilSecond[second] = left;
+        }
     }
 
     private TValue Take<TValue>(Dictionary<string, TValue> entries, string key, string what)

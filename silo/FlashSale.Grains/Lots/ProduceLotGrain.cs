@@ -1,4 +1,5 @@
 using FlashSale.Common;
+using FlashSale.Live;
 using FlashSale.Lots.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -25,21 +26,31 @@ internal sealed partial class ProduceLotGrain : Grain, IProduceLotGrain
     private readonly GroupCommit<Change> _commit;
     private LotCounts _committed;
     private long _eventsSinceSnapshot;
+    private readonly TimeProvider _wallClock;
+    private readonly LiveStockOptions _live;
+    private readonly PublishPacer _pacer;
     private ITimer? _expiryTimer;
     private DateTimeOffset? _expiryTimerDue;
+    private long _publishedVersion = -1;
+    private IGrainTimer? _publishTimer;
 
     public ProduceLotGrain(
         ILotJournal journal,
         [FromKeyedServices(FlashSaleClock.Key)] TimeProvider time,
+        TimeProvider wallClock,
         IOptions<LotJournalOptions> options,
+        IOptions<LiveStockOptions> live,
         ILogger<ProduceLotGrain> logger)
     {
         _journal = journal;
         _time = time;
+        _wallClock = wallClock;
         _options = options.Value;
+        _live = live.Value;
         _logger = logger;
         _inventory = new LotInventory(this.GetPrimaryKeyString());
         _commit = new GroupCommit<Change>(WriteBatchAsync);
+        _pacer = new PublishPacer(_live.PublishInterval);
     }
 
     private string LotId => _inventory.LotId;
@@ -92,6 +103,7 @@ internal sealed partial class ProduceLotGrain : Grain, IProduceLotGrain
         }
 
         await ReturnExpiredNow();
+        PublishIfMoved();
         return CommittedLot();
     }
 
@@ -176,7 +188,26 @@ internal sealed partial class ProduceLotGrain : Grain, IProduceLotGrain
         return Outcome<LotStats>.Ok(_inventory.ToStats(_committed));
     }
 
-    public Task ReturnExpired() => _inventory.Exists ? ReturnExpiredNow() : Task.CompletedTask;
+    public async Task<Outcome<SellThroughUpdate>> GetSellThrough(string sellerId)
+    {
+        if (_inventory.CheckOwner(sellerId) is { } refusal)
+        {
+            return refusal;
+        }
+
+        await ReturnExpiredNow();
+        return Outcome<SellThroughUpdate>.Ok(Updates(Now).SellThrough);
+    }
+
+    public async Task ReturnExpired()
+    {
+        if (_inventory.Exists)
+        {
+            await ReturnExpiredNow();
+            PublishIfMoved(); // the timer also wakes the lot for its scheduled opening and ending
+            ScheduleExpiry();
+        }
+    }
 
     /// <summary>
     /// Returns lapsed holds first, then decides: a decision must see the stock as it is now,
@@ -293,13 +324,62 @@ internal sealed partial class ProduceLotGrain : Grain, IProduceLotGrain
         }
 
         _committed = batch[^1].Counts;
+        PublishIfMoved();
+    }
+
+    /// <summary>
+    /// Publishes the committed lot to watchers when its version moved, paced to at most one
+    /// publication per interval: the first change goes out at once, later ones are folded into
+    /// one trailing publication that carries the newest state.
+    /// </summary>
+    private void PublishIfMoved()
+    {
+        if (_inventory.VersionAt(Now, _committed) == _publishedVersion)
+        {
+            return;
+        }
+
+        switch (_pacer.OnChange(_wallClock.GetUtcNow()))
+        {
+            case { } wait when wait == TimeSpan.Zero:
+                Publish();
+                break;
+            case { } wait:
+                _publishTimer ??= this.RegisterGrainTimer(static (grain, _) =>
+                {
+                    grain.Publish();
+                    return Task.CompletedTask;
+                }, this, new GrainTimerCreationOptions(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan) { Interleave = true });
+                _publishTimer.Change(wait, Timeout.InfiniteTimeSpan);
+                break;
+        }
+    }
+
+    private void Publish()
+    {
+        var (stock, sellThrough) = Updates(Now);
+        _pacer.Published(_wallClock.GetUtcNow());
+        _publishedVersion = stock.Version;
+        GrainFactory.GetGrain<ISaleFeedGrain>(0).PublishStock(stock, sellThrough).Ignore();
+    }
+
+    private (StockUpdate Stock, SellThroughUpdate SellThrough) Updates(DateTimeOffset now)
+    {
+        var lot = _inventory.ToLot(now, _committed);
+        var stats = _inventory.ToStats(_committed);
+        var status = LiveFormat.Status(lot.Status);
+        return (
+            new StockUpdate(LotId, lot.Available, lot.Reserved, lot.Sold, status, lot.Version, now),
+            new SellThroughUpdate(
+                LotId, lot.SellerId, lot.Name, lot.Quantity, stats.Sold, stats.Reserved, stats.Available, stats.RevenueMinor,
+                stats.PaidOrders, stats.SellThrough, _inventory.HeldUnitsExpiringBy(now + _live.ExpiringSoonWindow), status, lot.Version));
     }
 
     private Lot CommittedLot() => _inventory.ToLot(Now, _committed);
 
     private void ScheduleExpiry()
     {
-        var next = _inventory.NextExpiry;
+        var next = Earliest(_inventory.NextExpiry, _inventory.NextScheduledChange(Now));
         if (next == _expiryTimerDue)
         {
             return;
@@ -331,6 +411,9 @@ internal sealed partial class ProduceLotGrain : Grain, IProduceLotGrain
             _expiryTimer.Change(due, Timeout.InfiniteTimeSpan);
         }
     }
+
+    private static DateTimeOffset? Earliest(DateTimeOffset? a, DateTimeOffset? b) =>
+        a is null ? b : b is null ? a : a < b ? a : b;
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Returned {Count} expired holds to lot {LotId}")]
     private partial void LogReturned(int count, string lotId);

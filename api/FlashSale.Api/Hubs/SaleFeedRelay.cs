@@ -1,0 +1,94 @@
+using FlashSale.Live;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.Options;
+
+namespace FlashSale.Api.Hubs;
+
+/// <summary>
+/// This API host's one subscription to the engine's sale feed. Each update arrives here once and
+/// is sent to one SignalR group, which serializes it once per protocol for all its connections:
+/// no grain call and no timer per connection. The subscription is renewed well before it lapses,
+/// which also re-subscribes the host if the feed grain moved or restarted.
+/// </summary>
+internal sealed partial class SaleFeedRelay(
+    IGrainFactory grains,
+    IHubContext<SaleHub> hub,
+    IOptions<LiveStockOptions> options,
+    ILogger<SaleFeedRelay> logger) : ISaleFeedObserver, IHostedService, IDisposable
+{
+    private readonly CancellationTokenSource _stopping = new();
+    private ISaleFeedObserver? _reference;
+    private Task? _renewals;
+
+    public Task OnStock(StockUpdate update) =>
+        hub.Clients.Group(HubGroups.Lot(update.LotId)).SendAsync(LiveMessages.Stock, update);
+
+    public Task OnSellThrough(SellThroughUpdate update) =>
+        hub.Clients.Group(HubGroups.Seller(update.SellerId)).SendAsync(LiveMessages.SellThrough, update);
+
+    public Task OnOrder(OrderUpdate update) =>
+        hub.Clients.Group(HubGroups.Shopper(update.ShopperId)).SendAsync(LiveMessages.Order, update);
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        _reference = grains.CreateObjectReference<ISaleFeedObserver>(this);
+        await Feed.Subscribe(_reference);
+        _renewals = RenewAsync(_stopping.Token);
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await _stopping.CancelAsync();
+        if (_renewals is not null)
+        {
+            await _renewals;
+        }
+
+        if (_reference is not null)
+        {
+            try
+            {
+                await Feed.Unsubscribe(_reference).WaitAsync(TimeSpan.FromSeconds(2), cancellationToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                LogUnsubscribeFailed(ex); // the subscription lapses on its own
+            }
+
+            grains.DeleteObjectReference<ISaleFeedObserver>(_reference);
+        }
+    }
+
+    public void Dispose() => _stopping.Dispose();
+
+    private ISaleFeedGrain Feed => grains.GetGrain<ISaleFeedGrain>(0);
+
+    private async Task RenewAsync(CancellationToken stopping)
+    {
+        using var timer = new PeriodicTimer(options.Value.HostSubscriptionLifetime / 3);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stopping))
+            {
+                try
+                {
+                    await Feed.Subscribe(_reference!);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    LogRenewFailed(ex);
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // stopping
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not renew this host's sale feed subscription; retrying")]
+    private partial void LogRenewFailed(Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Could not unsubscribe from the sale feed")]
+    private partial void LogUnsubscribeFailed(Exception exception);
+}

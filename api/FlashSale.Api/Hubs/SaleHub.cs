@@ -1,0 +1,74 @@
+using System.Security.Claims;
+using FlashSale.Api.Identity;
+using FlashSale.Common;
+using FlashSale.Live;
+using FlashSale.Lots;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.SignalR;
+
+namespace FlashSale.Api.Hubs;
+
+/// <summary>
+/// The live sale at <c>/hubs/sale</c>. Anyone may watch a lot; a seller may watch the sell-through
+/// of the seller's own lots; a shopper's connection receives that shopper's order updates and no
+/// one else's. Updates reach connections through groups; see <see cref="SaleFeedRelay"/>.
+/// </summary>
+public sealed class SaleHub(IGrainFactory grains, TimeProvider time) : Hub
+{
+    public const string Path = "/hubs/sale";
+
+    public override async Task OnConnectedAsync()
+    {
+        if (Context.User?.IsInRole(Roles.Shopper) == true)
+        {
+            await Groups.AddToGroupAsync(Context.ConnectionId, HubGroups.Shopper(Context.User.UserId()));
+        }
+
+        await base.OnConnectedAsync();
+    }
+
+    /// <summary>Joins the lot's group and sends its current state at once.</summary>
+    public async Task WatchLot(string lotId)
+    {
+        if (!Ids.IsWellFormed(lotId, Ids.LotPrefix))
+        {
+            throw new HubException("The lot was not found.");
+        }
+
+        // Join first, then read: an update published in between reaches the caller too, and the
+        // client keeps whichever has the higher version.
+        await Groups.AddToGroupAsync(Context.ConnectionId, HubGroups.Lot(lotId));
+        if (await grains.GetGrain<IProduceLotGrain>(lotId).Get() is not { } lot)
+        {
+            await Groups.RemoveFromGroupAsync(Context.ConnectionId, HubGroups.Lot(lotId));
+            throw new HubException("The lot was not found.");
+        }
+
+        await Clients.Caller.SendAsync(LiveMessages.Stock,
+            new StockUpdate(lot.LotId, lot.Available, lot.Reserved, lot.Sold, LiveFormat.Status(lot.Status), lot.Version, time.GetUtcNow()));
+    }
+
+    public Task UnwatchLot(string lotId) => Groups.RemoveFromGroupAsync(Context.ConnectionId, HubGroups.Lot(lotId));
+
+    /// <summary>Joins the seller's group and sends the sell-through of each of the seller's lots at once.</summary>
+    [Authorize(Policy = Roles.Seller)]
+    public async Task WatchSeller()
+    {
+        var sellerId = Context.User!.UserId();
+        await Groups.AddToGroupAsync(Context.ConnectionId, HubGroups.Seller(sellerId));
+        var lotIds = await grains.GetGrain<ILotCatalogGrain>(0).ListBySeller(sellerId);
+        var views = await Task.WhenAll(lotIds.Select(id => grains.GetGrain<IProduceLotGrain>(id).GetSellThrough(sellerId)));
+        foreach (var view in views.Where(v => v.Succeeded))
+        {
+            await Clients.Caller.SendAsync(LiveMessages.SellThrough, view.Value);
+        }
+    }
+}
+
+/// <summary>The names of the server-to-client messages.</summary>
+public static class LiveMessages
+{
+    public const string Stock = "stock";
+    public const string SellThrough = "sellThrough";
+    public const string Order = "order";
+}
