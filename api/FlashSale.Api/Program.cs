@@ -2,6 +2,7 @@ using FlashSale.Api.Apis;
 using FlashSale.Api.Extensions;
 using FlashSale.Api.Hubs;
 using FlashSale.Api.Identity;
+using FlashSale.Api.Payments;
 
 var builder = WebApplication.CreateBuilder(CommandLineSwitches.Expand(args));
 
@@ -9,6 +10,7 @@ builder.AddFlashSaleEngine();
 builder.AddFlashSaleIdentity();
 builder.AddFlashSaleApi();
 builder.AddFlashSaleLiveStock();
+builder.AddFlashSalePaymentsApi();
 
 var app = builder.Build();
 
@@ -21,6 +23,7 @@ app.MapCheckoutApi();
 app.MapOrdersApi();
 app.MapPaymentMethodsApi();
 app.MapLiveStock();
+app.MapFlashSalePaymentsApi();
 app.MapOperationsApi();
 
 app.Run();

@@ -1,3 +1,4 @@
+using FlashSale.Agents;
 using FlashSale.Carts;
 using FlashSale.Checkout;
 using FlashSale.Common;
@@ -5,9 +6,11 @@ using FlashSale.Live;
 using FlashSale.Lots;
 using FlashSale.Lots.Storage;
 using FlashSale.Payments;
+using FlashSale.Payments.Providers;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
 namespace FlashSale;
 
@@ -28,17 +31,40 @@ public static class EngineSiloExtensions
         services.AddOptions<LotJournalOptions>().Bind(configuration.GetSection("FlashSale:LotJournal"));
         services.AddOptions<HoldExpiryOptions>().Bind(configuration.GetSection("FlashSale:HoldExpiry"));
         services.AddOptions<IdempotencyOptions>().Bind(configuration.GetSection("FlashSale:Idempotency"));
+        services.AddOptions<AgentOptions>().Bind(configuration.GetSection(AgentOptions.Section));
         services.AddFlashSalePayments(configuration);
         return silo;
     }
 
     /// <summary>
-    /// The payment markets: the defaults unless configuration names its own markets, in which
-    /// case configuration replaces them whole (a merged list would be surprising).
+    /// The payment markets (the defaults unless configuration names its own markets, in which
+    /// case configuration replaces them whole: a merged list would be surprising), the providers
+    /// that serve their methods, the gateway they use (the sandbox unless one was registered
+    /// first), webhook secrets and the cash-on-delivery cap. Safe to call from both the silo and
+    /// an API host that shares its container: the second call changes nothing.
     /// </summary>
     public static IServiceCollection AddFlashSalePayments(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<PaymentOptions>().Configure(options =>
+        if (services.Any(d => d.ServiceType == typeof(PaymentProviders)))
+        {
+            return services;
+        }
+
+        services.TryAddKeyedSingleton(FlashSaleClock.Key, TimeProvider.System);
+        services.TryAddSingleton<IPaymentGateway, SandboxPaymentGateway>();
+        services.TryAddEnumerable(
+        [
+            ServiceDescriptor.Singleton<IPaymentProvider, WalletProvider>(),
+            ServiceDescriptor.Singleton<IPaymentProvider, BankTransferProvider>(),
+            ServiceDescriptor.Singleton<IPaymentProvider, MobileMoneyProvider>(),
+            ServiceDescriptor.Singleton<IPaymentProvider, CashOnDeliveryProvider>(),
+            ServiceDescriptor.Singleton<IPaymentProvider, VillageAgentProvider>(),
+        ]);
+        services.AddSingleton<PaymentProviders>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PaymentOptions>, PaymentMarketsValidation>());
+        services.AddOptions<WebhookOptions>().Bind(configuration.GetSection(WebhookOptions.Section));
+        services.AddOptions<CashOnDeliveryOptions>().Bind(configuration.GetSection(CashOnDeliveryOptions.Section));
+        services.AddOptions<PaymentOptions>().ValidateOnStart().Configure(options =>
         {
             var configured = configuration.GetSection(PaymentOptions.Section).Get<PaymentOptions>();
             var source = configured is { Markets.Count: > 0 } ? configured : PaymentOptions.CreateDefault();

@@ -5,8 +5,10 @@ using FlashSale.Api.Extensions;
 using FlashSale.Api.Identity;
 using FlashSale.Checkout;
 using FlashSale.Orders;
+using FlashSale.Payments;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
 
 namespace FlashSale.Api.Apis;
 
@@ -26,11 +28,23 @@ public static class CheckoutApi
         return app;
     }
 
-    public static async Task<Results<Created<Order>, ValidationProblem, ProblemHttpResult>> Checkout(
+    public static Task<Results<Created<Order>, ValidationProblem, ProblemHttpResult>> Checkout(
         CheckoutRequest request,
         [FromHeader(Name = IdempotencyKeyHeader)] string? idempotencyKey,
         ClaimsPrincipal user,
-        IGrainFactory grains)
+        IGrainFactory grains,
+        IOptions<PaymentOptions> payments) =>
+        Execute(user.UserId(), request, idempotencyKey, grains, "/api/orders/", method =>
+            // No agent could confirm the cash of a shopper it did not register: such an order could only expire.
+            payments.Value.HasFlow(method, PaymentFlow.Agent) ? "village-agent orders are placed by a village agent for a villager it registered." : null);
+
+    /// <summary>
+    /// One idempotent checkout for <paramref name="shopperId"/>: shared by the shopper's route and
+    /// the agent's route for a villager. <paramref name="refuseMethod"/> may refuse a method the
+    /// caller may not use, with the reason.
+    /// </summary>
+    internal static async Task<Results<Created<Order>, ValidationProblem, ProblemHttpResult>> Execute(
+        string shopperId, CheckoutRequest request, string? idempotencyKey, IGrainFactory grains, string locationPrefix, Func<string, string?> refuseMethod)
     {
         if (string.IsNullOrEmpty(idempotencyKey))
         {
@@ -43,18 +57,23 @@ public static class CheckoutApi
         }
 
         var errors = new RequestErrors().Text("paymentMethod", request.PaymentMethod, max: 64);
+        if (!errors.Any && refuseMethod(request.PaymentMethod!) is { } refused)
+        {
+            errors.Add("paymentMethod", refused);
+        }
+
         if (errors.Any)
         {
             return errors.ToProblem();
         }
 
-        var key = $"{user.UserId()}/{idempotencyKey}";
+        var key = $"{shopperId}/{idempotencyKey}";
         var reply = await grains.GetGrain<ICheckoutRequestGrain>(key).Execute(Fingerprint(request), request.PaymentMethod!);
         return reply switch
         {
             { Kind: CheckoutReplyKind.KeyReused } => Problems.Problem(StatusCodes.Status422UnprocessableEntity, Problems.IdempotencyKeyReused, "This Idempotency-Key was already used with another body."),
             { Kind: CheckoutReplyKind.InFlight } => Problems.Problem(StatusCodes.Status409Conflict, Problems.IdempotencyKeyInFlight, "The first request with this Idempotency-Key is still running; retry shortly."),
-            { Outcome.Succeeded: true } => TypedResults.Created($"/api/orders/{reply.Outcome.Value!.OrderId}", reply.Outcome.Value),
+            { Outcome.Succeeded: true } => TypedResults.Created(locationPrefix + reply.Outcome.Value!.OrderId, reply.Outcome.Value),
             _ => Problems.From(reply.Outcome!.Refusal!),
         };
     }

@@ -20,4 +20,17 @@ public interface IShopperCartGrain : IGrainWithStringKey
     Task<Outcome<Order>> Checkout(string orderId, string paymentMethod);
 
     Task<IReadOnlyList<string>> ListOrderIds();
+
+    /// <summary>
+    /// What counts against the per-shopper limit of a lot: the live hold plus what the shopper's
+    /// orders that were not cancelled, expired or refunded hold of it.
+    /// </summary>
+    Task<int> QuantityTowardsLimit(string lotId);
+
+    /// <summary>
+    /// Passes a payment to one of the shopper's orders. The cart is the judge of the limit, so it
+    /// decides whether an order paid after its deadline may take its stock again, and it keeps
+    /// its ledger of what the orders hold in step with the answer.
+    /// </summary>
+    Task<Outcome<Order>> ConfirmPayment(string orderId, string paymentId, long amountMinor, string currency);
 }

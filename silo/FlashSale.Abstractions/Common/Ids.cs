@@ -14,6 +14,7 @@ public static class Ids
     public const string SellerPrefix = "sel_";
     public const string ShopperPrefix = "shp_";
     public const string AgentPrefix = "agt_";
+    public const string EventPrefix = "evt_";
 
     private const string Alphabet = "0123456789abcdefghjkmnpqrstvwxyz";
 

@@ -18,9 +18,21 @@ public interface IOrderGrain : IGrainWithStringKey
 
     Task<Outcome<Order>> Cancel(string shopperId);
 
-    /// <summary>The payment seam: the money arrived. A payment after the deadline never resells
-    /// stock that has gone back on sale; the order is refunded instead.</summary>
-    Task<Outcome<Order>> ConfirmPayment(string paymentId, long amountMinor, string currency);
+    /// <summary>
+    /// The money arrived. Within the deadline the reserved stock is sold. After the deadline the
+    /// stock went back on sale and is never sold twice: with <paramref name="mayRetakeStock"/>
+    /// (the cart found the shopper's limit allows it) the order takes the same quantities again
+    /// from what is available, all lots or none; otherwise, or if any lot has too little, the
+    /// payment is refunded. A cancelled order is refunded. Idempotent; the path is recorded.
+    /// </summary>
+    Task<Outcome<Order>> ConfirmPayment(string paymentId, long amountMinor, string currency, bool mayRetakeStock);
+
+    /// <summary>An attempt to pay failed: the order keeps awaiting payment until its deadline.</summary>
+    Task<Outcome<Order>> RecordPaymentFailure(string paymentId);
+
+    /// <summary>How the order's payment was settled (paid, retaken after the deadline, refunded), once it was.</summary>
+    [AlwaysInterleave]
+    Task<PaymentSettlement?> GetSettlement();
 
     /// <summary>Expires the order when its payment deadline has passed; driven by its timer.</summary>
     Task ExpireIfDue();

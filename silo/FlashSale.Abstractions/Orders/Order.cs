@@ -39,3 +39,24 @@ public sealed record PlaceOrder(
     [property: Id(1)] IReadOnlyList<OrderLine> Lines,
     [property: Id(2)] string Currency,
     [property: Id(3)] string PaymentMethod);
+
+/// <summary>How a confirmed payment ended for its order; serialized in kebab case.</summary>
+public enum SettlementPath
+{
+    /// <summary>Paid within the deadline: the reserved stock was sold.</summary>
+    Paid,
+
+    /// <summary>Paid after the stock had gone back on sale, and the same quantities were still there: taken again and sold.</summary>
+    StockRetaken,
+
+    /// <summary>The order could not be delivered whole (stock gone, limit reached, or cancelled): the money goes back.</summary>
+    Refunded,
+}
+
+/// <summary>The record of which path a payment took, and why.</summary>
+[GenerateSerializer, Immutable]
+public sealed record PaymentSettlement(
+    [property: Id(0)] string PaymentId,
+    [property: Id(1)] SettlementPath Path,
+    [property: Id(2)] string Detail,
+    [property: Id(3)] DateTimeOffset At);

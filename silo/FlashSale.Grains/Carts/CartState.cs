@@ -45,7 +45,8 @@ public sealed record CartLine(
 [GenerateSerializer, Immutable]
 public sealed record OrderLedgerEntry(
     [property: Id(0)] Dictionary<string, int> Quantities,
-    [property: Id(1)] bool Released);
+    [property: Id(1)] bool Released,
+    [property: Id(2)] bool CashOnDelivery = false);
 
 [GenerateSerializer, Immutable]
 public sealed record PendingCheckout(

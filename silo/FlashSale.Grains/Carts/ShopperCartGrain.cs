@@ -16,7 +16,8 @@ internal sealed class ShopperCartGrain(
     [PersistentState("cart", StorageNames.Default)] IPersistentState<CartState> state,
     [FromKeyedServices(FlashSaleClock.Key)] TimeProvider time,
     IOptions<HoldExpiryOptions> holdExpiry,
-    IOptions<PaymentOptions> payments) : Grain, IShopperCartGrain
+    IOptions<PaymentOptions> payments,
+    IOptions<CashOnDeliveryOptions> cashOnDelivery) : Grain, IShopperCartGrain
 {
     // Lot terms never change after creation (restock changes the quantity, not the terms),
     // so they are cached for the life of the activation.
@@ -116,9 +117,17 @@ internal sealed class ShopperCartGrain(
         }
 
         var currency = lines[0].Currency;
-        if (payments.Value.Find(currency, paymentMethod) is null)
+        if (payments.Value.Find(currency, paymentMethod) is not { } method)
         {
             return Refusal.Invalid($"'{paymentMethod}' is not a payment method for {currency}.");
+        }
+
+        // Judged here, where the shopper's checkouts run one at a time, so two at once cannot both pass.
+        var maxOpen = cashOnDelivery.Value.MaxOpenOrdersPerShopper;
+        if (method.Flow == PaymentFlow.OnDelivery && await OpenCashOnDeliveryOrders(now) >= maxOpen)
+        {
+            return new Refusal(RefusalCode.LimitExceeded,
+                $"At most {maxOpen} cash-on-delivery orders may be open at once; pay for one or choose another method.");
         }
 
         // Record the intent before the order takes the holds: if this activation dies in
@@ -168,7 +177,8 @@ internal sealed class ShopperCartGrain(
             Cart.Lines.Remove(lotId);
         }
 
-        if (Cart.Orders.TryAdd(order.OrderId, new OrderLedgerEntry(order.Items.ToDictionary(i => i.LotId, i => i.Quantity), order.Status.ReleasedItsStock())))
+        var onDelivery = order.Status == OrderStatus.ConfirmedCod;
+        if (Cart.Orders.TryAdd(order.OrderId, new OrderLedgerEntry(order.Items.ToDictionary(i => i.LotId, i => i.Quantity), order.Status.ReleasedItsStock(), onDelivery)))
         {
             Cart.OrderIds.Add(order.OrderId);
         }
@@ -198,6 +208,100 @@ internal sealed class ShopperCartGrain(
 
         committed = Cart.CommittedTo(lotId);
         return committed + wanted <= limit ? null : committed;
+    }
+
+    public async Task<int> QuantityTowardsLimit(string lotId)
+    {
+        await ResolvePendingCheckout();
+        if (await RefreshReleasedOrders(lotId))
+        {
+            await state.WriteStateAsync();
+        }
+
+        var now = time.GetUtcNow();
+        return Cart.LiveLines(now).Where(l => l.LotId == lotId).Sum(l => l.Quantity) + Cart.CommittedTo(lotId);
+    }
+
+    public async Task<Outcome<Order>> ConfirmPayment(string orderId, string paymentId, long amountMinor, string currency)
+    {
+        await ResolvePendingCheckout();
+        var orderGrain = GrainFactory.GetGrain<IOrderGrain>(orderId);
+        if (!Cart.Orders.ContainsKey(orderId) || await orderGrain.Get() is not { } order)
+        {
+            return Refusal.NotFound("The order");
+        }
+
+        // An order past its deadline has given its stock back and left the limit; taking the
+        // stock again must fit the limit beside what the shopper has held and bought since.
+        // Any other order still counts in the ledger, so settling it cannot break the limit.
+        var mayRetake = order.Status != OrderStatus.Expired || await RetakeFitsLimit(order);
+        var confirmed = await orderGrain.ConfirmPayment(paymentId, amountMinor, currency, mayRetake);
+        if (confirmed.Succeeded)
+        {
+            var entry = Cart.Orders[orderId];
+            var released = confirmed.Value.Status.ReleasedItsStock();
+            if (entry.Released != released)
+            {
+                Cart.Orders[orderId] = entry with { Released = released };
+                await state.WriteStateAsync();
+            }
+        }
+
+        return confirmed;
+    }
+
+    private async Task<bool> RetakeFitsLimit(Order order)
+    {
+        var now = time.GetUtcNow();
+        foreach (var item in order.Items)
+        {
+            if (await TermsOf(item.LotId) is not { } terms)
+            {
+                return false;
+            }
+
+            await RefreshReleasedOrders(item.LotId);
+            var held = Cart.LiveLines(now).Where(l => l.LotId == item.LotId).Sum(l => l.Quantity);
+            var others = Cart.Orders.Where(o => o.Key != order.OrderId && !o.Value.Released).Sum(o => o.Value.Quantities.GetValueOrDefault(item.LotId));
+            if (held + others + item.Quantity > terms.PerShopperLimit)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>Marks the ledger entries of orders holding this lot that have since given their stock back; true if any changed.</summary>
+    private async Task<bool> RefreshReleasedOrders(string lotId)
+    {
+        var changed = false;
+        foreach (var (orderId, entry) in Cart.Orders.Where(o => !o.Value.Released && o.Value.Quantities.ContainsKey(lotId)).ToList())
+        {
+            var order = await GrainFactory.GetGrain<IOrderGrain>(orderId).Get();
+            if (order is null || order.Status.ReleasedItsStock())
+            {
+                Cart.Orders[orderId] = entry with { Released = true };
+                changed = true;
+            }
+        }
+
+        return changed;
+    }
+
+    /// <summary>Cash-on-delivery orders still confirmed and inside their delivery window.</summary>
+    private async Task<int> OpenCashOnDeliveryOrders(DateTimeOffset now)
+    {
+        var open = 0;
+        foreach (var orderId in Cart.Orders.Where(o => o.Value.CashOnDelivery && !o.Value.Released).Select(o => o.Key).ToList())
+        {
+            if (await GrainFactory.GetGrain<IOrderGrain>(orderId).Get() is { Status: OrderStatus.ConfirmedCod } order && order.Payment.ExpiresAt > now)
+            {
+                open++;
+            }
+        }
+
+        return open;
     }
 
     private async Task<LotTerms?> TermsOf(string lotId)

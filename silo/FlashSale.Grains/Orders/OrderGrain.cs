@@ -16,6 +16,7 @@ internal sealed partial class OrderGrain(
     [PersistentState("order", StorageNames.Default)] IPersistentState<OrderState> state,
     [FromKeyedServices(FlashSaleClock.Key)] TimeProvider time,
     IOptions<PaymentOptions> payments,
+    PaymentProviders providers,
     ILogger<OrderGrain> logger) : Grain, IOrderGrain
 {
     private ITimer? _deadlineTimer;
@@ -26,6 +27,7 @@ internal sealed partial class OrderGrain(
     {
         if (state.State.Order is not null)
         {
+            await FinishSettlementIfPending();
             await ExpireIfDue();
             await ReturnStockIfOwed();
             ScheduleDeadline();
@@ -48,7 +50,7 @@ internal sealed partial class OrderGrain(
         }
 
         var method = payments.Value.Find(command.Currency, command.PaymentMethod);
-        if (method is null)
+        if (method is null || providers.Find(method.Method) is not { } provider)
         {
             return Refusal.Invalid($"'{command.PaymentMethod}' is not a payment method for {command.Currency}.");
         }
@@ -67,15 +69,20 @@ internal sealed partial class OrderGrain(
             return Refusal.Conflict("The holds in the cart have expired; nothing was ordered.");
         }
 
+        // The provider opens the payment (idempotent per payment id, so a retried checkout that
+        // reaches this point again opens the same one) and says what the shopper must do next.
+        var paymentId = PaymentIds.For(OrderId);
+        var total = items.Sum(i => i.PriceMinor * i.Quantity);
+        var start = await provider.StartAsync(new PaymentStartRequest(paymentId, OrderId, command.ShopperId, total, command.Currency, deadline, method.Instructions));
         var payment = new OrderPayment(
-            Ids.PaymentPrefix + OrderId[Ids.OrderPrefix.Length..],
+            paymentId,
             method.Method,
             onDelivery ? PaymentStatus.CashOnDelivery : PaymentStatus.Pending,
             deadline,
-            method.Instructions);
+            start.Instructions);
         state.State.Order = new Order(
             OrderId, command.ShopperId, onDelivery ? OrderStatus.ConfirmedCod : OrderStatus.AwaitingPayment,
-            items, items.Sum(i => i.PriceMinor * i.Quantity), command.Currency, payment, now);
+            items, total, command.Currency, payment, now);
         await state.WriteStateAsync();
         ScheduleDeadline();
         return Outcome<Order>.Ok(state.State.Order);
@@ -86,7 +93,7 @@ internal sealed partial class OrderGrain(
         // Past its deadline an unpaid order is expired whether or not its timer has run yet;
         // the stored record catches up on the next turn.
         var order = state.State.Order;
-        if (order is { Status: OrderStatus.AwaitingPayment } && time.GetUtcNow() >= order.Payment.ExpiresAt)
+        if (order is { Status: OrderStatus.AwaitingPayment } && state.State.Settling is null && time.GetUtcNow() >= order.Payment.ExpiresAt)
         {
             order = Expired(order);
         }
@@ -96,6 +103,7 @@ internal sealed partial class OrderGrain(
 
     public async Task<Outcome<Order>> Cancel(string shopperId)
     {
+        await FinishSettlementIfPending();
         await ExpireIfDue();
         if (state.State.Order is not { } order || !string.Equals(order.ShopperId, shopperId, StringComparison.Ordinal))
         {
@@ -116,8 +124,11 @@ internal sealed partial class OrderGrain(
         return Outcome<Order>.Ok(state.State.Order);
     }
 
-    public async Task<Outcome<Order>> ConfirmPayment(string paymentId, long amountMinor, string currency)
+    public Task<PaymentSettlement?> GetSettlement() => Task.FromResult(state.State.Settlement);
+
+    public async Task<Outcome<Order>> ConfirmPayment(string paymentId, long amountMinor, string currency, bool mayRetakeStock)
     {
+        await FinishSettlementIfPending();
         await ExpireIfDue();
         if (state.State.Order is not { } order || !string.Equals(order.Payment.PaymentId, paymentId, StringComparison.Ordinal))
         {
@@ -129,32 +140,43 @@ internal sealed partial class OrderGrain(
             return Refusal.Conflict($"The payment of {amountMinor} {currency} does not match the order's {order.TotalMinor} {order.Currency}.");
         }
 
-        switch (order.Status)
+        if (order.Status is OrderStatus.Paid or OrderStatus.Refunded)
         {
-            case OrderStatus.Paid or OrderStatus.Refunded or OrderStatus.ConfirmedCod:
-                return Outcome<Order>.Ok(order); // a duplicate confirmation changes nothing
-            case OrderStatus.Cancelled or OrderStatus.Expired:
-                // The stock went back on sale: it is never sold twice. The money goes back.
-                return Outcome<Order>.Ok(await Refund(order));
+            return Outcome<Order>.Ok(order); // a duplicate confirmation changes nothing
         }
 
-        var sold = await Task.WhenAll(order.Items.Select(i => GrainFactory.GetGrain<IProduceLotGrain>(i.LotId).SellReservation(OrderId)));
-        if (sold.All(s => s.Succeeded))
+        // Written before any lot is asked: from here the order is being settled, so its deadline
+        // no longer expires it, and if this activation dies mid-way the next one finishes the
+        // same settlement (every lot call below is idempotent) instead of leaving stock sold to
+        // an order that says otherwise.
+        state.State.Settling = new PendingSettlement(paymentId, mayRetakeStock);
+        await state.WriteStateAsync();
+        return Outcome<Order>.Ok(await Settle(state.State.Settling));
+    }
+
+    public async Task<Outcome<Order>> RecordPaymentFailure(string paymentId)
+    {
+        await FinishSettlementIfPending();
+        await ExpireIfDue();
+        if (state.State.Order is not { } order || !string.Equals(order.Payment.PaymentId, paymentId, StringComparison.Ordinal))
         {
-            state.State.Order = order with { Status = OrderStatus.Paid, Payment = order.Payment with { Status = PaymentStatus.Succeeded } };
+            return Refusal.NotFound("The payment");
+        }
+
+        // A failed attempt only matters while the order waits: the shopper may try again until
+        // the deadline. After a success, a late or reordered failure changes nothing.
+        if (order is { Status: OrderStatus.AwaitingPayment, Payment.Status: not PaymentStatus.Failed })
+        {
+            state.State.Order = order with { Payment = order.Payment with { Status = PaymentStatus.Failed } };
             await state.WriteStateAsync();
-            return Outcome<Order>.Ok(state.State.Order);
         }
 
-        // A lot whose clock already passed the deadline returned its part: the order cannot be
-        // delivered whole, so what was sold goes back on sale and the payment is refunded.
-        LogPartialSale(OrderId);
-        return Outcome<Order>.Ok(await Refund(order));
+        return Outcome<Order>.Ok(state.State.Order);
     }
 
     public async Task ExpireIfDue()
     {
-        if (state.State.Order is { Status: OrderStatus.AwaitingPayment } order && time.GetUtcNow() >= order.Payment.ExpiresAt)
+        if (state.State.Order is { Status: OrderStatus.AwaitingPayment } order && state.State.Settling is null && time.GetUtcNow() >= order.Payment.ExpiresAt)
         {
             state.State.Order = Expired(order);
             state.State.StockOwed = StockOwed.Release;
@@ -163,14 +185,101 @@ internal sealed partial class OrderGrain(
         }
     }
 
-    private async Task<Order> Refund(Order order)
+    private async Task FinishSettlementIfPending()
     {
+        if (state.State.Settling is { } pending)
+        {
+            await Settle(pending);
+        }
+    }
+
+    /// <summary>
+    /// Settles a confirmed payment. Within the deadline the reservations are sold. After it, the
+    /// order takes its quantities again from what is available, every lot or none; if any lot
+    /// refuses, whatever was taken goes back and the payment is refunded. Which path was taken is
+    /// recorded in the same write as the order's new status.
+    /// </summary>
+    private async Task<Order> Settle(PendingSettlement pending)
+    {
+        var order = state.State.Order!;
+        switch (order.Status)
+        {
+            case OrderStatus.AwaitingPayment:
+            {
+                var sold = await Task.WhenAll(order.Items.Select(i => Lot(i).SellReservation(OrderId)));
+                var returned = order.Items.Where((_, k) => !sold[k].Succeeded).ToList();
+                if (returned.Count == 0)
+                {
+                    return await Finish(OrderStatus.Paid, PaymentStatus.Succeeded, SettlementPath.Paid, "Paid within the deadline.");
+                }
+
+                // A lot whose clock passed the deadline first has put its part back on sale; the
+                // payment came in time, so that part is taken again if it is still there.
+                LogPartialSale(OrderId);
+                return await RetakeAll(returned)
+                    ? await Finish(OrderStatus.Paid, PaymentStatus.Succeeded, SettlementPath.StockRetaken, "Paid as the deadline passed; the stock that had gone back was taken again.")
+                    : await RefundAll("Paid as the deadline passed, and part of the stock had been bought by others.");
+            }
+
+            case OrderStatus.Expired:
+                if (!pending.MayRetakeStock)
+                {
+                    return await RefundAll("Paid after the deadline; taking the stock again would exceed the per-shopper limit.");
+                }
+
+                await ReturnStockIfOwed(); // the reservations must be gone before the stock is taken again
+                return await RetakeAll(order.Items)
+                    ? await Finish(OrderStatus.Paid, PaymentStatus.Succeeded, SettlementPath.StockRetaken, "Paid after the deadline; the stock was still available and was taken again.")
+                    : await RefundAll("Paid after the deadline, and the stock had been bought by others.");
+
+            case OrderStatus.Cancelled:
+                return await RefundAll("Paid after the order was cancelled.");
+
+            case OrderStatus.ConfirmedCod:
+                return await Finish(OrderStatus.Paid, PaymentStatus.Succeeded, SettlementPath.Paid, "Cash collected on delivery.");
+
+            default:
+                state.State.Settling = null; // already settled by an earlier turn
+                await state.WriteStateAsync();
+                return order;
+        }
+    }
+
+    /// <summary>Takes each item's quantity again from the lot's available stock; true only if every lot agreed.</summary>
+    private async Task<bool> RetakeAll(IEnumerable<OrderItem> items)
+    {
+        var taken = await Task.WhenAll(items.Select(i => Lot(i).RetakeForOrder(OrderId, i.Quantity)));
+        return taken.All(t => t.Succeeded);
+    }
+
+    private async Task<Order> Finish(OrderStatus status, PaymentStatus paymentStatus, SettlementPath path, string detail)
+    {
+        var order = state.State.Order!;
+        state.State.Order = order with { Status = status, Payment = order.Payment with { Status = paymentStatus } };
+        state.State.Settlement = new PaymentSettlement(order.Payment.PaymentId, path, detail, time.GetUtcNow());
+        state.State.Settling = null;
+        await state.WriteStateAsync();
+        return state.State.Order;
+    }
+
+    /// <summary>
+    /// The money came but the order cannot be delivered whole: every lot gives back what it
+    /// reserved, sold or retook for this order (written as owed first, so a crash cannot lose it),
+    /// and the order is refunded; the payment grain sends the money back through the provider.
+    /// </summary>
+    private async Task<Order> RefundAll(string detail)
+    {
+        var order = state.State.Order!;
         state.State.Order = order with { Status = OrderStatus.Refunded, Payment = order.Payment with { Status = PaymentStatus.Refunded } };
         state.State.StockOwed = StockOwed.Refund;
+        state.State.Settlement = new PaymentSettlement(order.Payment.PaymentId, SettlementPath.Refunded, detail, time.GetUtcNow());
+        state.State.Settling = null;
         await state.WriteStateAsync();
         await ReturnStockIfOwed();
         return state.State.Order;
     }
+
+    private IProduceLotGrain Lot(OrderItem item) => GrainFactory.GetGrain<IProduceLotGrain>(item.LotId);
 
     /// <summary>Tells each lot that the stock goes back; both calls are idempotent in the lot.</summary>
     private async Task ReturnStockIfOwed()
@@ -206,7 +315,7 @@ internal sealed partial class OrderGrain(
         _deadlineTimer = time.CreateTimer(static s => ((IOrderGrain)s!).ExpireIfDue().Ignore(), self, due < TimeSpan.Zero ? TimeSpan.Zero : due, Timeout.InfiniteTimeSpan);
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Order {OrderId} was paid as its deadline passed; refunding")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Order {OrderId} was paid as its deadline passed; taking the returned stock again, or refunding")]
     private partial void LogPartialSale(string orderId);
 }
 
@@ -232,4 +341,18 @@ public sealed class OrderState
     /// <summary>Stock the lots must still take back: set in the same write that ends the order.</summary>
     [Id(1)]
     public StockOwed StockOwed { get; set; }
+
+    /// <summary>A confirmed payment whose settlement has begun and not yet been written as done.</summary>
+    [Id(2)]
+    public PendingSettlement? Settling { get; set; }
+
+    /// <summary>How the payment was settled, once it was.</summary>
+    [Id(3)]
+    public PaymentSettlement? Settlement { get; set; }
 }
+
+/// <summary>The confirmed payment being settled, and whether the cart allowed a retake of the stock.</summary>
+[GenerateSerializer, Immutable]
+public sealed record PendingSettlement(
+    [property: Id(0)] string PaymentId,
+    [property: Id(1)] bool MayRetakeStock);

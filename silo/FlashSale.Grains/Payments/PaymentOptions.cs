@@ -35,6 +35,10 @@ public sealed class PaymentOptions
             ? methods.Select(m => new PaymentMethodInfo(m.Method, m.DisplayName, m.Flow)).ToList()
             : [];
 
+    /// <summary>True when some market offers <paramref name="method"/> with this flow.</summary>
+    public bool HasFlow(string method, PaymentFlow flow) =>
+        Markets.Values.Any(methods => methods.Any(m => string.Equals(m.Method, method, StringComparison.Ordinal) && m.Flow == flow));
+
     public PaymentMethodOptions? Find(string currency, string method) =>
         Markets.TryGetValue(currency, out var methods)
             ? methods.FirstOrDefault(m => string.Equals(m.Method, method, StringComparison.Ordinal))

@@ -32,6 +32,7 @@ public sealed class EngineModelTests(EngineClusterFixture cluster, ITestOutputHe
     private static readonly int[] ClockSteps = [1, 4, 9, 10, 11, 15, 16, 60];
 
     private static readonly PaymentOptions Payments = PaymentOptions.CreateDefault();
+    private static readonly int OpenCashOnDeliveryCap = new CashOnDeliveryOptions().MaxOpenOrdersPerShopper;
 
     [Fact]
     public async Task The_engine_agrees_with_the_model_under_random_concurrent_operations()
@@ -129,11 +130,8 @@ public sealed class EngineModelTests(EngineClusterFixture cluster, ITestOutputHe
             // Every op of a batch is judged against the state before the batch; effects are applied
             // to the model only after all have answered, since their order is the engine's choice.
             var results = await Task.WhenAll(step.Ops.Select(Send));
-            var takes = step.Ops.Zip(results)
-                .Where(p => p is { First: Hold, Second.Refusal: null })
-                .Select(p => (Hold: (Hold)p.First, More: ((Hold)p.First).Quantity - model.Held(((Hold)p.First).Shopper, ((Hold)p.First).Lot)))
-                .ToList();
-            var effects = step.Ops.Zip(results).Select(p => Judge(p.First, p.Second, takes)).ToList();
+            var moves = StockMoves(step.Ops.Zip(results).ToList());
+            var effects = step.Ops.Zip(results).Select(p => Judge(p.First, p.Second, moves)).ToList();
             foreach (var effect in effects)
             {
                 effect();
@@ -154,7 +152,8 @@ public sealed class EngineModelTests(EngineClusterFixture cluster, ITestOutputHe
                 ? Answer.Of(Grains.GetGrain<IOrderGrain>(order.OrderId).Cancel(shopperIds[c.Shopper]))
                 : Task.FromResult(Answer.NotSent),
             Pay p => Pick(p.Shopper, p.Pick) is { } order
-                ? Answer.Of(Grains.GetGrain<IOrderGrain>(order.OrderId).ConfirmPayment(order.PaymentId, order.Total, order.Currency))
+                ? Answer.Of(Grains.GetGrain<IPaymentGrain>(order.PaymentId).Apply(order.Method,
+                    new PaymentEvent(Ids.New(Ids.EventPrefix), order.PaymentId, PaymentEventType.Succeeded, order.Total, order.Currency)))
                 : Task.FromResult(Answer.NotSent),
             Restock r => Answer.Of(Lot(r.Lot).Restock(seller, r.Quantity)),
             Pause p => Answer.Of(Lot(p.Lot).Pause(seller)),
@@ -162,8 +161,39 @@ public sealed class EngineModelTests(EngineClusterFixture cluster, ITestOutputHe
             _ => throw new InvalidOperationException($"Unknown op {op}"),
         };
 
+        /// <summary>
+        /// How each successful op of a batch moved a lot's available stock: a hold that grew or a
+        /// late payment that took its stock again took some, a hold that shrank or a cancellation
+        /// gave some back. An op racing with these may see any order of them.
+        /// </summary>
+        private List<StockMove> StockMoves(List<(Op Op, Answer Answer)> batch)
+        {
+            var moves = new List<StockMove>();
+            foreach (var (op, answer) in batch.Where(p => p.Answer is { Skipped: false, Refusal: null }))
+            {
+                switch (op)
+                {
+                    case Hold h:
+                        moves.Add(new StockMove(op, h.Lot, h.Quantity - model.Held(h.Shopper, h.Lot)));
+                        break;
+                    case Release r:
+                        moves.Add(new StockMove(op, r.Lot, -model.Held(r.Shopper, r.Lot)));
+                        break;
+                    case Cancel c when Pick(c.Shopper, c.Pick) is { Status: OrderStatus.AwaitingPayment } cancelled:
+                        moves.AddRange(cancelled.Items.Select(i => new StockMove(op, i.Key, -i.Value)));
+                        break;
+                    case Pay p when Pick(p.Shopper, p.Pick) is { Status: OrderStatus.Expired } late
+                        && ((PaymentEventReceipt)answer.Value!).Order.Status == OrderStatus.Paid:
+                        moves.AddRange(late.Items.Select(i => new StockMove(op, i.Key, i.Value)));
+                        break;
+                }
+            }
+
+            return moves;
+        }
+
         /// <summary>Checks one answer against the model and returns the change it makes to the model.</summary>
-        private Action Judge(Op op, Answer answer, List<(Hold Hold, int More)> takes)
+        private Action Judge(Op op, Answer answer, List<StockMove> moves)
         {
             if (answer.Skipped)
             {
@@ -173,7 +203,7 @@ public sealed class EngineModelTests(EngineClusterFixture cluster, ITestOutputHe
             switch (op)
             {
                 case Hold h:
-                    return JudgeHold(h, answer, takes);
+                    return JudgeHold(h, answer, moves);
 
                 case Release r:
                     AssertSucceeded(answer, op);
@@ -196,18 +226,7 @@ public sealed class EngineModelTests(EngineClusterFixture cluster, ITestOutputHe
                 }
 
                 case Pay p:
-                {
-                    var order = Pick(p.Shopper, p.Pick)!;
-                    AssertSucceeded(answer, op);
-                    var expected = order.Status switch
-                    {
-                        OrderStatus.AwaitingPayment => OrderStatus.Paid,
-                        OrderStatus.Cancelled or OrderStatus.Expired => OrderStatus.Refunded,
-                        var unchanged => unchanged,
-                    };
-                    Assert.Equal(expected, ((Order)answer.Value!).Status);
-                    return () => order.Status = expected;
-                }
+                    return JudgePay(p, answer, moves);
 
                 case Restock r:
                     AssertSucceeded(answer, op);
@@ -226,7 +245,59 @@ public sealed class EngineModelTests(EngineClusterFixture cluster, ITestOutputHe
             }
         }
 
-        private Action JudgeHold(Hold h, Answer answer, List<(Hold Hold, int More)> takes)
+        /// <summary>
+        /// A payment pays an order awaiting payment (or closes a cash-on-delivery one) and refunds
+        /// a cancelled one. For an expired one it takes the stock again when the shopper's limit
+        /// allows and the stock is there, else refunds; when other ops of the batch raced for the
+        /// same stock, either answer is right as long as some order of the batch explains it.
+        /// </summary>
+        private Action JudgePay(Pay p, Answer answer, List<StockMove> moves)
+        {
+            var order = Pick(p.Shopper, p.Pick)!;
+            AssertSucceeded(answer, p);
+            var actual = ((PaymentEventReceipt)answer.Value!).Order.Status;
+            switch (order.Status)
+            {
+                case OrderStatus.AwaitingPayment or OrderStatus.ConfirmedCod:
+                    Assert.Equal(OrderStatus.Paid, actual);
+                    break;
+                case OrderStatus.Cancelled:
+                    Assert.Equal(OrderStatus.Refunded, actual);
+                    break;
+                case OrderStatus.Expired:
+                {
+                    var fitsLimit = order.Items.All(i => model.Held(p.Shopper, i.Key) + model.Committed(p.Shopper, i.Key) + i.Value <= model.Lots[i.Key].Limit);
+                    var surelyThere = order.Items.All(i => i.Value <= model.Available(i.Key) - Taken(moves, i.Key, p));
+                    var maybeThere = order.Items.All(i => i.Value <= model.Available(i.Key) + Returned(moves, i.Key, p));
+                    if (!fitsLimit || !maybeThere)
+                    {
+                        Assert.True(actual == OrderStatus.Refunded, $"{p}: a late payment for {order.OrderId} retook stock it could not have ({(fitsLimit ? "stock gone" : "over the limit")})");
+                    }
+                    else if (surelyThere)
+                    {
+                        Assert.True(actual == OrderStatus.Paid, $"{p}: a late payment for {order.OrderId} was refunded though its stock was there");
+                    }
+                    else
+                    {
+                        Assert.Contains(actual, new[] { OrderStatus.Paid, OrderStatus.Refunded });
+                    }
+
+                    break;
+                }
+
+                default:
+                    Assert.Equal(order.Status, actual); // paid or refunded already: a second payment changes nothing
+                    break;
+            }
+
+            return () => order.Status = actual;
+        }
+
+        private static int Taken(List<StockMove> moves, int lot, Op except) => moves.Where(m => m.Lot == lot && m.Op != except && m.Delta > 0).Sum(m => m.Delta);
+
+        private static int Returned(List<StockMove> moves, int lot, Op except) => moves.Where(m => m.Lot == lot && m.Op != except && m.Delta < 0).Sum(m => -m.Delta);
+
+        private Action JudgeHold(Hold h, Answer answer, List<StockMove> moves)
         {
             var lot = model.Lots[h.Lot];
             var more = h.Quantity - model.Held(h.Shopper, h.Lot);
@@ -247,7 +318,7 @@ public sealed class EngineModelTests(EngineClusterFixture cluster, ITestOutputHe
             {
                 // Sold out is the engine's call under a race, but only if stock could really have
                 // run short: even after every other successful take of this batch had gone first.
-                var othersTook = takes.Where(t => t.Hold.Lot == h.Lot && t.Hold != h && t.More > 0).Sum(t => t.More);
+                var othersTook = Taken(moves, h.Lot, h);
                 Assert.True(more > model.Available(h.Lot) - othersTook,
                     $"{h} was refused as sold out with {model.Available(h.Lot)} available and {othersTook} taken by others");
                 return () => { };
@@ -283,9 +354,15 @@ public sealed class EngineModelTests(EngineClusterFixture cluster, ITestOutputHe
                 return () => { };
             }
 
+            var onDelivery = method.Flow == PaymentFlow.OnDelivery;
+            if (onDelivery && model.OpenCashOnDelivery(c.Shopper) >= OpenCashOnDeliveryCap)
+            {
+                AssertRefused(answer, RefusalCode.LimitExceeded, c);
+                return () => { };
+            }
+
             AssertSucceeded(answer, c);
             var order = (Order)answer.Value!;
-            var onDelivery = method.Flow == PaymentFlow.OnDelivery;
             Assert.Equal(holds.OrderBy(x => x.Key).Select(x => (lotIds[x.Key], x.Value)), order.Items.OrderBy(i => lotIds.IndexOf(i.LotId)).Select(i => (i.LotId, i.Quantity)));
             Assert.Equal(onDelivery ? OrderStatus.ConfirmedCod : OrderStatus.AwaitingPayment, order.Status);
             return () =>
@@ -295,7 +372,7 @@ public sealed class EngineModelTests(EngineClusterFixture cluster, ITestOutputHe
                     model.Holds.Remove((c.Shopper, lot));
                 }
 
-                model.Orders.Add(new ModelOrder(order.OrderId, order.Payment.PaymentId, c.Shopper, holds, order.Status, model.Now + method.PaymentWindow, order.TotalMinor, order.Currency));
+                model.Orders.Add(new ModelOrder(order.OrderId, order.Payment.PaymentId, c.Shopper, holds, order.Status, model.Now + method.PaymentWindow, order.TotalMinor, order.Currency) { Method = c.Method });
             };
         }
 
@@ -388,6 +465,9 @@ public sealed class EngineModelTests(EngineClusterFixture cluster, ITestOutputHe
     public sealed record Resume(int Lot) : Op;
 
     public sealed record Advance(int Minutes) : Op;
+
+    /// <summary>One op's move of a lot's available stock: positive took, negative gave back.</summary>
+    private sealed record StockMove(Op Op, int Lot, int Delta);
 
     public sealed record Step(Op[] Ops)
     {

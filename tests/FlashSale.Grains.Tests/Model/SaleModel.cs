@@ -51,6 +51,10 @@ internal sealed class SaleModel(DateTimeOffset start, IReadOnlyList<ModelLot> lo
 
     public IEnumerable<ModelOrder> OrdersOf(int shopper) => Orders.Where(o => o.Shopper == shopper);
 
+    /// <summary>Cash-on-delivery orders still confirmed and inside their delivery window.</summary>
+    public int OpenCashOnDelivery(int shopper) =>
+        Orders.Count(o => o.Shopper == shopper && o.Status == OrderStatus.ConfirmedCod && o.Deadline > Now);
+
     public string? CartCurrency(int shopper) =>
         Holds.Where(h => h.Key.Shopper == shopper).Select(h => lots[h.Key.Lot].Currency).FirstOrDefault();
 }
@@ -83,4 +87,7 @@ internal sealed class ModelOrder(string orderId, string paymentId, int shopper, 
     public long Total { get; } = total;
 
     public string Currency { get; } = currency;
+
+    /// <summary>The payment method, which is also the provider its notifications come from.</summary>
+    public string Method { get; init; } = "";
 }

@@ -65,8 +65,8 @@ public sealed class OrderGrainTests(EngineClusterFixture cluster)
     {
         var (order, lot, grain) = await PlaceOrder();
 
-        var paid = Value(await grain.ConfirmPayment(order.Payment.PaymentId, order.TotalMinor, "CNY"));
-        var again = Value(await grain.ConfirmPayment(order.Payment.PaymentId, order.TotalMinor, "CNY"));
+        var paid = Value(await Pay(order, order.Payment.PaymentId, order.TotalMinor, "CNY"));
+        var again = Value(await Pay(order, order.Payment.PaymentId, order.TotalMinor, "CNY"));
 
         Assert.Equal(OrderStatus.Paid, paid.Status);
         Assert.Equal((paid.OrderId, paid.Status, paid.Payment), (again.OrderId, again.Status, again.Payment));
@@ -79,9 +79,9 @@ public sealed class OrderGrainTests(EngineClusterFixture cluster)
     {
         var (order, lot, grain) = await PlaceOrder();
 
-        Refused(await grain.ConfirmPayment(order.Payment.PaymentId, order.TotalMinor - 1, "CNY"), RefusalCode.Conflict);
-        Refused(await grain.ConfirmPayment(order.Payment.PaymentId, order.TotalMinor, "KES"), RefusalCode.Conflict);
-        Refused(await grain.ConfirmPayment("pay_unknown", order.TotalMinor, "CNY"), RefusalCode.NotFound);
+        Refused(await Pay(order, order.Payment.PaymentId, order.TotalMinor - 1, "CNY"), RefusalCode.Conflict);
+        Refused(await Pay(order, order.Payment.PaymentId, order.TotalMinor, "KES"), RefusalCode.Conflict);
+        Refused(await Pay(order, "pay_unknown", order.TotalMinor, "CNY"), RefusalCode.NotFound);
 
         Assert.Equal(OrderStatus.AwaitingPayment, (await grain.Get())!.Status);
         Assert.Equal((8, 2, 0), Counts((await lot.Get())!));
@@ -121,7 +121,7 @@ public sealed class OrderGrainTests(EngineClusterFixture cluster)
         var rival = Grains.GetGrain<IShopperCartGrain>(NewShopper());
         Value(await rival.SetItem((await lot.Get())!.LotId, 2)); // the returned stock is bought by someone else
 
-        var late = Value(await grain.ConfirmPayment(order.Payment.PaymentId, order.TotalMinor, "CNY"));
+        var late = Value(await Pay(order, order.Payment.PaymentId, order.TotalMinor, "CNY"));
 
         Assert.Equal((OrderStatus.Refunded, PaymentStatus.Refunded), (late.Status, late.Payment.Status));
         Assert.Equal((0, 2, 0), Counts((await lot.Get())!));
@@ -146,7 +146,7 @@ public sealed class OrderGrainTests(EngineClusterFixture cluster)
         var paidCart = Grains.GetGrain<IShopperCartGrain>(NewShopper());
         Value(await paidCart.SetItem(lotId, 2));
         var paid = Value(await paidCart.Checkout(Ids.New(Ids.OrderPrefix), "wallet"));
-        Value(await Grains.GetGrain<IOrderGrain>(paid.OrderId).ConfirmPayment(paid.Payment.PaymentId, paid.TotalMinor, "CNY"));
+        Value(await Pay(paid, paid.Payment.PaymentId, paid.TotalMinor, "CNY"));
         var unpaidCart = Grains.GetGrain<IShopperCartGrain>(NewShopper());
         Value(await unpaidCart.SetItem(lotId, 3));
         Value(await unpaidCart.Checkout(Ids.New(Ids.OrderPrefix), "bank-transfer"));
@@ -169,6 +169,10 @@ public sealed class OrderGrainTests(EngineClusterFixture cluster)
         Assert.Single((await cart.Get()).Items);
         Assert.Equal((8, 2, 0), Counts((await lot.Get())!));
     }
+
+    /// <summary>A payment arrives for the order, by the way every payment arrives: through the shopper's cart.</summary>
+    private Task<Outcome<Order>> Pay(Order order, string paymentId, long amountMinor, string currency) =>
+        Grains.GetGrain<IShopperCartGrain>(order.ShopperId).ConfirmPayment(order.OrderId, paymentId, amountMinor, currency);
 
     private static (int Available, int Reserved, int Sold) Counts(Lot lot)
     {

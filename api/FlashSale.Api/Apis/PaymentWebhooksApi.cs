@@ -1,0 +1,94 @@
+using FlashSale.Api.Extensions;
+using FlashSale.Api.Payments;
+using FlashSale.Orders;
+using FlashSale.Payments;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace FlashSale.Api.Apis;
+
+/// <summary>
+/// Where gateways notify the engine: <c>POST /api/payments/webhooks/{provider}</c>. The signature
+/// is checked over the raw bytes before anything is read; a bad or stale one is a 401 that leaves
+/// no trace. An authentic event is applied exactly once by its payment's grain.
+/// </summary>
+public static class PaymentWebhooksApi
+{
+    /// <summary>A notification is a few hundred bytes; anything far larger is not one.</summary>
+    public const int MaxBodyBytes = 64 * 1024;
+
+    public static IEndpointRouteBuilder MapPaymentWebhooksApi(this IEndpointRouteBuilder app)
+    {
+        app.MapGroup("/api/payments/webhooks").WithTags("Payments").AllowAnonymous()
+            .MapPost("/{provider}", Receive)
+            .Accepts<PaymentWebhookBody>("application/json")
+            .WithSummary("A gateway's signed notification about a payment (FlashSale-Signature header)");
+        return app;
+    }
+
+    public static async Task<Results<Ok<WebhookReceipt>, ProblemHttpResult>> Receive(
+        string provider, HttpRequest request, PaymentProviders providers, TimeProvider time, IGrainFactory grains, CancellationToken cancellationToken)
+    {
+        if (providers.Find(provider) is not { AcceptsWebhooks: true } receiver)
+        {
+            return Problems.Problem(StatusCodes.Status404NotFound, Problems.NotFound, $"No payment provider named '{provider}' receives webhooks.");
+        }
+
+        if (await ReadBody(request, cancellationToken) is not { } body)
+        {
+            return Problems.Problem(StatusCodes.Status400BadRequest, Problems.InvalidRequest, $"A notification is at most {MaxBodyBytes} bytes.");
+        }
+
+        var notification = receiver.VerifyNotification(request.Headers[WebhookSignature.HeaderName].ToString(), body, time.GetUtcNow());
+        switch (notification.Rejection)
+        {
+            case NotificationRejection.SignatureInvalid:
+                return Problems.Problem(StatusCodes.Status401Unauthorized, Problems.SignatureInvalid, notification.Detail);
+            case NotificationRejection.Malformed:
+                return Problems.Problem(StatusCodes.Status400BadRequest, Problems.InvalidRequest, notification.Detail);
+            case NotificationRejection.NotSupported:
+                return Problems.Problem(StatusCodes.Status404NotFound, Problems.NotFound, notification.Detail);
+        }
+
+        var paymentEvent = notification.Event!;
+        if (!PaymentsApiExtensions.IsPaymentId(paymentEvent.PaymentId))
+        {
+            return Problems.NotFoundProblem("The payment");
+        }
+
+        var applied = await grains.GetGrain<IPaymentGrain>(paymentEvent.PaymentId).Apply(provider, paymentEvent);
+        if (!applied.Succeeded)
+        {
+            return Problems.From(applied.Refusal);
+        }
+
+        var receipt = applied.Value;
+        return TypedResults.Ok(new WebhookReceipt(receipt.EventId, receipt.Disposition, receipt.Order.OrderId, receipt.Order.Status, receipt.Detail));
+    }
+
+    /// <summary>The raw body, byte for byte as signed, or null when it is larger than a notification can be.</summary>
+    private static async Task<byte[]?> ReadBody(HttpRequest request, CancellationToken cancellationToken)
+    {
+        if (request.ContentLength > MaxBodyBytes)
+        {
+            return null;
+        }
+
+        using var buffer = new MemoryStream();
+        var chunk = new byte[8192];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
+        {
+            if (buffer.Length + read > MaxBodyBytes)
+            {
+                return null;
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        return buffer.ToArray();
+    }
+}
+
+/// <summary>How the engine took a notification: applied now, a duplicate, or kept for review.</summary>
+public sealed record WebhookReceipt(string EventId, PaymentEventDisposition Disposition, string OrderId, OrderStatus OrderStatus, string? Detail);

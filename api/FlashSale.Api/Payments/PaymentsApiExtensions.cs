@@ -1,0 +1,41 @@
+using FlashSale.Api.Apis;
+using FlashSale.Common;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace FlashSale.Api.Payments;
+
+public static class PaymentsApiExtensions
+{
+    /// <summary>
+    /// What the payment routes need in this host: the providers (to verify webhooks) and the
+    /// sandbox gateway's sender, its HTTP client and its clock. The engine registers the same
+    /// providers when it is embedded; registering them here too keeps an API node that is only a
+    /// cluster client able to verify webhooks.
+    /// </summary>
+    public static WebApplicationBuilder AddFlashSalePaymentsApi(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddFlashSalePayments(builder.Configuration);
+        services.AddOptions<SandboxGatewayOptions>().Bind(builder.Configuration.GetSection(SandboxGatewayOptions.Section));
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddKeyedSingleton<TimeProvider>(SandboxGateway.ClockKey, (sp, _) => sp.GetRequiredService<TimeProvider>());
+        services.AddHttpClient(SandboxGateway.HttpClientName)
+            .ConfigureHttpClient((sp, client) => client.Timeout = sp.GetRequiredService<IOptions<SandboxGatewayOptions>>().Value.AttemptTimeout);
+        services.AddSingleton<SandboxWebhookSender>();
+        services.AddHostedService(sp => sp.GetRequiredService<SandboxWebhookSender>());
+        return builder;
+    }
+
+    /// <summary>The webhook endpoint, the sandbox gateway (when enabled), the village agents' routes and the order's payment record.</summary>
+    public static WebApplication MapFlashSalePaymentsApi(this WebApplication app)
+    {
+        app.MapPaymentWebhooksApi();
+        app.MapSandboxGatewayApi();
+        app.MapAgentApi();
+        app.MapOrderPaymentApi();
+        return app;
+    }
+
+    public static bool IsPaymentId(string paymentId) => Ids.IsWellFormed(paymentId, Ids.PaymentPrefix);
+}

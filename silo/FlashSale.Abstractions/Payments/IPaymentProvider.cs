@@ -1,0 +1,67 @@
+namespace FlashSale.Payments;
+
+/// <summary>
+/// One payment method (wallet, bank transfer, cash on delivery…) behind one interface: start a
+/// payment and say what the shopper must do next, verify and read a gateway's notification, and
+/// send money back. Markets choose which methods they offer; providers are not tied to a country.
+/// </summary>
+public interface IPaymentProvider
+{
+    /// <summary>The method's name, as markets list it and as the webhook route names the provider.</summary>
+    string Method { get; }
+
+    PaymentFlow Flow { get; }
+
+    /// <summary>True when a gateway confirms this method's payments by signed webhook.</summary>
+    bool AcceptsWebhooks { get; }
+
+    /// <summary>Opens the payment with whoever takes the money; idempotent per payment id.</summary>
+    Task<PaymentStart> StartAsync(PaymentStartRequest request, CancellationToken cancellationToken = default);
+
+    /// <summary>Checks the signature of a notification (header and raw body, at <paramref name="now"/>) and reads it.</summary>
+    PaymentNotification VerifyNotification(string? signatureHeader, ReadOnlyMemory<byte> body, DateTimeOffset now);
+
+    /// <summary>Sends the payment's money back; idempotent per payment id.</summary>
+    Task<PaymentRefundReceipt> RefundAsync(PaymentRefundRequest request, CancellationToken cancellationToken = default);
+}
+
+/// <summary>What a provider needs to open a payment for an order.</summary>
+public sealed record PaymentStartRequest(
+    string PaymentId,
+    string OrderId,
+    string ShopperId,
+    long AmountMinor,
+    string Currency,
+    DateTimeOffset ExpiresAt,
+    string? MarketInstructions);
+
+/// <summary>What the shopper must do next; <see cref="Instructions"/> is the order's <c>payment.instructions</c>.</summary>
+public sealed record PaymentStart(string Instructions, string? RedirectUrl);
+
+public sealed record PaymentRefundRequest(
+    string PaymentId,
+    string OrderId,
+    long AmountMinor,
+    string Currency,
+    string Reason);
+
+/// <summary>Why a notification was not taken.</summary>
+public enum NotificationRejection
+{
+    /// <summary>Missing, malformed, wrong or stale signature (401 <c>signature-invalid</c>).</summary>
+    SignatureInvalid,
+
+    /// <summary>Authentic, but not a notification the contract describes (400 <c>invalid-request</c>).</summary>
+    Malformed,
+
+    /// <summary>This method has no gateway that sends notifications (404).</summary>
+    NotSupported,
+}
+
+/// <summary>A verified event, or why there is none.</summary>
+public sealed record PaymentNotification(PaymentEvent? Event, NotificationRejection? Rejection, string Detail)
+{
+    public static PaymentNotification Verified(PaymentEvent paymentEvent) => new(paymentEvent, null, "verified");
+
+    public static PaymentNotification Rejected(NotificationRejection rejection, string detail) => new(null, rejection, detail);
+}

@@ -1,0 +1,77 @@
+using Microsoft.Extensions.Options;
+
+namespace FlashSale.Payments.Providers;
+
+/// <summary>
+/// A method whose money goes through a gateway that confirms asynchronously: the payment is
+/// opened at the gateway, its notifications arrive signed by webhook, refunds go back through it.
+/// Subclasses say what the shopper must do.
+/// </summary>
+internal abstract class GatewayPaymentProvider(IPaymentGateway gateway, IOptions<WebhookOptions> webhooks) : IPaymentProvider
+{
+    public abstract string Method { get; }
+
+    public abstract PaymentFlow Flow { get; }
+
+    public bool AcceptsWebhooks => true;
+
+    public async Task<PaymentStart> StartAsync(PaymentStartRequest request, CancellationToken cancellationToken = default)
+    {
+        var session = await gateway.OpenAsync(Method, request, cancellationToken);
+        return new PaymentStart(Describe(request, session), session.RedirectUrl);
+    }
+
+    public PaymentNotification VerifyNotification(string? signatureHeader, ReadOnlyMemory<byte> body, DateTimeOffset now)
+    {
+        var options = webhooks.Value;
+        var check = WebhookSignature.Verify(signatureHeader, body.Span, options.SecretsFor(Method), now, options.Tolerance);
+        return check == SignatureCheck.Valid
+            ? PaymentNotificationJson.Read(body)
+            : PaymentNotification.Rejected(NotificationRejection.SignatureInvalid, $"The {WebhookSignature.HeaderName} header is not valid ({check}).");
+    }
+
+    public Task<PaymentRefundReceipt> RefundAsync(PaymentRefundRequest request, CancellationToken cancellationToken = default) =>
+        gateway.RefundAsync(Method, request, cancellationToken);
+
+    /// <summary>The order's <c>payment.instructions</c>: the market's words, then this payment's particulars.</summary>
+    protected abstract string Describe(PaymentStartRequest request, GatewaySession session);
+
+    protected static string Join(string? marketInstructions, string particulars) =>
+        string.IsNullOrWhiteSpace(marketInstructions) ? particulars : $"{marketInstructions} {particulars}";
+}
+
+/// <summary>A mobile wallet: the shopper is redirected to approve; the wallet confirms within minutes.</summary>
+internal sealed class WalletProvider(IPaymentGateway gateway, IOptions<WebhookOptions> webhooks) : GatewayPaymentProvider(gateway, webhooks)
+{
+    public override string Method => "wallet";
+
+    public override PaymentFlow Flow => PaymentFlow.Redirect;
+
+    protected override string Describe(PaymentStartRequest request, GatewaySession session) =>
+        Join(request.MarketInstructions,
+            $"Approve {MoneyText.Format(request.AmountMinor, request.Currency)} at {session.RedirectUrl ?? "your wallet"} before {MoneyText.Deadline(request.ExpiresAt)}.");
+}
+
+/// <summary>A bank transfer: paid outside the app against a reference, confirmed by the bank hours later.</summary>
+internal sealed class BankTransferProvider(IPaymentGateway gateway, IOptions<WebhookOptions> webhooks) : GatewayPaymentProvider(gateway, webhooks)
+{
+    public override string Method => "bank-transfer";
+
+    public override PaymentFlow Flow => PaymentFlow.Offline;
+
+    protected override string Describe(PaymentStartRequest request, GatewaySession session) =>
+        Join(request.MarketInstructions,
+            $"Amount {MoneyText.Format(request.AmountMinor, request.Currency)}, reference {session.Reference}, to arrive before {MoneyText.Deadline(request.ExpiresAt)}.");
+}
+
+/// <summary>Mobile money (for example in Kenya): the operator pushes a prompt to the shopper's phone.</summary>
+internal sealed class MobileMoneyProvider(IPaymentGateway gateway, IOptions<WebhookOptions> webhooks) : GatewayPaymentProvider(gateway, webhooks)
+{
+    public override string Method => "mobile-money";
+
+    public override PaymentFlow Flow => PaymentFlow.Redirect;
+
+    protected override string Describe(PaymentStartRequest request, GatewaySession session) =>
+        Join(request.MarketInstructions,
+            $"A prompt for {MoneyText.Format(request.AmountMinor, request.Currency)} (reference {session.Reference}) is on its way; approve it before {MoneyText.Deadline(request.ExpiresAt)}.");
+}
