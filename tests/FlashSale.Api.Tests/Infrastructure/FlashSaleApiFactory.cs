@@ -1,0 +1,153 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Net.Sockets;
+using FlashSale.Api.Apis;
+using FlashSale.Api.Identity;
+using FlashSale.Common;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Time.Testing;
+
+namespace FlashSale.Api.Tests.Infrastructure;
+
+/// <summary>
+/// The whole API with its embedded silo, in memory, shared by one collection of tests. Each
+/// factory gets its own silo and gateway ports, so collections can run side by side, and the
+/// engine's clock is a <see cref="FakeTimeProvider"/>: tests move hold expiry and payment
+/// deadlines by advancing it, never by waiting. Tests in one collection run one after another,
+/// so moving the clock never surprises a neighbour; every test makes its own sellers, shoppers
+/// and lots (or uses <see cref="SharedScene"/> without changing it), so what an earlier test
+/// left behind does not matter.
+/// </summary>
+public class FlashSaleApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
+{
+    private readonly Lazy<Task<Scene>> _sharedScene;
+
+    public FlashSaleApiFactory()
+    {
+        (SiloPort, GatewayPort) = TwoFreeLoopbackPorts();
+        _sharedScene = new Lazy<Task<Scene>>(() => Scene.Create(this));
+
+        // The clock starts at the real time: the API judges "endsAt is in the future" by the
+        // host's clock, and the engine's fake clock only ever moves forward from there.
+        var now = TimeProvider.System.GetUtcNow();
+        Clock = new FakeTimeProvider(new DateTimeOffset(now.UtcTicks - (now.UtcTicks % TimeSpan.TicksPerSecond), TimeSpan.Zero));
+    }
+
+    /// <summary>The engine's clock (the keyed <see cref="FlashSaleClock"/>), moved only by tests.</summary>
+    public FakeTimeProvider Clock { get; }
+
+    public int SiloPort { get; }
+
+    public int GatewayPort { get; }
+
+    /// <summary>Production is how <c>dotnet run</c> starts the API; a subclass may pick another.</summary>
+    protected virtual string EnvironmentName => Environments.Production;
+
+    public Task InitializeAsync()
+    {
+        // Touching the server builds and starts the host, and with it the silo, before any test runs.
+        _ = Server;
+        return Task.CompletedTask;
+    }
+
+    Task IAsyncLifetime.DisposeAsync() => DisposeAsync().AsTask();
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment(EnvironmentName);
+        builder.UseSetting("Orleans:SiloPort", SiloPort.ToString(CultureInfo.InvariantCulture));
+        builder.UseSetting("Orleans:GatewayPort", GatewayPort.ToString(CultureInfo.InvariantCulture));
+        builder.UseSetting("FlashSale:Demo:Seed", "false");
+        builder.ConfigureTestServices(services =>
+        {
+            // Test services are added after the app's, and the engine registered its clock with
+            // TryAdd while the app was built, so that registration is already there: remove it
+            // rather than rely on "the last registration wins".
+            services.RemoveAllKeyed<TimeProvider>(FlashSaleClock.Key);
+            services.AddKeyedSingleton<TimeProvider>(FlashSaleClock.Key, Clock);
+        });
+    }
+
+    /// <summary>
+    /// One scene for the tests of a collection that never change it, and assert that they did not:
+    /// the bad-input table sends hundreds of refused requests, and a scene each would cost more than all of them.
+    /// </summary>
+    public Task<Scene> SharedScene() => _sharedScene.Value;
+
+    /// <summary>A client with no token; redirects are not followed, so a test sees what the API said.</summary>
+    public HttpClient CreateAnonymousClient() => CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+
+    public HttpClient CreateClientWithToken(string token)
+    {
+        var client = CreateAnonymousClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return client;
+    }
+
+    public async Task<Caller> SignUpSeller(string name = "Wang Fang", string? village = "Dangshan")
+    {
+        var signedUp = await SignUp<SellerSignedUp>("/api/sellers", new { name, village });
+        return new Caller(signedUp.SellerId, Roles.Seller, signedUp.Token, CreateClientWithToken(signedUp.Token));
+    }
+
+    public async Task<Caller> SignUpShopper(string name = "Zhang Min", string? region = "Anhui")
+    {
+        var signedUp = await SignUp<ShopperSignedUp>("/api/shoppers", new { name, region });
+        return new Caller(signedUp.ShopperId, Roles.Shopper, signedUp.Token, CreateClientWithToken(signedUp.Token));
+    }
+
+    public async Task<Caller> SignUpAgent(string name = "Liu Yang", string village = "Zhouzhi")
+    {
+        var signedUp = await SignUp<AgentSignedUp>("/api/agents", new { name, village });
+        return new Caller(signedUp.AgentId, Roles.Agent, signedUp.Token, CreateClientWithToken(signedUp.Token));
+    }
+
+    public Task<Caller> SignUp(string role) => role switch
+    {
+        Roles.Seller => SignUpSeller(),
+        Roles.Shopper => SignUpShopper(),
+        Roles.Agent => SignUpAgent(),
+        _ => throw new ArgumentOutOfRangeException(nameof(role), role, "not a role"),
+    };
+
+    private async Task<T> SignUp<T>(string path, object body)
+    {
+        using var anonymous = CreateAnonymousClient();
+        using var response = await anonymous.PostAsJsonAsync(path, body, ApiJson.Options);
+        return await response.ReadAs<T>(HttpStatusCode.Created);
+    }
+
+    /// <summary>
+    /// Two ports nobody listens on now. Both listeners are open at once so the two differ; the
+    /// silo binds them moments later, and the system hands out ephemeral ports in rotation.
+    /// </summary>
+    private static (int Silo, int Gateway) TwoFreeLoopbackPorts()
+    {
+        var silo = new TcpListener(IPAddress.Loopback, 0);
+        var gateway = new TcpListener(IPAddress.Loopback, 0);
+        silo.Start();
+        gateway.Start();
+        try
+        {
+            return (((IPEndPoint)silo.LocalEndpoint).Port, ((IPEndPoint)gateway.LocalEndpoint).Port);
+        }
+        finally
+        {
+            silo.Stop();
+            gateway.Stop();
+        }
+    }
+}
+
+/// <summary>The same API in the Development environment, where the framework throws on a bad request body.</summary>
+public sealed class DevelopmentApiFactory : FlashSaleApiFactory
+{
+    protected override string EnvironmentName => Environments.Development;
+}
