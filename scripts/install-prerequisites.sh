@@ -10,7 +10,9 @@ if ! command -v dotnet >/dev/null 2>&1; then
 fi
 
 # "command:debian-package" pairs; a feature that needs a service or a tool adds its line here.
-requirements=()
+requirements=(
+  "redis-server:redis-server"
+)
 
 missing=()
 for requirement in "${requirements[@]}"; do

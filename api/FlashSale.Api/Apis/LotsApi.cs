@@ -26,7 +26,7 @@ public static class LotsApi
     }
 
     public static async Task<Results<Created<Lot>, ValidationProblem, ProblemHttpResult>> CreateLot(
-        CreateLotRequest request, ClaimsPrincipal user, IGrainFactory grains, TimeProvider time)
+        CreateLotRequest request, ClaimsPrincipal user, IGrainFactory grains, [FromKeyedServices(FlashSaleClock.Key)] TimeProvider time)
     {
         var errors = request.Validate(time.GetUtcNow());
         if (errors.Any)

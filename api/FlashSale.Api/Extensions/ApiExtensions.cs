@@ -1,6 +1,8 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using FlashSale.Api.Seeding;
+using FlashSale.Common;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 
 namespace FlashSale.Api.Extensions;
@@ -12,12 +14,15 @@ public static class ApiExtensions
     {
         options.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
         options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower, allowIntegerValues: false));
+        options.Converters.Add(new UtcTimeConverter());
     }
 
     public static WebApplicationBuilder AddFlashSaleApi(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
         services.ConfigureHttpJsonOptions(o => ConfigureContractJson(o.SerializerOptions));
+        services.AddSingleton<IProblemDetailsWriter, ContractProblemWriter>(); // ahead of the default writer
+        services.TryAddKeyedSingleton(FlashSaleClock.Key, TimeProvider.System);
         services.AddProblemDetails(o => o.CustomizeProblemDetails = ctx =>
         {
             // Framework-made problems (a bad body, an unknown route, a failed challenge) get the

@@ -1,15 +1,25 @@
+using FlashSale.Cluster;
+
 namespace FlashSale.Api.Extensions;
 
 public static class EngineHostingExtensions
 {
     /// <summary>
-    /// The embedded engine: one Orleans silo in this process with localhost clustering and
-    /// in-memory state. It serves a demo or a test with nothing else running; the durable cluster
-    /// replaces both the clustering and the storage.
+    /// Where the engine runs. Without <c>FlashSale:Redis</c>: embedded, one Orleans silo in this
+    /// process with localhost clustering and in-memory state, for a demo or a test with nothing
+    /// else running. With it: this API node is an Orleans client of the durable cluster (silos run
+    /// as <c>silo/FlashSale.Silo</c>), finding them through Redis membership.
     /// </summary>
     public static WebApplicationBuilder AddFlashSaleEngine(this WebApplicationBuilder builder)
     {
         var configuration = builder.Configuration;
+        if (configuration.IsClusterMode())
+        {
+            builder.UseOrleansClient(client => client.UseFlashSaleClusterClient(configuration));
+            builder.Services.AddFlashSalePayments(configuration);
+            return builder;
+        }
+
         builder.UseOrleans(silo =>
         {
             silo.UseLocalhostClustering(

@@ -1,16 +1,27 @@
 using FlashSale.Api.Extensions;
+using FlashSale.Cluster;
 using FlashSale.Live;
 
 namespace FlashSale.Api.Hubs;
 
 public static class LiveStockExtensions
 {
-    /// <summary>SignalR with the contract's JSON and with MessagePack for thin clients, and this host's feed relay.</summary>
+    /// <summary>
+    /// SignalR with the contract's JSON and with MessagePack for thin clients, the Redis backplane
+    /// in cluster mode, and this host's feed relay.
+    /// </summary>
     public static WebApplicationBuilder AddFlashSaleLiveStock(this WebApplicationBuilder builder)
     {
-        builder.Services.AddSignalR()
+        var signalR = builder.Services.AddSignalR()
             .AddJsonProtocol(o => ApiExtensions.ConfigureContractJson(o.PayloadSerializerOptions))
             .AddMessagePackProtocol();
+        if (builder.Configuration.IsClusterMode())
+        {
+            // The feed hands each update to one API node; the backplane carries its group send to
+            // the watchers connected to every other node.
+            signalR.AddStackExchangeRedis(builder.Configuration.RedisConnectionString(),
+                o => o.Configuration.ChannelPrefix = StackExchange.Redis.RedisChannel.Literal("flashsale"));
+        }
         builder.Services.AddOptions<LiveStockOptions>().Bind(builder.Configuration.GetSection(LiveStockOptions.Section));
         builder.Services.AddSingleton<SaleFeedRelay>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<SaleFeedRelay>());

@@ -5,10 +5,11 @@ using Microsoft.Extensions.Options;
 namespace FlashSale.Api.Hubs;
 
 /// <summary>
-/// This API host's one subscription to the engine's sale feed. Each update arrives here once and
-/// is sent to one SignalR group, which serializes it once per protocol for all its connections:
-/// no grain call and no timer per connection. The subscription is renewed well before it lapses,
-/// which also re-subscribes the host if the feed grain moved or restarted.
+/// This API host's subscription to the engine's sale feed. An update handed to this host is sent
+/// to one SignalR group, which serializes it once per protocol for all its connections (and, in a
+/// cluster, publishes it once to the backplane for the other nodes): no grain call and no timer
+/// per connection. The subscription is renewed well before it lapses, which also re-subscribes
+/// the host if the feed grain moved or restarted.
 /// </summary>
 internal sealed partial class SaleFeedRelay(
     IGrainFactory grains,
@@ -19,6 +20,7 @@ internal sealed partial class SaleFeedRelay(
     private readonly CancellationTokenSource _stopping = new();
     private ISaleFeedObserver? _reference;
     private Task? _renewals;
+    private int _stopped;
 
     public Task OnStock(StockUpdate update) =>
         hub.Clients.Group(HubGroups.Lot(update.LotId)).SendAsync(LiveMessages.Stock, update);
@@ -38,6 +40,12 @@ internal sealed partial class SaleFeedRelay(
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
+        // A host may be stopped twice (a test factory disposes synchronously and asynchronously).
+        if (Interlocked.Exchange(ref _stopped, 1) == 1)
+        {
+            return;
+        }
+
         await _stopping.CancelAsync();
         if (_renewals is not null)
         {
@@ -55,7 +63,14 @@ internal sealed partial class SaleFeedRelay(
                 LogUnsubscribeFailed(ex); // the subscription lapses on its own
             }
 
-            grains.DeleteObjectReference<ISaleFeedObserver>(_reference);
+            try
+            {
+                grains.DeleteObjectReference<ISaleFeedObserver>(_reference);
+            }
+            catch (ArgumentException)
+            {
+                // the embedded silo stopped first and took the reference with it
+            }
         }
     }
 

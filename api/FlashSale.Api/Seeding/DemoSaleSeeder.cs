@@ -5,7 +5,8 @@ namespace FlashSale.Api.Seeding;
 
 /// <summary>
 /// Seeds a demo seller with three live lots so a newcomer's first run has something to buy.
-/// Off with <c>--no-demo</c> (or <c>FlashSale:Demo:Seed=false</c>). Runs after the silo has started:
+/// Off with <c>--no-demo</c> (or <c>FlashSale:Demo:Seed=false</c>), and skipped when lots exist
+/// already (a durable cluster restarting). Runs after the silo or client has started:
 /// hosted services start in registration order, and the silo registered first.
 /// </summary>
 internal sealed partial class DemoSaleSeeder(IGrainFactory grains, IConfiguration configuration, ILogger<DemoSaleSeeder> logger) : IHostedService
@@ -26,8 +27,13 @@ internal sealed partial class DemoSaleSeeder(IGrainFactory grains, IConfiguratio
             return;
         }
 
-        DemoSellerId = Ids.New(Ids.SellerPrefix);
         var catalog = grains.GetGrain<ILotCatalogGrain>(0);
+        if ((await catalog.List()).Count > 0)
+        {
+            return; // a durable cluster keeps its lots: seed a fresh one only
+        }
+
+        DemoSellerId = Ids.New(Ids.SellerPrefix);
         foreach (var lot in DemoLots)
         {
             var lotId = Ids.New(Ids.LotPrefix);

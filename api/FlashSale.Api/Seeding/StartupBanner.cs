@@ -1,3 +1,4 @@
+using FlashSale.Cluster;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 
@@ -11,8 +12,11 @@ internal sealed class StartupBanner(IHostApplicationLifetime lifetime, IServer s
         lifetime.ApplicationStarted.Register(() =>
         {
             var address = server.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault() ?? "http://127.0.0.1:5080";
-            var demo = configuration.GetValue("FlashSale:Demo:Seed", true) ? " with 3 demo lots" : "";
-            Console.WriteLine($"FlashSale is up at {address}{demo} (API reference: {address}/api-docs). Embedded mode: one silo in this process, state in memory, gone when it stops.");
+            var demo = configuration.GetValue("FlashSale:Demo:Seed", true) ? " with demo lots" : "";
+            var mode = configuration.IsClusterMode()
+                ? $"Cluster mode: an Orleans client of the silos found through Redis at {configuration.RedisConnectionString()}; state is durable there."
+                : "Embedded mode: one silo in this process, state in memory, gone when it stops.";
+            Console.WriteLine($"FlashSale is up at {address}{demo} (API reference: {address}/api-docs). {mode}");
         });
         return Task.CompletedTask;
     }

@@ -3,25 +3,24 @@ using Orleans.Concurrency;
 namespace FlashSale.Live;
 
 /// <summary>
-/// One per API host (GPSTracker's pattern): the host's relay from the engine to its SignalR
-/// connections. Every update reaches each host once, and the host fans it out to its own groups,
-/// so there is no grain call and no timer per connection.
+/// One per API host (GPSTracker's pattern): the host's relay from the engine to SignalR. Each
+/// update is handed to one host, which sends it to one SignalR group; the group send reaches the
+/// watchers on every API node (through the Redis backplane in a cluster). There is no grain call
+/// and no timer per connection, and no update is delivered twice.
 /// </summary>
 public interface ISaleFeedObserver : IGrainObserver
 {
-    [OneWay]
     Task OnStock(StockUpdate update);
 
-    [OneWay]
     Task OnSellThrough(SellThroughUpdate update);
 
-    [OneWay]
     Task OnOrder(OrderUpdate update);
 }
 
 /// <summary>
-/// Forwards lot and order updates to every subscribed API host. It keeps no durable state: hosts
-/// subscribe again every few seconds, so a restarted feed knows them all again within one period.
+/// Forwards lot and order updates to a subscribed API host, failing over to the next host when
+/// one does not answer. It keeps no durable state: hosts subscribe again every few seconds, so a
+/// restarted feed knows them all again within one period.
 /// </summary>
 public interface ISaleFeedGrain : IGrainWithIntegerKey
 {

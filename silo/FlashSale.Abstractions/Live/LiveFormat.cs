@@ -17,6 +17,20 @@ public static class LiveFormat
         _ => "ended",
     };
 
+    /// <summary>A refusal's contract code (<c>sold-out</c>), for metrics and logs.</summary>
+    public static string Code(Common.RefusalCode code) => code switch
+    {
+        Common.RefusalCode.InvalidRequest => "invalid-request",
+        Common.RefusalCode.Unauthorized => "unauthorized",
+        Common.RefusalCode.Forbidden => "forbidden",
+        Common.RefusalCode.NotFound => "not-found",
+        Common.RefusalCode.SoldOut => "sold-out",
+        Common.RefusalCode.LimitExceeded => "limit-exceeded",
+        Common.RefusalCode.SaleNotLive => "sale-not-live",
+        Common.RefusalCode.CurrencyMismatch => "currency-mismatch",
+        _ => "conflict",
+    };
+
     public static string Status(Orders.OrderStatus status) => status switch
     {
         Orders.OrderStatus.AwaitingPayment => "awaiting-payment",

@@ -6,16 +6,22 @@ using Orleans.Utilities;
 namespace FlashSale.Live;
 
 /// <summary>
-/// The single fan-out point from grains to API hosts. Reentrant and stateless apart from the
-/// subscriber list: forwarding is one one-way message per host, never awaited on the lot's path.
+/// The single point where grain updates leave for SignalR. Each update goes to one API host (the
+/// oldest live subscription, so one lot's updates keep their order), whose group send reaches
+/// every API node; a host that fails to take an update is dropped and the next one takes it, so
+/// an API node's death loses no update. Reentrant: a slow host never stalls the lots.
 /// </summary>
 [Reentrant]
-internal sealed class SaleFeedGrain : Grain, ISaleFeedGrain
+internal sealed partial class SaleFeedGrain : Grain, ISaleFeedGrain
 {
     private readonly ObserverManager<ISaleFeedObserver> _hosts;
+    private readonly ILogger<SaleFeedGrain> _logger;
 
-    public SaleFeedGrain(IOptions<LiveStockOptions> options, ILogger<SaleFeedGrain> logger) =>
+    public SaleFeedGrain(IOptions<LiveStockOptions> options, ILogger<SaleFeedGrain> logger)
+    {
         _hosts = new ObserverManager<ISaleFeedObserver>(options.Value.HostSubscriptionLifetime, logger);
+        _logger = logger;
+    }
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -36,19 +42,33 @@ internal sealed class SaleFeedGrain : Grain, ISaleFeedGrain
         return Task.CompletedTask;
     }
 
-    public Task PublishStock(StockUpdate update, SellThroughUpdate sellThrough)
-    {
-        _hosts.Notify(host =>
+    public Task PublishStock(StockUpdate update, SellThroughUpdate sellThrough) =>
+        Deliver(async host =>
         {
-            host.OnStock(update);
-            host.OnSellThrough(sellThrough);
+            await host.OnStock(update);
+            await host.OnSellThrough(sellThrough);
         });
-        return Task.CompletedTask;
+
+    public Task PublishOrder(OrderUpdate update) => Deliver(host => host.OnOrder(update));
+
+    private async Task Deliver(Func<ISaleFeedObserver, Task> send)
+    {
+        _hosts.ClearExpired();
+        foreach (var host in _hosts.Observers.Values.ToList())
+        {
+            try
+            {
+                await send(host);
+                return;
+            }
+            catch (Exception ex)
+            {
+                LogHostFailed(ex);
+                _hosts.Unsubscribe(host);
+            }
+        }
     }
 
-    public Task PublishOrder(OrderUpdate update)
-    {
-        _hosts.Notify(host => host.OnOrder(update));
-        return Task.CompletedTask;
-    }
+    [LoggerMessage(Level = LogLevel.Warning, Message = "An API host did not take a live update; trying the next")]
+    private partial void LogHostFailed(Exception exception);
 }

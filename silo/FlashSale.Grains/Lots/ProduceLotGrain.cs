@@ -118,6 +118,7 @@ internal sealed partial class ProduceLotGrain : Grain, IProduceLotGrain
         var now = Now;
         var expired = ApplyExpired(now);
         var decision = _inventory.DecideHold(shopperId, quantity, expiresAt, now);
+        CountHold(decision);
         if (decision.Refusal is { } refusal)
         {
             await expired;
@@ -246,6 +247,7 @@ internal sealed partial class ProduceLotGrain : Grain, IProduceLotGrain
         }
 
         LogReturned(expired.Count, LotId);
+        FlashSaleMetrics.Expiries.Add(expired.Count);
         return written;
     }
 
@@ -409,6 +411,22 @@ internal sealed partial class ProduceLotGrain : Grain, IProduceLotGrain
         else
         {
             _expiryTimer.Change(due, Timeout.InfiniteTimeSpan);
+        }
+    }
+
+    private static void CountHold(Decision decision)
+    {
+        var outcome = decision switch
+        {
+            { Refusal: { } refusal } => LiveFormat.Code(refusal.Code),
+            { Change: HoldReleased } => "released",
+            { Change: null } => "unchanged",
+            _ => "held",
+        };
+        FlashSaleMetrics.Holds.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
+        if (decision.Refusal?.Code == RefusalCode.SoldOut)
+        {
+            FlashSaleMetrics.SoldOutAnswers.Add(1);
         }
     }
 

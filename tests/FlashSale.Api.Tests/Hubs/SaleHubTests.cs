@@ -1,0 +1,180 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using FlashSale.Api.Extensions;
+using FlashSale.Api.Tests.Infrastructure;
+using FlashSale.Live;
+using Microsoft.AspNetCore.Http.Connections;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace FlashSale.Api.Tests.Hubs;
+
+[CollectionDefinition(Name)]
+public sealed class SaleHubCollection : ICollectionFixture<FlashSaleApiFactory>
+{
+    public const string Name = "sale hub";
+}
+
+/// <summary>The live sale through the .NET SignalR client, over WebSockets, as a browser would see it.</summary>
+[Collection(SaleHubCollection.Name)]
+public sealed class SaleHubTests(FlashSaleApiFactory api)
+{
+    [Fact]
+    public async Task Watching_a_lot_sends_its_state_at_once()
+    {
+        var seller = await api.SignUpSeller();
+        var lot = await seller.CreateLot(quantity: 40);
+        await using var watcher = await Watcher.Connect(api);
+
+        await watcher.Hub.InvokeAsync("WatchLot", lot.LotId);
+
+        var first = await watcher.NextStock(lot.LotId, _ => true);
+        Assert.Equal((40, 0, 0, "live", lot.Version), (first.Available, first.Reserved, first.Sold, first.Status, first.Version));
+    }
+
+    [Fact]
+    public async Task A_burst_of_holds_reaches_watchers_coalesced_and_ends_at_the_lot()
+    {
+        var seller = await api.SignUpSeller();
+        var lot = await seller.CreateLot(quantity: 5000, perShopperLimit: 1);
+        await using var json = await Watcher.Connect(api);
+        await using var messagePack = await Watcher.Connect(api, messagePack: true);
+        await json.Hub.InvokeAsync("WatchLot", lot.LotId);
+        await messagePack.Hub.InvokeAsync("WatchLot", lot.LotId);
+        var shoppers = await Task.WhenAll(Enumerable.Range(0, 200).Select(_ => api.SignUpShopper()));
+        var clock = Stopwatch.StartNew();
+
+        await Task.WhenAll(shoppers.Select(s => s.Hold(lot.LotId, 1)));
+
+        var final = await api.CreateAnonymousClient().GetLot(lot.LotId);
+        foreach (var watcher in new[] { json, messagePack })
+        {
+            var last = await watcher.NextStock(lot.LotId, u => u.Version >= final.Version);
+            Assert.Equal((final.Available, final.Reserved, final.Version), (last.Available, last.Reserved, last.Version));
+            var updates = watcher.Stock(lot.LotId);
+            Assert.All(updates.Zip(updates.Skip(1)), p => Assert.True(p.Second.Version >= p.First.Version || p.First == updates[0]));
+
+            // The pacing rule: one publication per 100 ms at most, plus the state sent on watching.
+            Assert.InRange(updates.Count, 2, (int)(clock.Elapsed / TimeSpan.FromMilliseconds(100)) + 3);
+        }
+    }
+
+    [Fact]
+    public async Task A_lot_that_does_not_exist_cannot_be_watched()
+    {
+        await using var watcher = await Watcher.Connect(api);
+
+        await Assert.ThrowsAsync<HubException>(() => watcher.Hub.InvokeAsync("WatchLot", "lot_0000000000000000"));
+        await Assert.ThrowsAsync<HubException>(() => watcher.Hub.InvokeAsync("WatchLot", "not an id"));
+    }
+
+    [Fact]
+    public async Task Only_a_seller_may_watch_sell_through_and_sees_only_their_own_lots()
+    {
+        var seller = await api.SignUpSeller();
+        var rival = await api.SignUpSeller("Rival farm");
+        var own = await seller.CreateLot(quantity: 30);
+        var others = await rival.CreateLot(quantity: 30);
+        await using var anonymous = await Watcher.Connect(api);
+        await using var shopperWatcher = await Watcher.Connect(api, (await api.SignUpShopper()).Token);
+        await using var sellerWatcher = await Watcher.Connect(api, seller.Token);
+
+        await Assert.ThrowsAsync<HubException>(() => anonymous.Hub.InvokeAsync("WatchSeller"));
+        await Assert.ThrowsAsync<HubException>(() => shopperWatcher.Hub.InvokeAsync("WatchSeller"));
+        await sellerWatcher.Hub.InvokeAsync("WatchSeller");
+        var initial = await sellerWatcher.NextSellThrough(own.LotId, _ => true);
+        Assert.Equal((seller.Id, 30, 0), (initial.SellerId, initial.Available, initial.Sold));
+
+        var shopper = await api.SignUpShopper();
+        await shopper.Hold(own.LotId, 2);
+        await shopper.Hold(others.LotId, 2);
+        var moved = await sellerWatcher.NextSellThrough(own.LotId, u => u.Reserved == 2);
+        Assert.Equal(28, moved.Available);
+        await shopper.Release(own.LotId); // a later change of one's own lot, to know the rival's had time to arrive
+        await sellerWatcher.NextSellThrough(own.LotId, u => u.Reserved == 0);
+        Assert.Empty(sellerWatcher.SellThrough(others.LotId));
+    }
+
+    private sealed class Watcher : IAsyncDisposable
+    {
+        private static readonly TimeSpan Bound = TimeSpan.FromSeconds(20);
+        private readonly ConcurrentQueue<StockUpdate> _stock = new();
+        private readonly ConcurrentQueue<SellThroughUpdate> _sellThrough = new();
+        private readonly SemaphoreSlim _arrived = new(0);
+
+        private Watcher(HubConnection hub)
+        {
+            Hub = hub;
+            hub.On<StockUpdate>("stock", u => Arrived(_stock, u));
+            hub.On<SellThroughUpdate>("sellThrough", u => Arrived(_sellThrough, u));
+        }
+
+        public HubConnection Hub { get; }
+
+        public static async Task<Watcher> Connect(FlashSaleApiFactory api, string? token = null, bool messagePack = false)
+        {
+            var builder = new HubConnectionBuilder().WithUrl(new Uri(api.Server.BaseAddress, "/hubs/sale"), o =>
+            {
+                o.Transports = HttpTransportType.WebSockets;
+                o.SkipNegotiation = true;
+                o.WebSocketFactory = async (context, cancellation) =>
+                {
+                    // A browser cannot set headers on a WebSocket: the token rides in the query.
+                    var uri = token is null ? context.Uri : new Uri($"{context.Uri}{(context.Uri.Query.Length > 0 ? "&" : "?")}access_token={token}");
+                    return await api.Server.CreateWebSocketClient().ConnectAsync(uri, cancellation);
+                };
+            });
+            if (messagePack)
+            {
+                builder.AddMessagePackProtocol();
+            }
+            else
+            {
+                builder.AddJsonProtocol(o => ApiExtensions.ConfigureContractJson(o.PayloadSerializerOptions));
+            }
+
+            var watcher = new Watcher(builder.Build());
+            await watcher.Hub.StartAsync();
+            return watcher;
+        }
+
+        public List<StockUpdate> Stock(string lotId) => _stock.Where(u => u.LotId == lotId).ToList();
+
+        public List<SellThroughUpdate> SellThrough(string lotId) => _sellThrough.Where(u => u.LotId == lotId).ToList();
+
+        public Task<StockUpdate> NextStock(string lotId, Func<StockUpdate, bool> wanted) =>
+            Await(() => Stock(lotId).LastOrDefault(wanted));
+
+        public Task<SellThroughUpdate> NextSellThrough(string lotId, Func<SellThroughUpdate, bool> wanted) =>
+            Await(() => SellThrough(lotId).LastOrDefault(wanted));
+
+        public async ValueTask DisposeAsync()
+        {
+            await Hub.DisposeAsync();
+            _arrived.Dispose();
+        }
+
+        private void Arrived<T>(ConcurrentQueue<T> queue, T update)
+        {
+            queue.Enqueue(update);
+            _arrived.Release();
+        }
+
+        /// <summary>Waits for a matching message, woken by each arrival; the bound only stops a broken test.</summary>
+        private async Task<T> Await<T>(Func<T?> find)
+            where T : class
+        {
+            using var deadline = new CancellationTokenSource(Bound);
+            while (true)
+            {
+                if (find() is { } found)
+                {
+                    return found;
+                }
+
+                await _arrived.WaitAsync(deadline.Token);
+            }
+        }
+    }
+}

@@ -1,0 +1,161 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Reflection;
+
+namespace FlashSale.Cluster.Tests.Infrastructure;
+
+/// <summary>
+/// One process of the cluster under test (a silo or an API node), started from its build output
+/// with its own ports, its output kept in a log file, and killed with SIGKILL on demand: no
+/// graceful shutdown, as a crash would be.
+/// </summary>
+public sealed class NodeProcess(string name, string assemblyPath, string workingDirectory, IReadOnlyList<string> arguments, int httpPort) : IAsyncDisposable
+{
+    private static readonly HttpClient Health = new() { Timeout = TimeSpan.FromSeconds(2) };
+    private readonly Lock _logLock = new();
+    private Process? _process;
+    private StreamWriter? _log;
+
+    public string Name { get; } = name;
+
+    public int HttpPort { get; } = httpPort;
+
+    public string BaseAddress => $"http://127.0.0.1:{HttpPort}";
+
+    public string LogPath { get; } = Path.Combine(Path.GetTempPath(), $"flashsale-{name}-{Guid.NewGuid():N}.log");
+
+    public bool Running => _process is { HasExited: false };
+
+    public void Start()
+    {
+        _log ??= new StreamWriter(LogPath, append: true) { AutoFlush = true };
+        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(assemblyPath);
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        start.Environment["DOTNET_ENVIRONMENT"] = "Production";
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        _process = Process.Start(start) ?? throw new InvalidOperationException($"{Name} did not start");
+        _process.OutputDataReceived += (_, e) => Log(e.Data);
+        _process.ErrorDataReceived += (_, e) => Log(e.Data);
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+    }
+
+    /// <summary>SIGKILL: the process gets no chance to clean up.</summary>
+    public async Task Kill()
+    {
+        if (_process is { HasExited: false } process)
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+        }
+    }
+
+    public async Task WaitHealthy(TimeSpan bound)
+    {
+        using var deadline = new CancellationTokenSource(bound);
+        while (true)
+        {
+            if (_process is { HasExited: true })
+            {
+                throw new InvalidOperationException($"{Name} exited; its log: {Tail()}");
+            }
+
+            try
+            {
+                using var response = await Health.GetAsync($"{BaseAddress}/health", deadline.Token);
+                if (response.IsSuccessStatusCode)
+                {
+                    return;
+                }
+            }
+            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !deadline.IsCancellationRequested)
+            {
+                // not up yet
+            }
+
+            if (deadline.IsCancellationRequested)
+            {
+                throw new TimeoutException($"{Name} was not healthy within {bound}; its log: {Tail()}");
+            }
+
+            await Task.Delay(100, CancellationToken.None);
+        }
+    }
+
+    public string Tail(int lines = 40)
+    {
+        lock (_logLock)
+        {
+            _log?.Flush();
+        }
+
+        try
+        {
+            using var stream = new FileStream(LogPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+            using var reader = new StreamReader(stream);
+            return string.Join(Environment.NewLine, reader.ReadToEnd().Split('\n').TakeLast(lines));
+        }
+        catch (IOException)
+        {
+            return "(no log)";
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Kill();
+        _process?.Dispose();
+        lock (_logLock)
+        {
+            _log?.Dispose();
+            _log = null;
+        }
+    }
+
+    private void Log(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_logLock)
+        {
+            _log?.WriteLine(line);
+        }
+    }
+
+    /// <summary>Finds a project's build output, in the repository's bin folders or in an artifacts folder.</summary>
+    public static (string Assembly, string ProjectDirectory) Locate(string projectDirectory, string assemblyName)
+    {
+        var configuration = typeof(NodeProcess).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
+        var root = new DirectoryInfo(AppContext.BaseDirectory);
+        while (root is not null && !File.Exists(Path.Combine(root.FullName, "FlashSale.sln")))
+        {
+            root = root.Parent;
+        }
+
+        var candidates = new List<string>();
+        if (root is not null)
+        {
+            candidates.Add(Path.Combine(root.FullName, projectDirectory, "bin", configuration, "net10.0", assemblyName + ".dll"));
+        }
+
+        // --artifacts-path layout: <artifacts>/bin/<project>/<configuration>/<assembly>.dll
+        var artifactsBin = new DirectoryInfo(AppContext.BaseDirectory).Parent?.Parent;
+        if (artifactsBin is not null)
+        {
+            candidates.Add(Path.Combine(artifactsBin.FullName, assemblyName, configuration.ToLower(CultureInfo.InvariantCulture), assemblyName + ".dll"));
+        }
+
+        var found = candidates.FirstOrDefault(File.Exists)
+            ?? throw new FileNotFoundException($"No build of {assemblyName} in: {string.Join(", ", candidates)}");
+        var projectPath = root is null ? Path.GetDirectoryName(found)! : Path.Combine(root.FullName, projectDirectory);
+        return (found, projectPath);
+    }
+}
