@@ -24,7 +24,7 @@ for project in "${projects[@]}"; do
   # One project at a time, each with its own results folder, so reports never collide and
   # the console shows which suite is running.
   dotnet test "$project" -c Release --no-build --nologo \
-    --results-directory "$results/$name" --logger "trx;LogFileName=${name}.trx" --logger "console;verbosity=normal" "$@" \
+    --results-directory "$results/$name" --logger "trx;LogFileName=${name}.trx" --logger "console;verbosity=minimal" "$@" \
     || test_exit=$?
 done
 

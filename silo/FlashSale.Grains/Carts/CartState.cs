@@ -51,4 +51,5 @@ public sealed record OrderLedgerEntry(
 [GenerateSerializer, Immutable]
 public sealed record PendingCheckout(
     [property: Id(0)] string OrderId,
-    [property: Id(1)] List<string> LotIds);
+    [property: Id(1)] List<string> LotIds,
+    [property: Id(2)] Orders.PlaceOrder Command);

@@ -131,11 +131,12 @@ internal sealed class ShopperCartGrain(
         }
 
         // Record the intent before the order takes the holds: if this activation dies in
-        // between, the next call finds the order and settles the cart (ResolvePendingCheckout).
-        Cart.Pending = new PendingCheckout(orderId, lines.Select(l => l.LotId).ToList());
+        // between, the next call places the same order again (idempotent) and settles the cart.
+        var command = new PlaceOrder(ShopperId, lines.Select(l => new OrderLine(l.LotId, l.Quantity)).ToList(), currency, paymentMethod);
+        Cart.Pending = new PendingCheckout(orderId, lines.Select(l => l.LotId).ToList(), command);
         await state.WriteStateAsync();
 
-        var placed = await order.Place(new PlaceOrder(ShopperId, lines.Select(l => new OrderLine(l.LotId, l.Quantity)).ToList(), currency, paymentMethod));
+        var placed = await order.Place(command);
         if (placed.Succeeded)
         {
             Settle(placed.Value, Cart.Pending.LotIds);
@@ -160,9 +161,14 @@ internal sealed class ShopperCartGrain(
             return;
         }
 
-        if (await GrainFactory.GetGrain<IOrderGrain>(pending.OrderId).Get() is { } order)
+        // The checkout died part-way. Placing the order again is idempotent: it finds what the
+        // lots already moved to it (a cash-on-delivery sale included) and moves what they still
+        // hold, so no stock stays with an order that was never written.
+        var order = GrainFactory.GetGrain<IOrderGrain>(pending.OrderId);
+        var placed = await order.Get() is { } existing ? Outcome<Order>.Ok(existing) : await order.Place(pending.Command);
+        if (placed.Succeeded)
         {
-            Settle(order, pending.LotIds);
+            Settle(placed.Value, pending.LotIds);
         }
 
         Cart.Pending = null;

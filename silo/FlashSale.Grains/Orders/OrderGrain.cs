@@ -1,4 +1,5 @@
 using FlashSale.Common;
+using FlashSale.Live;
 using FlashSale.Lots;
 using FlashSale.Payments;
 using Microsoft.Extensions.DependencyInjection;
@@ -20,6 +21,11 @@ internal sealed partial class OrderGrain(
     ILogger<OrderGrain> logger) : Grain, IOrderGrain
 {
     private ITimer? _deadlineTimer;
+    private OrderStatus? _publishedStatus;
+    private IGrainTimer? _unfinishedWork;
+
+    /// <summary>How often an order retries stock returns and settlements that a failure interrupted.</summary>
+    private static readonly TimeSpan UnfinishedWorkRetry = TimeSpan.FromSeconds(2);
 
     private string OrderId => this.GetPrimaryKeyString();
 
@@ -27,6 +33,7 @@ internal sealed partial class OrderGrain(
     {
         if (state.State.Order is not null)
         {
+            _publishedStatus = state.State.Order.Status; // told when it was written
             await FinishSettlementIfPending();
             await ExpireIfDue();
             await ReturnStockIfOwed();
@@ -83,7 +90,8 @@ internal sealed partial class OrderGrain(
         state.State.Order = new Order(
             OrderId, command.ShopperId, onDelivery ? OrderStatus.ConfirmedCod : OrderStatus.AwaitingPayment,
             items, total, command.Currency, payment, now);
-        await state.WriteStateAsync();
+        await Save();
+        FlashSaleMetrics.OrdersPlaced.Add(1, new KeyValuePair<string, object?>("method", method.Method));
         ScheduleDeadline();
         return Outcome<Order>.Ok(state.State.Order);
     }
@@ -119,7 +127,7 @@ internal sealed partial class OrderGrain(
         // this activation dies before the lots hear of it, activation finishes the return.
         state.State.Order = order with { Status = OrderStatus.Cancelled, Payment = order.Payment with { Status = PaymentStatus.Cancelled } };
         state.State.StockOwed = StockOwed.Release;
-        await state.WriteStateAsync();
+        await Save();
         await ReturnStockIfOwed();
         return Outcome<Order>.Ok(state.State.Order);
     }
@@ -150,7 +158,7 @@ internal sealed partial class OrderGrain(
         // same settlement (every lot call below is idempotent) instead of leaving stock sold to
         // an order that says otherwise.
         state.State.Settling = new PendingSettlement(paymentId, mayRetakeStock);
-        await state.WriteStateAsync();
+        await Save();
         return Outcome<Order>.Ok(await Settle(state.State.Settling));
     }
 
@@ -168,7 +176,7 @@ internal sealed partial class OrderGrain(
         if (order is { Status: OrderStatus.AwaitingPayment, Payment.Status: not PaymentStatus.Failed })
         {
             state.State.Order = order with { Payment = order.Payment with { Status = PaymentStatus.Failed } };
-            await state.WriteStateAsync();
+            await Save();
         }
 
         return Outcome<Order>.Ok(state.State.Order);
@@ -180,7 +188,7 @@ internal sealed partial class OrderGrain(
         {
             state.State.Order = Expired(order);
             state.State.StockOwed = StockOwed.Release;
-            await state.WriteStateAsync();
+            await Save();
             await ReturnStockIfOwed();
         }
     }
@@ -189,7 +197,15 @@ internal sealed partial class OrderGrain(
     {
         if (state.State.Settling is { } pending)
         {
-            await Settle(pending);
+            try
+            {
+                await Settle(pending);
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                KeepFinishingUnfinishedWork();
+                throw;
+            }
         }
     }
 
@@ -240,7 +256,7 @@ internal sealed partial class OrderGrain(
 
             default:
                 state.State.Settling = null; // already settled by an earlier turn
-                await state.WriteStateAsync();
+                await Save();
                 return order;
         }
     }
@@ -258,7 +274,7 @@ internal sealed partial class OrderGrain(
         state.State.Order = order with { Status = status, Payment = order.Payment with { Status = paymentStatus } };
         state.State.Settlement = new PaymentSettlement(order.Payment.PaymentId, path, detail, time.GetUtcNow());
         state.State.Settling = null;
-        await state.WriteStateAsync();
+        await Save();
         return state.State.Order;
     }
 
@@ -274,7 +290,7 @@ internal sealed partial class OrderGrain(
         state.State.StockOwed = StockOwed.Refund;
         state.State.Settlement = new PaymentSettlement(order.Payment.PaymentId, SettlementPath.Refunded, detail, time.GetUtcNow());
         state.State.Settling = null;
-        await state.WriteStateAsync();
+        await Save();
         await ReturnStockIfOwed();
         return state.State.Order;
     }
@@ -289,14 +305,60 @@ internal sealed partial class OrderGrain(
             return;
         }
 
-        await Task.WhenAll(order.Items.Select(async i =>
+        try
         {
-            var lot = GrainFactory.GetGrain<IProduceLotGrain>(i.LotId);
-            await lot.ReleaseReservation(OrderId);
-            await lot.RefundSale(OrderId);
-        }));
+            await Task.WhenAll(order.Items.Select(async i =>
+            {
+                var lot = GrainFactory.GetGrain<IProduceLotGrain>(i.LotId);
+                await lot.ReleaseReservation(OrderId);
+                await lot.RefundSale(OrderId);
+            }));
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // A lot could not be reached (its silo died, say). The debt is written; keep trying
+            // while this activation lives, and the next activation starts by paying it.
+            KeepFinishingUnfinishedWork();
+            throw;
+        }
+
         state.State.StockOwed = StockOwed.Nothing;
+        await Save();
+    }
+
+    private bool NothingUnfinished => state.State.Settling is null && state.State.StockOwed == StockOwed.Nothing;
+
+    private void KeepFinishingUnfinishedWork() =>
+        _unfinishedWork ??= this.RegisterGrainTimer(static async (grain, _) =>
+        {
+            await grain.FinishSettlementIfPending();
+            await grain.ReturnStockIfOwed();
+            if (grain.NothingUnfinished)
+            {
+                grain._unfinishedWork?.Dispose();
+                grain._unfinishedWork = null;
+            }
+        }, this, new GrainTimerCreationOptions(UnfinishedWorkRetry, UnfinishedWorkRetry));
+
+    /// <summary>
+    /// Writes the order, then tells the owning shopper's live view when its status moved. The
+    /// write comes first: nobody hears of a status that could still be lost.
+    /// </summary>
+    private async Task Save()
+    {
         await state.WriteStateAsync();
+        if (state.State.Order is { } order && order.Status != _publishedStatus)
+        {
+            if (_publishedStatus is not null || order.Status != OrderStatus.AwaitingPayment)
+            {
+                FlashSaleMetrics.Payments.Add(1, new KeyValuePair<string, object?>("outcome", LiveFormat.Status(order.Status)));
+            }
+
+            _publishedStatus = order.Status;
+            GrainFactory.GetGrain<ISaleFeedGrain>(0)
+                .PublishOrder(new OrderUpdate(order.OrderId, order.ShopperId, LiveFormat.Status(order.Status)))
+                .Ignore();
+        }
     }
 
     private static Order Expired(Order order) =>

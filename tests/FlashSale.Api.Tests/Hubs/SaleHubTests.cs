@@ -96,11 +96,36 @@ public sealed class SaleHubTests(FlashSaleApiFactory api)
         Assert.Empty(sellerWatcher.SellThrough(others.LotId));
     }
 
+    [Fact]
+    public async Task Order_updates_reach_only_the_owning_shopper()
+    {
+        var seller = await api.SignUpSeller();
+        var lot = await seller.CreateLot(quantity: 20);
+        var owner = await api.SignUpShopper();
+        var other = await api.SignUpShopper("Someone else");
+        await using var ownerWatcher = await Watcher.Connect(api, owner.Token);
+        await using var otherWatcher = await Watcher.Connect(api, other.Token);
+
+        await owner.Hold(lot.LotId, 2);
+        var order = await owner.PlaceOrder("wallet");
+        await ownerWatcher.NextOrder(order.OrderId, u => u.Status == "awaiting-payment");
+        await owner.Cancel(order.OrderId);
+        await ownerWatcher.NextOrder(order.OrderId, u => u.Status == "cancelled");
+
+        // The other shopper's own order proves its connection works and was reached later.
+        await other.Hold(lot.LotId, 1);
+        var theirs = await other.PlaceOrder("wallet");
+        await otherWatcher.NextOrder(theirs.OrderId, _ => true);
+        Assert.DoesNotContain(otherWatcher.Orders, u => u.OrderId == order.OrderId);
+        Assert.DoesNotContain(ownerWatcher.Orders, u => u.OrderId == theirs.OrderId);
+    }
+
     private sealed class Watcher : IAsyncDisposable
     {
         private static readonly TimeSpan Bound = TimeSpan.FromSeconds(20);
         private readonly ConcurrentQueue<StockUpdate> _stock = new();
         private readonly ConcurrentQueue<SellThroughUpdate> _sellThrough = new();
+        private readonly ConcurrentQueue<OrderUpdate> _orders = new();
         private readonly SemaphoreSlim _arrived = new(0);
 
         private Watcher(HubConnection hub)
@@ -108,6 +133,7 @@ public sealed class SaleHubTests(FlashSaleApiFactory api)
             Hub = hub;
             hub.On<StockUpdate>("stock", u => Arrived(_stock, u));
             hub.On<SellThroughUpdate>("sellThrough", u => Arrived(_sellThrough, u));
+            hub.On<OrderUpdate>("order", u => Arrived(_orders, u));
         }
 
         public HubConnection Hub { get; }
@@ -142,6 +168,11 @@ public sealed class SaleHubTests(FlashSaleApiFactory api)
         public List<StockUpdate> Stock(string lotId) => _stock.Where(u => u.LotId == lotId).ToList();
 
         public List<SellThroughUpdate> SellThrough(string lotId) => _sellThrough.Where(u => u.LotId == lotId).ToList();
+
+        public IReadOnlyList<OrderUpdate> Orders => _orders.ToList();
+
+        public Task<OrderUpdate> NextOrder(string orderId, Func<OrderUpdate, bool> wanted) =>
+            Await(() => _orders.Where(u => u.OrderId == orderId).LastOrDefault(wanted));
 
         public Task<StockUpdate> NextStock(string lotId, Func<StockUpdate, bool> wanted) =>
             Await(() => Stock(lotId).LastOrDefault(wanted));
