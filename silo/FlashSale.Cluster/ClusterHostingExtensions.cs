@@ -4,6 +4,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Orleans.Configuration;
+using Orleans.Dashboard;
 using StackExchange.Redis;
 
 namespace FlashSale.Cluster;
@@ -48,6 +49,7 @@ public static class ClusterHostingExtensions
             o.IAmAliveTablePublishTimeout = TimeSpan.FromSeconds(30);
         });
         silo.AddFlashSaleEngine(configuration);
+        silo.AddDashboard();
         return silo;
     }
 

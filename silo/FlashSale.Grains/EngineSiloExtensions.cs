@@ -27,6 +27,7 @@ public static class EngineSiloExtensions
         services.TryAddKeyedSingleton(FlashSaleClock.Key, TimeProvider.System);
         services.TryAddSingleton(TimeProvider.System); // the wall clock that paces live updates
         services.AddOptions<LiveStockOptions>().Bind(configuration.GetSection(LiveStockOptions.Section));
+        services.AddHostedService<ActivationGauge>();
         services.TryAddSingleton<ILotJournal, InMemoryLotJournal>();
         services.AddOptions<LotJournalOptions>().Bind(configuration.GetSection("FlashSale:LotJournal"));
         services.AddOptions<HoldExpiryOptions>().Bind(configuration.GetSection("FlashSale:HoldExpiry"));

@@ -1,12 +1,15 @@
 using FlashSale.Cluster;
+using Orleans.Dashboard;
 
 // A silo of the durable cluster: `dotnet run --project silo/FlashSale.Silo -- --FlashSale:Redis=127.0.0.1:6379
 // --FlashSale:Cluster:SiloPort=11111 --FlashSale:Cluster:GatewayPort=30000 --urls=http://127.0.0.1:5180`.
-// It serves grains to the API nodes and answers /health on its own small HTTP port.
+// It serves grains to the API nodes and answers /health, /metrics and /dashboard on its own small HTTP port.
 var builder = WebApplication.CreateBuilder(args);
 builder.UseOrleans(silo => silo.UseFlashSaleCluster(builder.Configuration));
-builder.Services.AddHealthChecks();
+builder.Services.AddHealthChecks().AddCheck("silo", () => Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckResult.Healthy(), [Observability.ReadyTag]);
+builder.Services.AddFlashSaleObservability(builder.Configuration, "flashsale-silo");
 
 var app = builder.Build();
-app.MapHealthChecks("/health");
+app.MapFlashSaleObservability();
+app.MapOrleansDashboard(routePrefix: "/dashboard");
 app.Run();

@@ -14,8 +14,8 @@ public static class CartApi
     {
         var cart = app.MapGroup("/api/cart").WithTags("Cart").RequireAuthorization(Roles.Shopper);
         cart.MapGet("/", GetCart).WithSummary("The shopper's cart");
-        cart.MapPut("/items/{lotId}", SetItem).WithSummary("Hold a quantity of a lot (all or nothing)");
-        cart.MapDelete("/items/{lotId}", RemoveItem).WithSummary("Release a hold");
+        cart.MapPut("/items/{lotId}", SetItem).WithSummary("Hold a quantity of a lot (all or nothing)").RequireSaleRateLimit(RateLimits.Holds);
+        cart.MapDelete("/items/{lotId}", RemoveItem).WithSummary("Release a hold").RequireSaleRateLimit(RateLimits.Holds);
         return app;
     }
 

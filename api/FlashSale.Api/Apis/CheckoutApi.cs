@@ -24,7 +24,8 @@ public static class CheckoutApi
     public static IEndpointRouteBuilder MapCheckoutApi(this IEndpointRouteBuilder app)
     {
         app.MapGroup("/api/checkout").WithTags("Checkout").RequireAuthorization(Roles.Shopper)
-            .MapPost("/", Checkout).WithSummary("Turn the cart's holds into an order (requires Idempotency-Key)");
+            .MapPost("/", Checkout).WithSummary("Turn the cart's holds into an order (requires Idempotency-Key)")
+            .RequireSaleRateLimit(RateLimits.Checkout);
         return app;
     }
 

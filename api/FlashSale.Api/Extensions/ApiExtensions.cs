@@ -1,9 +1,10 @@
-using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json;
 using FlashSale.Api.Seeding;
+using FlashSale.Cluster;
 using FlashSale.Common;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Orleans.Dashboard;
 
 namespace FlashSale.Api.Extensions;
 
@@ -40,7 +41,9 @@ public static class ApiExtensions
         });
         services.AddExceptionHandler<EngineExceptionHandler>();
         services.AddOpenApi();
-        services.AddHealthChecks().AddCheck<ClusterHealthCheck>("cluster");
+        services.AddHealthChecks().AddCheck<ClusterHealthCheck>("cluster", tags: [Observability.ReadyTag]);
+        services.AddFlashSaleObservability(builder.Configuration, "flashsale-api");
+        builder.AddFlashSaleRateLimits();
         services.AddHostedService<DemoSaleSeeder>();
         services.AddHostedService<StartupBanner>();
         return builder;
@@ -53,12 +56,14 @@ public static class ApiExtensions
         app.UseMiddleware<JsonBodiesOnly>();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseRateLimiter(); // after authentication: shoppers are limited by who they are
         return app;
     }
 
     public static WebApplication MapOperationsApi(this WebApplication app)
     {
-        app.MapHealthChecks("/health", new HealthCheckOptions { ResultStatusCodes = { [Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Unhealthy] = StatusCodes.Status503ServiceUnavailable } });
+        app.MapFlashSaleObservability();
+        app.MapOrleansDashboard(routePrefix: "/dashboard");
         app.MapOpenApi();
         Scalar.AspNetCore.ScalarEndpointRouteBuilderExtensions.MapScalarApiReference(app, "/api-docs");
         return app;

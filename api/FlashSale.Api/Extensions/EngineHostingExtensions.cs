@@ -1,4 +1,5 @@
 using FlashSale.Cluster;
+using Orleans.Dashboard;
 
 namespace FlashSale.Api.Extensions;
 
@@ -15,7 +16,7 @@ public static class EngineHostingExtensions
         var configuration = builder.Configuration;
         if (configuration.IsClusterMode())
         {
-            builder.UseOrleansClient(client => client.UseFlashSaleClusterClient(configuration));
+            builder.UseOrleansClient(client => client.UseFlashSaleClusterClient(configuration).AddDashboard());
             builder.Services.AddFlashSalePayments(configuration);
             return builder;
         }
@@ -29,6 +30,7 @@ public static class EngineHostingExtensions
                 clusterId: "flashsale-embedded");
             silo.AddMemoryGrainStorage(StorageNames.Default);
             silo.AddFlashSaleEngine(configuration);
+            silo.AddDashboard();
         });
         return builder;
     }

@@ -17,8 +17,15 @@ public sealed class SaleHub(IGrainFactory grains, TimeProvider time) : Hub
 {
     public const string Path = "/hubs/sale";
 
+    public override Task OnDisconnectedAsync(Exception? exception)
+    {
+        FlashSaleMetrics.HubConnections.Add(-1);
+        return base.OnDisconnectedAsync(exception);
+    }
+
     public override async Task OnConnectedAsync()
     {
+        FlashSaleMetrics.HubConnections.Add(1);
         if (Context.User?.IsInRole(Roles.Shopper) == true)
         {
             await Groups.AddToGroupAsync(Context.ConnectionId, HubGroups.Shopper(Context.User.UserId()));

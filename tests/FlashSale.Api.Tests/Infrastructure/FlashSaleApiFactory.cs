@@ -47,6 +47,9 @@ public class FlashSaleApiFactory : WebApplicationFactory<Program>, IAsyncLifetim
 
     public int GatewayPort { get; }
 
+    /// <summary>Whether the API's rate limits are on.</summary>
+    protected virtual bool RateLimited => false;
+
     /// <summary>Production is how <c>dotnet run</c> starts the API; a subclass may pick another.</summary>
     protected virtual string EnvironmentName => Environments.Production;
 
@@ -65,6 +68,10 @@ public class FlashSaleApiFactory : WebApplicationFactory<Program>, IAsyncLifetim
         builder.UseSetting("Orleans:SiloPort", SiloPort.ToString(CultureInfo.InvariantCulture));
         builder.UseSetting("Orleans:GatewayPort", GatewayPort.ToString(CultureInfo.InvariantCulture));
         builder.UseSetting("FlashSale:Demo:Seed", "false");
+
+        // The tests send far more requests per shopper than a person would; the limits have
+        // their own tests (RateLimitTests), with their own factory.
+        builder.UseSetting("FlashSale:RateLimits:Enabled", RateLimited ? "true" : "false");
         builder.ConfigureTestServices(services =>
         {
             // Test services are added after the app's, and the engine registered its clock with

@@ -1,0 +1,60 @@
+using FlashSale.Common;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+
+namespace FlashSale.Cluster;
+
+/// <summary>
+/// What every FlashSale host (an API node or a silo) exposes about itself: OpenTelemetry metrics
+/// for Prometheus at <c>/metrics</c> (the engine's <c>flashsale_*</c> instruments, Orleans',
+/// ASP.NET Core's and the runtime's), traces from HTTP requests into grain calls (exported over
+/// OTLP when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set), and health split into live and ready.
+/// </summary>
+public static class Observability
+{
+    public const string ReadyTag = "ready";
+
+    public static IServiceCollection AddFlashSaleObservability(this IServiceCollection services, IConfiguration configuration, string serviceName)
+    {
+        var otlp = !string.IsNullOrWhiteSpace(configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
+        var telemetry = services.AddOpenTelemetry()
+            .ConfigureResource(r => r.AddService(serviceName))
+            .WithMetrics(metrics => metrics
+                .AddMeter(FlashSaleMetrics.MeterName, "Microsoft.Orleans")
+                .AddAspNetCoreInstrumentation()
+                .AddRuntimeInstrumentation()
+                .AddPrometheusExporter())
+            .WithTracing(tracing =>
+            {
+                tracing.AddSource("Microsoft.Orleans.Runtime", "Microsoft.Orleans.Application").AddAspNetCoreInstrumentation();
+                if (otlp)
+                {
+                    tracing.AddOtlpExporter();
+                }
+            });
+        return services;
+    }
+
+    /// <summary><c>/metrics</c>, and <c>/health/live</c> (the process answers) beside <c>/health/ready</c> and <c>/health</c> (the cluster serves).</summary>
+    public static IEndpointRouteBuilder MapFlashSaleObservability(this IEndpointRouteBuilder app)
+    {
+        app.MapPrometheusScrapingEndpoint("/metrics");
+        var ready = new HealthCheckOptions
+        {
+            Predicate = check => check.Tags.Contains(ReadyTag),
+            ResultStatusCodes = { [HealthStatus.Unhealthy] = StatusCodes.Status503ServiceUnavailable },
+        };
+        app.MapHealthChecks("/health", ready);
+        app.MapHealthChecks("/health/ready", ready);
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
+        return app;
+    }
+}

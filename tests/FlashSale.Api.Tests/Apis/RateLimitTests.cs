@@ -1,0 +1,72 @@
+using System.Net;
+using FlashSale.Api.Tests.Infrastructure;
+using Microsoft.AspNetCore.Hosting;
+
+namespace FlashSale.Api.Tests.Apis;
+
+/// <summary>The API with its rate limits on, small enough to reach in a test.</summary>
+public sealed class RateLimitedApiFactory : FlashSaleApiFactory
+{
+    public const int ShopperBurst = 5;
+
+    protected override bool RateLimited => true;
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        builder.UseSetting("FlashSale:RateLimits:ShopperBurst", ShopperBurst.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        builder.UseSetting("FlashSale:RateLimits:ShopperPerSecond", "1");
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class RateLimitCollection : ICollectionFixture<RateLimitedApiFactory>
+{
+    public const string Name = "rate limits";
+}
+
+[Collection(RateLimitCollection.Name)]
+public sealed class RateLimitTests(RateLimitedApiFactory api)
+{
+    [Fact]
+    public async Task A_shopper_past_the_burst_gets_429_with_retry_after_and_changes_nothing()
+    {
+        var seller = await api.SignUpSeller();
+        var lot = await seller.CreateLot(quantity: 50, perShopperLimit: 5);
+        var shopper = await api.SignUpShopper();
+
+        var answers = new List<HttpResponseMessage>();
+        for (var i = 0; i < RateLimitedApiFactory.ShopperBurst + 3; i++)
+        {
+            answers.Add(await shopper.SetItem(lot.LotId, 1 + (i % 2)));
+        }
+
+        var limited = answers.Where(a => a.StatusCode == HttpStatusCode.TooManyRequests).ToList();
+        Assert.NotEmpty(limited);
+        Assert.True(limited.All(a => a.Headers.RetryAfter?.Delta >= TimeSpan.FromSeconds(1)), "every 429 says when to retry");
+        await limited[0].ReadProblem(HttpStatusCode.TooManyRequests, "rate-limited");
+
+        // What the shopper holds is what the last admitted request set, nothing more.
+        var lastAdmitted = answers.Last(a => a.StatusCode == HttpStatusCode.OK);
+        var held = (await lastAdmitted.ReadAs<FlashSale.Carts.Cart>()).Items.Single().Quantity;
+        Assert.Equal(held, (await api.CreateAnonymousClient().GetLot(lot.LotId)).Reserved);
+        answers.ForEach(a => a.Dispose());
+    }
+
+    [Fact]
+    public async Task One_shoppers_limit_does_not_touch_another_shopper()
+    {
+        var seller = await api.SignUpSeller();
+        var lot = await seller.CreateLot(quantity: 50, perShopperLimit: 5);
+        var eager = await api.SignUpShopper();
+        for (var i = 0; i < RateLimitedApiFactory.ShopperBurst + 2; i++)
+        {
+            (await eager.SetItem(lot.LotId, 1)).Dispose();
+        }
+
+        var patient = await api.SignUpShopper();
+        using var answer = await patient.SetItem(lot.LotId, 1);
+
+        Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
+    }
+}
