@@ -18,6 +18,7 @@ app.UseFlashSaleApi();
 
 app.MapIdentityApi();
 app.MapLotsApi();
+app.MapWaitingRoomApi();
 app.MapCartApi();
 app.MapCheckoutApi();
 app.MapOrdersApi();

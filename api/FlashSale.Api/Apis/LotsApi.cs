@@ -3,6 +3,7 @@ using FlashSale.Api.Extensions;
 using FlashSale.Api.Identity;
 using FlashSale.Common;
 using FlashSale.Lots;
+using FlashSale.WaitingRooms;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace FlashSale.Api.Apis;
@@ -38,7 +39,8 @@ public static class LotsApi
         var sellerId = user.UserId();
         var definition = new LotDefinition(
             sellerId, request.Name!.Trim(), request.Unit!.Trim(), request.PriceMinor!.Value, request.Currency!,
-            request.Quantity!.Value, request.PerShopperLimit!.Value, request.StartsAt, request.EndsAt);
+            request.Quantity!.Value, request.PerShopperLimit!.Value, request.StartsAt, request.EndsAt,
+            request.WaitingRoom is { } room ? new WaitingRoomPolicy(room.AdmitPerSecond!.Value, room.AdmissionWindowSeconds ?? WaitingRoomRequest.DefaultWindowSeconds) : null);
         var created = await grains.GetGrain<IProduceLotGrain>(lotId).Create(definition);
         if (!created.Succeeded)
         {
@@ -118,7 +120,8 @@ public sealed record CreateLotRequest(
     int? Quantity,
     int? PerShopperLimit,
     DateTimeOffset? StartsAt,
-    DateTimeOffset? EndsAt)
+    DateTimeOffset? EndsAt,
+    WaitingRoomRequest? WaitingRoom = null)
 {
     public RequestErrors Validate(DateTimeOffset now)
     {
@@ -146,8 +149,23 @@ public sealed record CreateLotRequest(
             errors.Add("endsAt", "endsAt must be in the future.");
         }
 
+        if (WaitingRoom is { } room)
+        {
+            errors.Range("waitingRoom.admitPerSecond", room.AdmitPerSecond, 1, 10_000);
+            if (room.AdmissionWindowSeconds is not null)
+            {
+                errors.Range("waitingRoom.admissionWindowSeconds", room.AdmissionWindowSeconds, 10, 3600);
+            }
+        }
+
         return errors;
     }
+}
+
+/// <summary>Turns on a waiting room for a big sale: how many shoppers are let in per second, and for how long each.</summary>
+public sealed record WaitingRoomRequest(int? AdmitPerSecond, int? AdmissionWindowSeconds)
+{
+    public const int DefaultWindowSeconds = 120;
 }
 
 public sealed record RestockRequest(int? Quantity);

@@ -31,6 +31,9 @@ internal sealed partial class SaleFeedRelay(
     public Task OnOrder(OrderUpdate update) =>
         hub.Clients.Group(HubGroups.Shopper(update.ShopperId)).SendAsync(LiveMessages.Order, update);
 
+    public Task OnQueue(QueueProgress progress) =>
+        hub.Clients.Group(HubGroups.Lot(progress.LotId)).SendAsync(LiveMessages.QueueProgress, progress);
+
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         _reference = grains.CreateObjectReference<ISaleFeedObserver>(this);

@@ -57,6 +57,24 @@ public sealed class SaleHub(IGrainFactory grains, TimeProvider time) : Hub
 
     public Task UnwatchLot(string lotId) => Groups.RemoveFromGroupAsync(Context.ConnectionId, HubGroups.Lot(lotId));
 
+    /// <summary>
+    /// For a shopper in a lot's waiting room: joins the lot's group (whose <c>queueProgress</c>
+    /// messages move the shopper's place) and sends the shopper's ticket at once.
+    /// </summary>
+    [Authorize(Policy = Roles.Shopper)]
+    public async Task WatchQueue(string lotId)
+    {
+        if (!Ids.IsWellFormed(lotId, Ids.LotPrefix))
+        {
+            throw new HubException("The lot was not found.");
+        }
+
+        var ticket = await grains.GetGrain<WaitingRooms.IWaitingRoomGrain>(lotId).TicketOf(Context.User!.UserId())
+            ?? throw new HubException("Join the waiting room first (POST /api/lots/{lotId}/queue).");
+        await Groups.AddToGroupAsync(Context.ConnectionId, HubGroups.Lot(lotId));
+        await Clients.Caller.SendAsync(LiveMessages.Queue, ticket);
+    }
+
     /// <summary>Joins the seller's group and sends the sell-through of each of the seller's lots at once.</summary>
     [Authorize(Policy = Roles.Seller)]
     public async Task WatchSeller()
@@ -78,4 +96,6 @@ public static class LiveMessages
     public const string Stock = "stock";
     public const string SellThrough = "sellThrough";
     public const string Order = "order";
+    public const string Queue = "queue";
+    public const string QueueProgress = "queueProgress";
 }

@@ -15,6 +15,8 @@ public interface ISaleFeedObserver : IGrainObserver
     Task OnSellThrough(SellThroughUpdate update);
 
     Task OnOrder(OrderUpdate update);
+
+    Task OnQueue(QueueProgress progress);
 }
 
 /// <summary>
@@ -33,4 +35,7 @@ public interface ISaleFeedGrain : IGrainWithIntegerKey
 
     [OneWay]
     Task PublishOrder(OrderUpdate update);
+
+    [OneWay]
+    Task PublishQueue(QueueProgress progress);
 }

@@ -40,3 +40,16 @@ public sealed record OrderUpdate(
     [property: Id(0)] string OrderId,
     [property: Id(1)] string ShopperId,
     [property: Id(2)] string Status);
+
+/// <summary>
+/// The hub's <c>queueProgress</c> message, to a lot's watchers: how far admission has got. A shopper
+/// knows its own position from its ticket, so <c>position - admittedThrough</c> is who is ahead.
+/// </summary>
+[GenerateSerializer, Immutable]
+public sealed record QueueProgress(
+    [property: Id(0)] string LotId,
+    [property: Id(1)] bool Drawn,
+    [property: Id(2)] int Positions,
+    [property: Id(3)] int AdmittedThrough,
+    [property: Id(4)] int AwaitingDraw,
+    [property: Id(5)] DateTimeOffset At);

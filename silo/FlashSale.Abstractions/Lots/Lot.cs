@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace FlashSale.Lots;
 
 /// <summary>
@@ -20,7 +22,8 @@ public sealed record Lot(
     [property: Id(11)] LotStatus Status,
     [property: Id(12)] DateTimeOffset StartsAt,
     [property: Id(13)] DateTimeOffset? EndsAt,
-    [property: Id(14)] long Version);
+    [property: Id(14)] long Version,
+    [property: Id(15), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] WaitingRooms.WaitingRoomPolicy? WaitingRoom = null);
 
 /// <summary>The terms a cart needs to judge a hold before asking the lot for stock.</summary>
 [GenerateSerializer, Immutable]
@@ -28,7 +31,9 @@ public sealed record LotTerms(
     [property: Id(0)] string LotId,
     [property: Id(1)] long PriceMinor,
     [property: Id(2)] string Currency,
-    [property: Id(3)] int PerShopperLimit);
+    [property: Id(3)] int PerShopperLimit,
+    [property: Id(4)] WaitingRooms.WaitingRoomPolicy? WaitingRoom = null,
+    [property: Id(5)] DateTimeOffset Opening = default);
 
 /// <summary>The lot's answer to a hold: the shopper's held quantity and the lot after it.</summary>
 [GenerateSerializer, Immutable]

@@ -11,4 +11,5 @@ public sealed record LotDefinition(
     [property: Id(5)] int Quantity,
     [property: Id(6)] int PerShopperLimit,
     [property: Id(7)] DateTimeOffset? StartsAt,
-    [property: Id(8)] DateTimeOffset? EndsAt);
+    [property: Id(8)] DateTimeOffset? EndsAt,
+    [property: Id(9)] WaitingRooms.WaitingRoomPolicy? WaitingRoom = null);

@@ -64,6 +64,15 @@ internal sealed class ShopperCartGrain(
                 $"At most {terms.PerShopperLimit} per shopper, and {committed} are already in your orders.");
         }
 
+        // While a lot's waiting room is on, only admitted shoppers may take more of it; anyone may
+        // keep or release what they already hold.
+        var held = Cart.Lines.TryGetValue(lotId, out var line) && line.ExpiresAt > now ? line.Quantity : 0;
+        if (terms.WaitingRoom is not null && quantity > held
+            && !await GrainFactory.GetGrain<WaitingRooms.IWaitingRoomGrain>(lotId).IsAdmitted(ShopperId))
+        {
+            return new Refusal(RefusalCode.SaleNotLive, "This sale has a waiting room: join it (POST /api/lots/{lotId}/queue) and hold when your turn comes.");
+        }
+
         var expiresAt = now + holdExpiry.Value.Duration;
         var hold = await GrainFactory.GetGrain<IProduceLotGrain>(lotId).SetHold(ShopperId, quantity, expiresAt);
         if (!hold.Succeeded)

@@ -29,8 +29,9 @@ public static class FlashSaleMetrics
     /// <summary>Orders placed, tagged with <c>method</c>.</summary>
     public static readonly Counter<long> OrdersPlaced = Meter.CreateCounter<long>("flashsale.orders", "{order}", "Orders placed at checkout, by payment method.");
 
-    /// <summary>Shoppers waiting in lots' waiting rooms and not yet admitted.</summary>
-    public static readonly UpDownCounter<long> QueueLength = Meter.CreateUpDownCounter<long>("flashsale.queue.length", "{shopper}", "Shoppers waiting for admission.");
+    /// <summary>Shoppers in this silo's waiting rooms not yet admitted.</summary>
+    public static readonly ObservableGauge<long> QueueLength =
+        Meter.CreateObservableGauge("flashsale.queue.length", WaitingRooms.WaitingRoomGauge.Waiting, "{shopper}", "Shoppers waiting for admission.");
 
     /// <summary>Open connections to the live-sale hub on this API node.</summary>
     public static readonly UpDownCounter<long> HubConnections = Meter.CreateUpDownCounter<long>("flashsale.hub.connections", "{connection}", "Open live-sale hub connections.");

@@ -51,6 +51,8 @@ internal sealed partial class SaleFeedGrain : Grain, ISaleFeedGrain
 
     public Task PublishOrder(OrderUpdate update) => Deliver(host => host.OnOrder(update));
 
+    public Task PublishQueue(QueueProgress progress) => Deliver(host => host.OnQueue(progress));
+
     private async Task Deliver(Func<ISaleFeedObserver, Task> send)
     {
         _hosts.ClearExpired();

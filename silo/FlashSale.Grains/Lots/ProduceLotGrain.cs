@@ -110,7 +110,7 @@ internal sealed partial class ProduceLotGrain : Grain, IProduceLotGrain
     public Task<LotTerms?> GetTerms()
     {
         var d = _inventory.Definition;
-        return Task.FromResult(d is null ? null : new LotTerms(LotId, d.PriceMinor, d.Currency, d.PerShopperLimit));
+        return Task.FromResult(d is null ? null : new LotTerms(LotId, d.PriceMinor, d.Currency, d.PerShopperLimit, d.WaitingRoom, _inventory.StartsAt));
     }
 
     public async Task<Outcome<HoldReceipt>> SetHold(string shopperId, int quantity, DateTimeOffset expiresAt)

@@ -41,6 +41,8 @@ public sealed class AuthorizationMatrixTests(FlashSaleApiFactory api)
         ("POST /api/lots/{lot}/resume", null, [401, 403, 403, 200, 403, 403]),
         ("POST /api/lots/{lot}/restock", """{"quantity":1}""", [401, 403, 403, 200, 403, 403]),
         ("GET /api/lots/{lot}/stats", null, [401, 403, 403, 200, 403, 403]),
+        ("POST /api/lots/{lot}/queue", null, [401, 409, 409, 403, 403, 403]),
+        ("GET /api/lots/{lot}/queue", null, [401, 404, 404, 403, 403, 403]),
         ("GET /api/cart", null, [401, 200, 200, 403, 403, 403]),
         ("PUT /api/cart/items/{lot}", """{"quantity":1}""", [401, 200, 200, 403, 403, 403]),
         ("DELETE /api/cart/items/{lot}", null, [401, 200, 200, 403, 403, 403]),

@@ -106,5 +106,7 @@ public sealed class SaleFeedTests(EngineClusterFixture cluster) : IAsyncLifetime
             Orders.Enqueue(update);
             return Task.CompletedTask;
         }
+
+        public Task OnQueue(QueueProgress progress) => Task.CompletedTask;
     }
 }
