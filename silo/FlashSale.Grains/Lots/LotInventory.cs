@@ -463,7 +463,37 @@ internal sealed class LotInventory
         Sequence++;
         Counts = c with { Sequence = Sequence };
         Counts.EnsureConsistent(LotId);
+        CompactExpiriesIfStale();
     }
+
+    /// <summary>
+    /// Renewed and released holds leave stale queue entries behind until their old time comes. A
+    /// busy lot would pile them up (a hold renewed every few seconds leaves hundreds), so when they
+    /// outnumber the live entries the queue is rebuilt from the live ones: O(live) work after at
+    /// least as many changes, a constant cost per change.
+    /// </summary>
+    private void CompactExpiriesIfStale()
+    {
+        var live = _holds.Count + _reservations.Count;
+        if (_expiries.Count <= (2 * live) + 1024)
+        {
+            return;
+        }
+
+        _expiries.Clear();
+        foreach (var (shopperId, hold) in _holds)
+        {
+            _expiries.Enqueue(new ExpiryEntry(shopperId, IsReservation: false), hold.ExpiresAt);
+        }
+
+        foreach (var (orderId, reservation) in _reservations)
+        {
+            _expiries.Enqueue(new ExpiryEntry(orderId, IsReservation: true), reservation.PaymentDeadline);
+        }
+    }
+
+    /// <summary>Queue entries, live and stale, for tests of the compaction.</summary>
+    internal int ExpiryEntries => _expiries.Count;
 
     public LotSnapshot ToSnapshot() => new(
         Sequence,

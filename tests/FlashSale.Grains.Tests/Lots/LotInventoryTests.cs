@@ -145,4 +145,18 @@ public sealed class LotInventoryTests
         Assert.Null(lot.DecideRetake("ord_1", 1, T0.AddMinutes(16)).Change);
         Assert.Equal((0, 2, 1), (lot.Counts.Available, lot.Counts.Reserved, lot.Counts.Sold));
     }
+
+    [Fact]
+    public void Renewals_do_not_pile_up_in_the_expiry_queue()
+    {
+        var lot = NewLot(quantity: 100, limit: 5);
+        for (var renewal = 0; renewal < 10_000; renewal++)
+        {
+            Hold(lot, $"s{renewal % 10}", 1 + (renewal % 2), T0.AddMinutes(10).AddSeconds(renewal), T0.AddSeconds(renewal));
+        }
+
+        Assert.InRange(lot.ExpiryEntries, 10, (2 * 10) + 1024 + 1);
+        Assert.Equal(10, ApplyExpired(lot, T0.AddDays(1)));
+        Assert.Equal((100, 0), (lot.Counts.Available, lot.Counts.Reserved));
+    }
 }
