@@ -30,6 +30,20 @@ public sealed record ContractRoute(string Resource, string Role, string Method, 
 /// <summary>Every protected route of the contract, for the tables that check who may call what.</summary>
 public static class ContractRoutes
 {
+    /// <summary>A caller of the wrong role is refused with 403 <c>forbidden</c>, and nothing changes.</summary>
+    public static async Task AssertForbiddenAndUnchanged(FlashSaleApiFactory api, string route, string role)
+    {
+        var scene = await Scene.Create(api);
+        var caller = await api.SignUp(role);
+        var before = await scene.Snapshot();
+
+        using var request = Named(route).ToRequest(scene);
+        using var response = await caller.Http.SendAsync(request);
+
+        await response.ReadProblem(System.Net.HttpStatusCode.Forbidden, Extensions.Problems.Forbidden);
+        Assert.Equal(before, await scene.Snapshot());
+    }
+
     public const string Lots = "lots";
     public const string Cart = "cart";
     public const string Checkout = "checkout";
