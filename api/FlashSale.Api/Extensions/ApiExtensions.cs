@@ -58,6 +58,9 @@ public static class ApiExtensions
 
     public static WebApplication MapOperationsApi(this WebApplication app)
     {
+        // The HTTP ceiling for the load tests: the same host and middleware as every route, and
+        // no engine call, so "hot-lot holds per second ÷ pings per second" shows what the engine costs.
+        app.MapGet("/ping", () => TypedResults.Text("pong")).AllowAnonymous().WithTags("Operations").WithSummary("A trivial answer, for load-test baselines");
         app.MapHealthChecks("/health", new HealthCheckOptions { ResultStatusCodes = { [Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Unhealthy] = StatusCodes.Status503ServiceUnavailable } });
         app.MapOpenApi();
         Scalar.AspNetCore.ScalarEndpointRouteBuilderExtensions.MapScalarApiReference(app, "/api-docs");
