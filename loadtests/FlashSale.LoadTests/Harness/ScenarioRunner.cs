@@ -191,11 +191,11 @@ public static class ScenarioRunner
             while (!_abort.IsCancellationRequested && !LimitReached)
             {
                 var t = Math.Min(Stopwatch.GetElapsedTime(start).TotalSeconds, d);
-                var due = (long)Math.Floor(Arrivals(t, d, fromRate, toRate));
+                var due = (long)Math.Floor(OpenSchedule.Arrivals(t, d, fromRate, toRate));
                 while (issued < due && TryStart(out var index))
                 {
                     issued++;
-                    var intended = start + (long)(ArrivalTime(issued, d, fromRate, toRate) * Stopwatch.Frequency);
+                    var intended = start + (long)(OpenSchedule.ArrivalTime(issued, d, fromRate, toRate) * Stopwatch.Frequency);
                     _ = Task.Run(() => OpenIterationAsync(index, intended));
                 }
 
@@ -206,19 +206,6 @@ public static class ScenarioRunner
 
                 await Delay(TimeSpan.FromMilliseconds(1));
             }
-        }
-
-        internal static double Arrivals(double t, double d, double r0, double r1) => (r0 * t) + ((r1 - r0) * t * t / (2 * d));
-
-        internal static double ArrivalTime(long k, double d, double r0, double r1)
-        {
-            if (Math.Abs(r1 - r0) < 1e-9)
-            {
-                return k / r0;
-            }
-
-            var a = (r1 - r0) / (2 * d);
-            return (-r0 + Math.Sqrt(Math.Max(0, (r0 * r0) + (4 * a * k)))) / (2 * a);
         }
 
         private async Task OpenIterationAsync(long index, long intendedStart)
@@ -336,5 +323,26 @@ public static class ScenarioRunner
                 // stopping
             }
         }
+    }
+}
+
+/// <summary>
+/// When an open model's arrivals are due. The rate moves linearly from r0 to r1 over a phase of
+/// d seconds, so the arrivals by time t are N(t) = r0·t + (r1 − r0)·t²/2d, and the k-th arrival is
+/// due at the t where N(t) = k.
+/// </summary>
+internal static class OpenSchedule
+{
+    public static double Arrivals(double t, double d, double r0, double r1) => (r0 * t) + ((r1 - r0) * t * t / (2 * d));
+
+    public static double ArrivalTime(long k, double d, double r0, double r1)
+    {
+        if (Math.Abs(r1 - r0) < 1e-9)
+        {
+            return k / r0;
+        }
+
+        var a = (r1 - r0) / (2 * d);
+        return (-r0 + Math.Sqrt(Math.Max(0, (r0 * r0) + (4 * a * k)))) / (2 * a);
     }
 }
