@@ -29,7 +29,9 @@ internal sealed class RunRecorder
     private double _measuredSeconds;
     private int _stage = -1;
 
-    public bool Measuring { get; private set; }
+    private volatile bool _measuring;
+
+    public bool Measuring => _measuring;
 
     public StepRecorder Step(string name) => _steps.GetOrAdd(name, n => new StepRecorder(n, Interlocked.Increment(ref _order)));
 
@@ -39,7 +41,7 @@ internal sealed class RunRecorder
         lock (_sampling)
         {
             Sample();
-            Measuring = true;
+            _measuring = true;
             _measureStart = Stopwatch.GetTimestamp();
         }
     }

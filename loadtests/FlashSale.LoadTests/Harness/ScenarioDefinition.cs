@@ -41,11 +41,13 @@ public sealed record ScenarioDefinition
 public sealed class IterationContext
 {
     private readonly RunRecorder _recorder;
+    private readonly bool _measured;
     private long? _intendedStart;
 
-    internal IterationContext(RunRecorder recorder, long index, long? intendedStart, CancellationToken cancellation)
+    internal IterationContext(RunRecorder recorder, long index, long? intendedStart, bool measured, CancellationToken cancellation)
     {
         _recorder = recorder;
+        _measured = measured; // an iteration started in warm-up is never counted, even if it ends later
         Index = index;
         _intendedStart = intendedStart;
         Cancellation = cancellation;
@@ -78,7 +80,11 @@ public sealed class IterationContext
             outcome = StepOutcome.Fail("exception:" + ex.GetType().Name);
         }
 
-        _recorder.Step(name).Record(outcome, (long)Stopwatch.GetElapsedTime(start).TotalMicroseconds);
+        if (_measured)
+        {
+            _recorder.Step(name).Record(outcome, (long)Stopwatch.GetElapsedTime(start).TotalMicroseconds);
+        }
+
         return outcome;
     }
 
@@ -86,6 +92,9 @@ public sealed class IterationContext
     public void Unsent(string name, string label)
     {
         var start = _intendedStart ?? Stopwatch.GetTimestamp();
-        _recorder.Step(name).Record(StepOutcome.Fail(label), (long)Stopwatch.GetElapsedTime(start).TotalMicroseconds);
+        if (_measured)
+        {
+            _recorder.Step(name).Record(StepOutcome.Fail(label), (long)Stopwatch.GetElapsedTime(start).TotalMicroseconds);
+        }
     }
 }

@@ -175,7 +175,15 @@ public static class ScenarioRunner
         {
             while (slot < _closedTarget && !_abort.IsCancellationRequested && TryStart(out var index))
             {
-                await IterateAsync(index, intendedStart: null);
+                Interlocked.Increment(ref _inFlight);
+                try
+                {
+                    await IterateAsync(index, intendedStart: null, _recorder.Measuring);
+                }
+                finally
+                {
+                    Interlocked.Decrement(ref _inFlight);
+                }
             }
         }
 
@@ -196,7 +204,9 @@ public static class ScenarioRunner
                 {
                     issued++;
                     var intended = start + (long)(OpenSchedule.ArrivalTime(issued, d, fromRate, toRate) * Stopwatch.Frequency);
-                    _ = Task.Run(() => OpenIterationAsync(index, intended));
+                    var measured = _recorder.Measuring; // read here, in order with the phase changes
+                    Interlocked.Increment(ref _inFlight); // counted before it is queued, so the drain cannot miss it
+                    _ = Task.Run(() => OpenIterationAsync(index, intended, measured));
                 }
 
                 if (t >= d)
@@ -208,25 +218,32 @@ public static class ScenarioRunner
             }
         }
 
-        private async Task OpenIterationAsync(long index, long intendedStart)
+        private async Task OpenIterationAsync(long index, long intendedStart, bool measured)
         {
             try
             {
-                await _openSlots.WaitAsync(_abort.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                new IterationContext(_recorder, index, intendedStart, _abort.Token).Unsent("(not sent)", "no-slot-before-end");
-                return;
-            }
+                try
+                {
+                    await _openSlots.WaitAsync(_abort.Token);
+                }
+                catch (OperationCanceledException)
+                {
+                    new IterationContext(_recorder, index, intendedStart, measured, _abort.Token).Unsent("(not sent)", "no-slot-before-end");
+                    return;
+                }
 
-            try
-            {
-                await IterateAsync(index, intendedStart);
+                try
+                {
+                    await IterateAsync(index, intendedStart, measured);
+                }
+                finally
+                {
+                    _openSlots.Release();
+                }
             }
             finally
             {
-                _openSlots.Release();
+                Interlocked.Decrement(ref _inFlight);
             }
         }
 
@@ -242,12 +259,11 @@ public static class ScenarioRunner
             return true;
         }
 
-        private async Task IterateAsync(long index, long? intendedStart)
+        private async Task IterateAsync(long index, long? intendedStart, bool measured)
         {
-            Interlocked.Increment(ref _inFlight);
             try
             {
-                await scenario.Iteration(new IterationContext(_recorder, index, intendedStart, _abort.Token));
+                await scenario.Iteration(new IterationContext(_recorder, index, intendedStart, measured, _abort.Token));
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !_abort.IsCancellationRequested)
             {
@@ -256,10 +272,6 @@ public static class ScenarioRunner
             catch (OperationCanceledException)
             {
                 // cancelled at the end of the drain; its steps recorded themselves
-            }
-            finally
-            {
-                Interlocked.Decrement(ref _inFlight);
             }
         }
 
