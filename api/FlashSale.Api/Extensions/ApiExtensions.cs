@@ -64,6 +64,10 @@ public static class ApiExtensions
     {
         app.MapFlashSaleObservability();
         app.MapOrleansDashboard(routePrefix: "/dashboard");
+
+        // The HTTP ceiling for the load tests: the same host and middleware as every route, and
+        // no engine call, so "hot-lot holds per second ÷ pings per second" shows what the engine costs.
+        app.MapGet("/ping", () => TypedResults.Text("pong")).AllowAnonymous().WithTags("Operations").WithSummary("A trivial answer, for load-test baselines");
         app.MapOpenApi();
         Scalar.AspNetCore.ScalarEndpointRouteBuilderExtensions.MapScalarApiReference(app, "/api-docs");
         return app;

@@ -23,6 +23,17 @@ public sealed class OperationsTests(FlashSaleApiFactory api)
     }
 
     [Fact]
+    public async Task Ping_answers_pong_to_anyone()
+    {
+        using var http = api.CreateAnonymousClient();
+
+        using var response = await http.GetAsync(new Uri("/ping", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("pong", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
     public async Task The_OpenAPI_document_describes_the_contract_routes()
     {
         using var http = api.CreateAnonymousClient();

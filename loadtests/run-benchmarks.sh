@@ -1,0 +1,118 @@
+#!/usr/bin/env bash
+# Runs the load-test benchmarks of docs/benchmarks.md on this machine, against servers it starts
+# itself on 127.0.0.1 and stops at the end (or on Ctrl-C):
+#   - FlashSale embedded (one process, in-memory journal)
+#   - FlashSale Redis-durable: one silo and one API node, redis-server with appendfsync always
+#   - the Redis-Lua baseline twice: on a redis-server without persistence, and with appendfsync always
+# Usage: loadtests/run-benchmarks.sh [baselines] [hot-lot] [live-holds] [opening-surge] [marketplace] [watchers] [counters]
+# (no argument runs them all). Reports go to loadtest-reports/bench-<time>/. Every run is bounded.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+steps=("$@")
+[ "${#steps[@]}" -gt 0 ] || steps=(baselines hot-lot live-holds opening-surge marketplace watchers)
+want() { local s; for s in "${steps[@]}"; do [ "$s" = "$1" ] && return 0; done; return 1; }
+
+base=${BENCH_PORT_BASE:-17000}
+embedded_port=$((base + 80)); durable_port=$((base + 81)); silo_http=$((base + 82))
+lua_port=$((base + 90)); lua_durable_port=$((base + 91))
+redis_fast=$((base + 379)); redis_durable=$((base + 380))
+silo_port=$((base + 111)); gateway_port=$((base + 300))
+run=$PWD/.run/bench; rm -rf "$run"; mkdir -p "$run"
+out=${BENCH_REPORTS:-$PWD/loadtest-reports/bench-$(date +%Y%m%d-%H%M%S)}; mkdir -p "$out"
+
+scripts/install-prerequisites.sh
+echo "==> building (Release)"
+for project in api/FlashSale.Api silo/FlashSale.Silo loadtests/FlashSale.LoadTests loadtests/FlashSale.RedisLuaBaseline; do
+  dotnet build -c Release --nologo -v q "$project" >/dev/null
+done
+
+pids=()
+cleanup() {
+  trap - INT TERM EXIT
+  echo "==> stopping"
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait "${pids[@]}" 2>/dev/null || true
+  redis-cli -p "$redis_fast" shutdown nosave >/dev/null 2>&1 || true
+  redis-cli -p "$redis_durable" shutdown nosave >/dev/null 2>&1 || true
+}
+trap cleanup INT TERM EXIT
+
+redis-server --bind 127.0.0.1 --port "$redis_fast" --dir "$run" --save "" --appendonly no \
+  --daemonize yes --pidfile "$run/redis-fast.pid" --logfile "$run/redis-fast.log"
+# The durable pair: a hold is acknowledged only after Redis has written and fsynced it, as scripts/cluster.sh runs it.
+redis-server --bind 127.0.0.1 --port "$redis_durable" --dir "$run" --save "" --appendonly yes --appendfsync always \
+  --daemonize yes --pidfile "$run/redis-durable.pid" --logfile "$run/redis-durable.log"
+
+start() { # name, working dir, dll, args...
+  local name=$1 dir=$2 dll=$3; shift 3
+  (cd "$dir" && exec dotnet "$dll" "$@") >"$run/$name.log" 2>&1 &
+  pids+=($!)
+  echo $! >"$run/$name.pid"
+}
+wait_healthy() { # url
+  for _ in $(seq 1 240); do curl -fs "$1/health" >/dev/null 2>&1 && return 0; sleep 0.5; done
+  echo "$1 did not become healthy" >&2; exit 1
+}
+wait_up() { # url
+  for _ in $(seq 1 240); do curl -fs "$1/ping" >/dev/null 2>&1 && return 0; sleep 0.5; done
+  echo "$1 did not answer" >&2; exit 1
+}
+
+api_dll=bin/Release/net10.0/FlashSale.Api.dll
+start embedded api/FlashSale.Api "$api_dll" --urls "http://127.0.0.1:$embedded_port" --no-demo --FlashSale:RateLimits:Enabled=false \
+  --Orleans:SiloPort=$((silo_port + 1)) --Orleans:GatewayPort=$((gateway_port + 1)) --Logging:LogLevel:Default=Warning
+start lua loadtests/FlashSale.RedisLuaBaseline bin/Release/net10.0/FlashSale.RedisLuaBaseline.dll \
+  --urls "http://127.0.0.1:$lua_port" --Redis="127.0.0.1:$redis_fast"
+start lua-durable loadtests/FlashSale.RedisLuaBaseline bin/Release/net10.0/FlashSale.RedisLuaBaseline.dll \
+  --urls "http://127.0.0.1:$lua_durable_port" --Redis="127.0.0.1:$redis_durable"
+if want baselines; then
+  start silo silo/FlashSale.Silo bin/Release/net10.0/FlashSale.Silo.dll --FlashSale:Redis="127.0.0.1:$redis_durable" \
+    --FlashSale:Cluster:ClusterId=bench --FlashSale:Cluster:SiloPort=$silo_port --FlashSale:Cluster:GatewayPort=$gateway_port \
+    --urls "http://127.0.0.1:$silo_http" --Logging:LogLevel:Default=Warning
+  wait_healthy "http://127.0.0.1:$silo_http"
+  start durable api/FlashSale.Api "$api_dll" --FlashSale:Redis="127.0.0.1:$redis_durable" --FlashSale:Cluster:ClusterId=bench \
+    --urls "http://127.0.0.1:$durable_port" --no-demo --FlashSale:RateLimits:Enabled=false --Logging:LogLevel:Default=Warning
+  wait_healthy "http://127.0.0.1:$durable_port"
+fi
+wait_healthy "http://127.0.0.1:$embedded_port"
+wait_up "http://127.0.0.1:$lua_port"
+wait_up "http://127.0.0.1:$lua_durable_port"
+
+harness() { # report name, harness arguments...
+  local name=$1; shift
+  echo "==> $name: loadtests $*"
+  echo "loadtests $*" >"$out/$name.command"
+  dotnet loadtests/FlashSale.LoadTests/bin/Release/net10.0/FlashSale.LoadTests.dll "$@" --reports "$out/$name" --quiet \
+    | tee "$out/$name.txt" || echo "    ($name exited $?)"
+}
+embedded=http://127.0.0.1:$embedded_port
+
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)" | tee "$out/machine.txt"
+
+want baselines && harness baselines baselines --url "$embedded" --redis-lua "http://127.0.0.1:$lua_port" \
+  --durable "http://127.0.0.1:$durable_port" --redis-lua-durable "http://127.0.0.1:$lua_durable_port" \
+  --concurrency 64 --duration 15 --warm-up 3
+want hot-lot && harness hot-lot hot-lot --url "$embedded" --start-rate 1000 --rate-step 1000 --max-rate 20000 --stage 4 --knee-p99 100 --break-p99 500
+want live-holds && {
+  harness live-holds-100 hot-lot --url "$embedded" --mode closed --shoppers 100 --concurrency 64 --duration 15 --warm-up 3
+  harness live-holds-100000 hot-lot --url "$embedded" --mode closed --shoppers 100 --live-holds 99900 --concurrency 64 --duration 15 --warm-up 3
+}
+want opening-surge && harness opening-surge opening-surge --url "$embedded" --shoppers 20000 --quantity 1000 --arrival 3
+want marketplace && harness marketplace marketplace --url "$embedded" --lots 50 --shoppers 2000 --rate 300 --duration 30
+want watchers && harness watchers watchers --url "$embedded" --watchers 1000 --rate 500 --duration 20 --server-pid "$(cat "$run/embedded.pid")"
+if want counters; then
+  counters=$(command -v dotnet-counters || echo "$HOME/.dotnet/tools/dotnet-counters")
+  if [ -x "$counters" ]; then
+    "$counters" collect -p "$(cat "$run/embedded.pid")" --format csv -o "$out/counters.csv" --refresh-interval 1 \
+      --counters System.Runtime,Microsoft.AspNetCore.Hosting,Microsoft.AspNetCore.Server.Kestrel,Microsoft.Orleans >"$run/counters.log" 2>&1 &
+    counters_pid=$!
+    harness counters-hot-lot hot-lot --url "$embedded" --mode closed --shoppers 200 --concurrency 64 --duration 15 --warm-up 3
+    kill -INT "$counters_pid" 2>/dev/null || true
+    wait "$counters_pid" 2>/dev/null || true
+  else
+    echo "dotnet-counters is not installed (dotnet tool install -g dotnet-counters); skipping the counters run"
+  fi
+fi
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$out/machine.txt"
+echo "Reports in $out"

@@ -1,0 +1,165 @@
+using FlashSale.LoadTests.Harness;
+using FlashSale.LoadTests.Scenarios;
+using FlashSale.LoadTests.Tests.Infrastructure;
+
+namespace FlashSale.LoadTests.Tests.Scenarios;
+
+/// <summary>
+/// A short smoke of each scenario (seconds, small N) against a real server, ending with the audit.
+/// These prove the harness and the engine's invariants, never performance: no assertion is on a
+/// latency or a rate.
+/// </summary>
+[Collection(LoadTargetsCollection.Name)]
+public sealed class ScenarioSmokeTests(KestrelApi api, RedisLuaBaselineServer baseline)
+{
+    private TargetOptions FlashSale => new() { Url = api.Url, Connections = 64 };
+
+    [Fact]
+    public async Task Opening_surge_sells_the_lot_once_and_the_audit_passes()
+    {
+        var report = await OpeningSurge.RunAsync(new OpeningSurgeOptions
+        {
+            Target = FlashSale,
+            Shoppers = 300,
+            Quantity = 100,
+            Arrival = TimeSpan.FromSeconds(1),
+        }, SilentProgress.Instance);
+
+        AssertAudited(report);
+        var hold = report.Steps.Single(s => s.Name == "hold");
+        Assert.Equal(300, hold.Count);
+        Assert.Contains(hold.Outcomes, o => o.Label == "sold-out" && o.Kind == OutcomeKind.Expected);
+        Assert.Equal(hold.Ok, report.Steps.Single(s => s.Name == "checkout").Ok);
+        Assert.Equal(report.Metrics["lot.sold"], report.Metrics["orders"]);
+        Assert.True(report.Metrics["lot.sold"] <= 100);
+        Assert.DoesNotContain(report.Steps, s => s.Name == "pay"); // cash on delivery has no payment step
+    }
+
+    [Fact]
+    public async Task Hot_lot_ramp_reports_each_stage_and_the_audit_passes()
+    {
+        var options = new HotLotOptions
+        {
+            Target = FlashSale,
+            Shoppers = 100,
+            WarmUp = TimeSpan.FromMilliseconds(300),
+            StartRate = 100,
+            RateStep = 100,
+            MaxRate = 200,
+            StageDuration = TimeSpan.FromSeconds(1),
+            BreakP99 = TimeSpan.FromSeconds(30), // a smoke runs on a busy machine: it must not stop early
+        };
+
+        var report = await HotLot.RunAsync(options, SilentProgress.Instance);
+
+        AssertAudited(report);
+        Assert.Equal([100.0, 200.0], report.Stages.Select(s => s.OfferedRate!.Value));
+        Assert.All(report.Stages, s => Assert.Contains(s.Steps, step => step.Name == HotLot.HoldStep));
+        Assert.Contains(report.Steps, s => s.Name == HotLot.ReleaseStep);
+        Assert.True(report.Metrics["hold_requests_per_s"] > 0);
+    }
+
+    [Fact]
+    public async Task Hot_lot_with_live_holds_keeps_every_one_of_them()
+    {
+        var report = await HotLot.RunAsync(new HotLotOptions
+        {
+            Target = FlashSale,
+            Mode = HotLotMode.Closed,
+            Shoppers = 20,
+            LiveHolds = 200,
+            Concurrency = 8,
+            Duration = TimeSpan.FromSeconds(1),
+            WarmUp = TimeSpan.Zero,
+        }, SilentProgress.Instance);
+
+        AssertAudited(report);
+        Assert.True(report.Audit!.Counts["holds audited"] >= 200);
+    }
+
+    [Fact]
+    public async Task Marketplace_mixes_actions_over_zipf_lots_and_the_audit_passes()
+    {
+        var report = await Marketplace.RunAsync(new MarketplaceOptions
+        {
+            Target = FlashSale,
+            Lots = 5,
+            QuantityPerLot = 20,
+            Shoppers = 60,
+            Rate = 150,
+            Duration = TimeSpan.FromSeconds(2),
+            WarmUp = TimeSpan.Zero,
+        }, SilentProgress.Instance);
+
+        AssertAudited(report);
+        Assert.Contains(report.Steps, s => s.Name == "browse");
+        Assert.Contains(report.Steps, s => s.Name == "hold");
+        Assert.Contains(report.Steps, s => s.Name == "checkout" && s.Ok > 0);
+    }
+
+    [Fact]
+    public async Task Watchers_all_end_on_the_lot_s_final_state()
+    {
+        var report = await Watchers.RunAsync(new WatchersOptions
+        {
+            Target = FlashSale,
+            Watchers = 20,
+            Rate = 100,
+            Duration = TimeSpan.FromSeconds(2),
+            Shoppers = 50,
+            ServerPid = Environment.ProcessId,
+        }, SilentProgress.Instance);
+
+        AssertAudited(report);
+        Assert.Contains(report.Audit!.Checks, c => c.Name.Contains("final state", StringComparison.Ordinal) && c.Passed);
+        Assert.True(report.Metrics["messages"] > 0);
+        Assert.True(report.Metrics.ContainsKey("staleness.p99_ms"));
+        Assert.True(report.Metrics.ContainsKey("cpu.server_percent_of_one_core"));
+    }
+
+    [Fact]
+    public async Task The_redis_lua_baseline_answers_the_same_hold_routes_and_the_audit_passes()
+    {
+        var report = await HotLot.RunAsync(new HotLotOptions
+        {
+            Target = new TargetOptions { Url = baseline.Url, Connections = 64 },
+            Mode = HotLotMode.Closed,
+            Shoppers = 30,
+            LiveHolds = 20,
+            Concurrency = 8,
+            Duration = TimeSpan.FromSeconds(1),
+            WarmUp = TimeSpan.Zero,
+        }, SilentProgress.Instance);
+
+        AssertAudited(report);
+        Assert.Contains(report.Steps, s => s.Name == HotLot.HoldStep && s.Ok > 0);
+    }
+
+    [Fact]
+    public async Task Baselines_measure_every_target_in_one_run_and_give_the_ratios()
+    {
+        var report = await Baselines.RunAsync(new BaselinesOptions
+        {
+            Targets = [new BaselineTarget("flashsale", api.Url, true), new BaselineTarget("redis-lua", baseline.Url, false)],
+            Concurrency = 8,
+            Duration = TimeSpan.FromSeconds(1),
+            WarmUp = TimeSpan.FromMilliseconds(200),
+            Shoppers = 16,
+        }, SilentProgress.Instance);
+
+        AssertAudited(report);
+        Assert.Contains(report.Steps, s => s.Name == "flashsale ping" && s.Ok > 0);
+        Assert.Contains(report.Steps, s => s.Name == "redis-lua hold" && s.Ok > 0);
+        Assert.True(report.Metrics["ratio.flashsale.hot_lot_vs_ping"] > 0);
+        Assert.True(report.Metrics["ratio.flashsale.vs_redis-lua"] > 0);
+    }
+
+    private static void AssertAudited(RunReport report)
+    {
+        Assert.NotNull(report.Audit);
+        var failures = report.Audit.Checks.Where(c => !c.Passed).SelectMany(c => c.Violations.Prepend(c.Name)).ToList();
+        Assert.True(report.Audit.Passed, "audit failed:\n" + string.Join("\n", failures));
+        Assert.NotEmpty(report.Audit.Checks);
+        Assert.DoesNotContain(report.Steps, s => s.Failed > 0 && s.Outcomes.Any(o => o.Kind == OutcomeKind.Failed && o.Label.StartsWith("http-5", StringComparison.Ordinal)));
+    }
+}
