@@ -194,7 +194,8 @@ export async function ordersPage(root: HTMLElement, scope: Scope) {
     ? h("ul", { class: "cards" }, ...orders.reverse().map((o) => h("li", { class: "card" },
       h("a", { href: `#/order/${o.orderId}` }, dateTime(o.createdAt)), " ", money(o.totalMinor, o.currency), " · ", tv("order_", o.status))))
     : h("p", {}, t("noOrders")));
-  scope.add(hub.on("order", () => void ordersPage(root, scope)));
+  const unsubscribe = hub.on("order", () => { unsubscribe(); void ordersPage(root, scope); });
+  scope.add(unsubscribe);
 }
 
 export async function orderPage(root: HTMLElement, scope: Scope, orderId: string) {
@@ -224,7 +225,10 @@ export async function orderPage(root: HTMLElement, scope: Scope, orderId: string
       order.payment.instructions ? h("details", {}, h("summary", {}, t("payInstructions")), h("p", { class: "instructions" }, order.payment.instructions)) : null),
     actions, message);
 
-  const refresh = () => void orderPage(root, scope, orderId);
-  scope.add(hub.on("order", (update) => { if (update.orderId === orderId && update.status !== status.dataset.status) refresh(); }));
-  scope.add(hub.on("resync", refresh));
+  // A redraw replaces this render's listeners rather than piling new ones on top.
+  const listeners = new Scope();
+  scope.add(() => listeners.dispose());
+  const refresh = () => { listeners.dispose(); void orderPage(root, scope, orderId); };
+  listeners.add(hub.on("order", (update) => { if (update.orderId === orderId && update.status !== status.dataset.status) refresh(); }));
+  listeners.add(hub.on("resync", refresh));
 }
