@@ -12,6 +12,7 @@ fi
 # "command:debian-package" pairs; a feature that needs a service or a tool adds its line here.
 requirements=(
   "redis-server:redis-server"
+  "chromium:chromium"
 )
 
 missing=()
@@ -19,10 +20,25 @@ for requirement in "${requirements[@]}"; do
   command -v "${requirement%%:*}" >/dev/null 2>&1 || missing+=("${requirement##*:}")
 done
 
+# The browser tests render zh-CN: without a CJK font Chromium draws empty boxes.
+if ! fc-list :lang=zh 2>/dev/null | grep -q .; then
+  missing+=("fonts-wqy-microhei")
+fi
+
 if [ "${#missing[@]}" -gt 0 ]; then
   echo "==> installing ${missing[*]}"
   sudo=""
   [ "$(id -u)" -eq 0 ] || sudo=sudo
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+# The web client's packages (Vite, TypeScript, the SignalR client), from its lock file.
+if [ ! -d client-web/node_modules ]; then
+  if ! command -v npm >/dev/null 2>&1; then
+    echo "Node.js 20 and npm are required for the web client and are not installed." >&2
+    exit 1
+  fi
+  echo "==> npm ci (client-web)"
+  (cd client-web && npm ci --no-audit --no-fund)
 fi

@@ -15,6 +15,7 @@ builder.AddFlashSalePaymentsApi();
 var app = builder.Build();
 
 app.UseFlashSaleApi();
+app.UseWebClient();
 
 app.MapIdentityApi();
 app.MapLotsApi();

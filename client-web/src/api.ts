@@ -1,0 +1,122 @@
+// The FlashSale HTTP API, typed as docs/api.md describes it, and the identities kept in localStorage.
+
+export type Role = "seller" | "shopper" | "agent";
+
+export interface Lot {
+  lotId: string; sellerId: string; name: string; unit: string; priceMinor: number; currency: string;
+  quantity: number; available: number; reserved: number; sold: number; perShopperLimit: number;
+  status: LotStatus; startsAt: string | null; endsAt: string | null; version: number;
+}
+export type LotStatus = "scheduled" | "live" | "paused" | "sold-out" | "ended";
+export interface CartItem { lotId: string; quantity: number; priceMinor: number; expiresAt: string }
+export interface Cart { shopperId: string; items: CartItem[]; totalMinor: number; currency: string | null }
+export interface Payment { paymentId: string; method: string; status: string; expiresAt: string; instructions?: string | null }
+export interface Order {
+  orderId: string; shopperId: string; status: string; items: { lotId: string; quantity: number; priceMinor: number }[];
+  totalMinor: number; currency: string; payment: Payment; createdAt: string;
+}
+export interface PaymentMethod { method: string; displayName: string; flow: string }
+export interface SellThroughPoint { minute: string; sold: number }
+export interface LotStats { lotId: string; sold: number; reserved: number; available: number; revenueMinor: number; paidOrders: number; sellThrough: SellThroughPoint[] }
+export interface Villager { shopperId: string; name: string; registeredAt: string }
+export interface Identity { id: string; token: string; name: string }
+
+/** A refusal from the API (its problem code), or "network" when no answer came. */
+export class ApiError extends Error {
+  constructor(readonly status: number, readonly code: string, message: string, readonly fieldErrors: Record<string, string[]> = {}) {
+    super(message);
+  }
+}
+
+const identityKey = (role: Role) => `flashsale.identity.${role}`;
+
+export function identity(role: Role): Identity | null {
+  const stored = localStorage.getItem(identityKey(role));
+  return stored ? (JSON.parse(stored) as Identity) : null;
+}
+
+export async function signUp(role: Role, body: Record<string, string>): Promise<Identity> {
+  const answer = await call<Record<string, string>>("POST", `/api/${role}s`, { body });
+  const signedUp: Identity = { id: answer[`${role}Id`], token: answer.token, name: body.name };
+  localStorage.setItem(identityKey(role), JSON.stringify(signedUp));
+  return signedUp;
+}
+
+/** A random id without crypto.randomUUID, which plain-HTTP pages on a LAN address lack. */
+export function newKey(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+interface CallOptions { as?: Role; body?: unknown; headers?: Record<string, string> }
+
+export async function call<T>(method: string, path: string, options: CallOptions = {}): Promise<T> {
+  const headers: Record<string, string> = { ...options.headers };
+  if (options.body !== undefined) headers["Content-Type"] = "application/json";
+  const token = options.as ? identity(options.as)?.token : undefined;
+  if (token) headers.Authorization = `Bearer ${token}`;
+  let response: Response;
+  try {
+    response = await fetch(path, { method, headers, body: options.body === undefined ? undefined : JSON.stringify(options.body) });
+  } catch {
+    throw new ApiError(0, "network", "no answer");
+  }
+  const text = await response.text();
+  const json = text ? JSON.parse(text) : undefined;
+  if (!response.ok) {
+    const type: string = json?.type ?? "";
+    throw new ApiError(response.status, type.slice(type.lastIndexOf(":") + 1) || "unavailable", json?.detail ?? json?.title ?? "", json?.errors ?? {});
+  }
+  return json as T;
+}
+
+// The page's inline head script starts this fetch while the bundle still downloads.
+declare global { interface Window { lotsPrefetch?: Promise<Lot[] | null> } }
+
+export async function listLots(): Promise<Lot[]> {
+  const early = window.lotsPrefetch;
+  window.lotsPrefetch = undefined;
+  return (early && (await early)) || call<Lot[]>("GET", "/api/lots");
+}
+
+export const getLot = (lotId: string) => call<Lot>("GET", `/api/lots/${lotId}`);
+export const getCart = () => call<Cart>("GET", "/api/cart", { as: "shopper" });
+export const setCartItem = (lotId: string, quantity: number) => call<Cart>("PUT", `/api/cart/items/${lotId}`, { as: "shopper", body: { quantity } });
+export const removeCartItem = (lotId: string) => call<Cart>("DELETE", `/api/cart/items/${lotId}`, { as: "shopper" });
+export const paymentMethods = (currency: string) => call<PaymentMethod[]>("GET", `/api/payment-methods?currency=${encodeURIComponent(currency)}`);
+export const getOrder = (orderId: string) => call<Order>("GET", `/api/orders/${orderId}`, { as: "shopper" });
+export const listOrders = () => call<Order[]>("GET", "/api/orders", { as: "shopper" });
+export const cancelOrder = (orderId: string) => call<Order>("POST", `/api/orders/${orderId}/cancel`, { as: "shopper" });
+export const sandboxPay = (paymentId: string, outcome: "succeeded" | "failed") =>
+  call<unknown>("POST", `/api/sandbox/payments/${paymentId}/complete`, { body: { outcome } });
+
+/**
+ * Checkout with an Idempotency-Key that survives a lost answer: the key is kept until an answer
+ * arrives, so pressing the button again after a dropped connection retries the same checkout
+ * instead of placing a second order.
+ */
+export async function checkout(path: string, paymentMethod: string, as: Role): Promise<Order> {
+  const pendingKey = `flashsale.checkout.${as}.${path}.${paymentMethod}`;
+  const key = sessionStorage.getItem(pendingKey) ?? newKey();
+  sessionStorage.setItem(pendingKey, key);
+  try {
+    const order = await call<Order>("POST", path, { as, body: { paymentMethod }, headers: { "Idempotency-Key": key } });
+    sessionStorage.removeItem(pendingKey);
+    return order;
+  } catch (error) {
+    if (!(error instanceof ApiError) || error.status !== 0) sessionStorage.removeItem(pendingKey);
+    throw error;
+  }
+}
+
+export const createLot = (body: Record<string, unknown>) => call<Lot>("POST", "/api/lots", { as: "seller", body });
+export const lotAction = (lotId: string, action: "pause" | "resume") => call<Lot>("POST", `/api/lots/${lotId}/${action}`, { as: "seller" });
+export const restock = (lotId: string, quantity: number) => call<Lot>("POST", `/api/lots/${lotId}/restock`, { as: "seller", body: { quantity } });
+export const lotStats = (lotId: string) => call<LotStats>("GET", `/api/lots/${lotId}/stats`, { as: "seller" });
+
+export const registerVillager = (name: string) => call<Villager>("POST", "/api/agent/villagers", { as: "agent", body: { name } });
+export const listVillagers = () => call<Villager[]>("GET", "/api/agent/villagers", { as: "agent" });
+export const holdForVillager = (shopperId: string, lotId: string, quantity: number) =>
+  call<Cart>("PUT", `/api/agent/villagers/${shopperId}/cart/items/${lotId}`, { as: "agent", body: { quantity } });
+export const villagerOrders = (shopperId: string) => call<Order[]>("GET", `/api/agent/villagers/${shopperId}/orders`, { as: "agent" });
+export const markCollected = (orderId: string) => call<Order>("POST", `/api/agent/orders/${orderId}/collected`, { as: "agent" });

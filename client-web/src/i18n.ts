@@ -1,0 +1,130 @@
+// Every string the client shows, in English and Simplified Chinese. The Chinese dictionary is
+// typed by the English one, so a string missing from either fails the build.
+
+const en = {
+  appName: "FlashSale", skip: "Skip to content",
+  navSale: "Sale", navCart: "Cart", navOrders: "Orders", navSeller: "Sell", navAgent: "Agent",
+  language: "Language", switchLanguage: "中文",
+  connLive: "Live", connConnecting: "Connecting…", connReconnecting: "Reconnecting…", connOffline: "Offline",
+  loading: "Loading…", retry: "Try again", back: "Back to the sale",
+  saleTitle: "Harvest sale", noLots: "No lots on sale yet.",
+  opensIn: "Opens in {time}", endsIn: "Ends in {time}", leftOf: "{available} of {quantity} left",
+  reservedSold: "{reserved} held · {sold} sold", perShopper: "At most {limit} per shopper", unitPrice: "{price} per {unit}",
+  status_scheduled: "Opens soon", status_live: "On sale", status_paused: "Paused", "status_sold-out": "Sold out", status_ended: "Ended",
+  yourName: "Your name", quantity: "Quantity", addToCart: "Add to cart", addedToCart: "Held for you: {quantity}. The hold ends in {time}.",
+  viewCart: "Go to cart", cartTitle: "Your cart", cartEmpty: "Your cart is empty.", holdEndsIn: "Hold ends in {time}", holdExpired: "Hold expired",
+  remove: "Remove", total: "Total", paymentMethod: "How will you pay?", checkout: "Place order", noMethods: "No payment method for this currency.",
+  orderTitle: "Order", ordersTitle: "Your orders", noOrders: "No orders yet.", orderStatus: "Status", payBefore: "Pay before {time}",
+  payInstructions: "Instructions", sandboxPay: "Pay in the wallet (sandbox)", sandboxFail: "Decline (sandbox)", cancelOrder: "Cancel order",
+  order_awaiting_payment: "Awaiting payment", order_paid: "Paid", "order_confirmed-cod": "Confirmed, pay on delivery", order_cancelled: "Cancelled",
+  order_expired: "Expired", order_refunded: "Refunded",
+  method_wallet: "Mobile wallet", "method_bank-transfer": "Bank transfer", "method_cash-on-delivery": "Cash on delivery",
+  "method_village-agent": "Village agent", "method_mobile-money": "Mobile money",
+  howto_wallet: "Confirm the payment in your wallet app.", "howto_bank-transfer": "Transfer the total quoting the payment id as reference.",
+  "howto_cash-on-delivery": "Pay the courier in cash when the produce arrives.", "howto_village-agent": "Pay your village agent in cash; the agent confirms it.",
+  "howto_mobile-money": "Approve the payment prompt on your phone.",
+  "error_sold-out": "Sold out: not enough left.", "error_limit-exceeded": "That is more than one shopper may buy.",
+  "error_sale-not-live": "This sale is not open now.", "error_currency-mismatch": "Your cart holds another currency.",
+  error_conflict: "That is no longer possible. Refresh and try again.", error_network: "No connection. Your request will work when you retry.",
+  "error_rate-limited": "Busy: please retry in a moment.", error_unavailable: "The sale is busy: please retry.",
+  "error_invalid-request": "Please check the highlighted fields.", error_unauthorized: "Please sign up again.",
+  error_forbidden: "Not allowed.", "error_not-found": "Not found.", error_other: "Something went wrong ({code}).",
+  sellerTitle: "Sell your harvest", signUpSeller: "Sign up as a seller", village: "Village", signUp: "Sign up",
+  signedInAs: "Signed in as {name}", newLot: "New lot", lotName: "Produce", unit: "Unit (e.g. box of 5 kg)", price: "Price per unit",
+  currency: "Currency", perShopperLimit: "Limit per shopper", startsAt: "Opens at (empty: now)", endsAt: "Ends at (optional)",
+  createLot: "Create lot", lotCreated: "Lot created.", dashboardTitle: "Your lots, live", noSellerLots: "You have no lots yet.",
+  sold: "Sold", reserved: "Held", available: "Left", revenue: "Revenue", paidOrders: "Paid orders", holdsExpiring: "Holds expiring soon",
+  sellThroughChart: "Units sold per minute", pause: "Pause", resume: "Resume", restock: "Restock", restockBy: "Units to add",
+  agentTitle: "Village agent", signUpAgent: "Sign up as a village agent", villagers: "Villagers", registerVillager: "Register villager",
+  villagerName: "Villager's name", noVillagers: "No villagers registered yet.", orderFor: "Order for a villager", villager: "Villager",
+  lot: "Lot", placeOrder: "Hold and order", toCollect: "Orders to collect", nothingToCollect: "Nothing to collect.",
+  markCollected: "Cash collected", orderPlaced: "Order placed for {name}.",
+};
+
+export type Key = keyof typeof en;
+
+const zhCN: Record<Key, string> = {
+  appName: "闪购助农", skip: "跳到正文",
+  navSale: "抢购", navCart: "购物车", navOrders: "订单", navSeller: "卖家", navAgent: "代购员",
+  language: "语言", switchLanguage: "English",
+  connLive: "实时", connConnecting: "连接中…", connReconnecting: "重新连接中…", connOffline: "离线",
+  loading: "加载中…", retry: "重试", back: "返回抢购",
+  saleTitle: "丰收抢购", noLots: "暂无在售商品。",
+  opensIn: "{time} 后开抢", endsIn: "{time} 后结束", leftOf: "剩余 {available} / {quantity}",
+  reservedSold: "已锁定 {reserved} · 已售 {sold}", perShopper: "每人限购 {limit}", unitPrice: "{price} / {unit}",
+  status_scheduled: "即将开抢", status_live: "抢购中", status_paused: "已暂停", "status_sold-out": "已售罄", status_ended: "已结束",
+  yourName: "您的姓名", quantity: "数量", addToCart: "加入购物车", addedToCart: "已为您锁定 {quantity} 件，{time} 后释放。",
+  viewCart: "去购物车", cartTitle: "购物车", cartEmpty: "购物车是空的。", holdEndsIn: "锁定剩余 {time}", holdExpired: "锁定已过期",
+  remove: "移除", total: "合计", paymentMethod: "支付方式", checkout: "提交订单", noMethods: "该币种暂无支付方式。",
+  orderTitle: "订单", ordersTitle: "我的订单", noOrders: "暂无订单。", orderStatus: "状态", payBefore: "请在 {time} 前付款",
+  payInstructions: "付款说明", sandboxPay: "在钱包中付款（沙箱）", sandboxFail: "拒绝付款（沙箱）", cancelOrder: "取消订单",
+  order_awaiting_payment: "待付款", order_paid: "已付款", "order_confirmed-cod": "已确认，货到付款", order_cancelled: "已取消",
+  order_expired: "已过期", order_refunded: "已退款",
+  method_wallet: "手机钱包", "method_bank-transfer": "银行转账", "method_cash-on-delivery": "货到付款",
+  "method_village-agent": "村级代购员", "method_mobile-money": "手机汇款",
+  howto_wallet: "请在钱包应用中确认付款。", "howto_bank-transfer": "转账时请以支付编号作为附言。",
+  "howto_cash-on-delivery": "收货时向快递员支付现金。", "howto_village-agent": "向村级代购员支付现金，由代购员确认。",
+  "howto_mobile-money": "请在手机上确认付款提示。",
+  "error_sold-out": "已售罄：库存不足。", "error_limit-exceeded": "超过每人限购数量。",
+  "error_sale-not-live": "该商品当前未开售。", "error_currency-mismatch": "购物车中已有其他币种的商品。",
+  error_conflict: "当前无法操作，请刷新后重试。", error_network: "网络未连接，重试即可继续。",
+  "error_rate-limited": "人数过多，请稍后重试。", error_unavailable: "抢购繁忙，请重试。",
+  "error_invalid-request": "请检查标出的字段。", error_unauthorized: "请重新注册。",
+  error_forbidden: "无权操作。", "error_not-found": "未找到。", error_other: "出错了（{code}）。",
+  sellerTitle: "出售您的农产品", signUpSeller: "注册为卖家", village: "村庄", signUp: "注册",
+  signedInAs: "当前用户：{name}", newLot: "新建商品", lotName: "农产品", unit: "单位（如 5 公斤一箱）", price: "单价",
+  currency: "币种", perShopperLimit: "每人限购", startsAt: "开抢时间（留空为立即）", endsAt: "结束时间（可选）",
+  createLot: "创建商品", lotCreated: "商品已创建。", dashboardTitle: "我的商品（实时）", noSellerLots: "您还没有商品。",
+  sold: "已售", reserved: "锁定", available: "剩余", revenue: "收入", paidOrders: "已付订单", holdsExpiring: "即将释放的锁定",
+  sellThroughChart: "每分钟售出件数", pause: "暂停", resume: "恢复", restock: "补货", restockBy: "补货数量",
+  agentTitle: "村级代购员", signUpAgent: "注册为代购员", villagers: "村民", registerVillager: "登记村民",
+  villagerName: "村民姓名", noVillagers: "尚未登记村民。", orderFor: "为村民下单", villager: "村民",
+  lot: "商品", placeOrder: "锁定并下单", toCollect: "待收款订单", nothingToCollect: "没有待收款订单。",
+  markCollected: "已收现金", orderPlaced: "已为 {name} 下单。",
+};
+
+export type Language = "en" | "zh-CN";
+const dictionaries: Record<Language, Record<Key, string>> = { en, "zh-CN": zhCN };
+
+export let language: Language =
+  (localStorage.getItem("flashsale.language") as Language | null) ?? (navigator.language.startsWith("zh") ? "zh-CN" : "en");
+
+export function setLanguage(next: Language) {
+  language = next;
+  localStorage.setItem("flashsale.language", next);
+  document.documentElement.lang = next;
+}
+
+export function t(key: Key, params: Record<string, string | number> = {}): string {
+  return dictionaries[language][key].replace(/\{(\w+)\}/g, (_, name: string) => String(params[name] ?? ""));
+}
+
+/** A translation for a value from the API (a status, a method, a problem code), with a fallback. */
+export function tv(prefix: string, value: string, fallback: Key = "error_other"): string {
+  const key = `${prefix}${value.replace("awaiting-payment", "awaiting_payment")}` as Key;
+  return key in en ? t(key) : t(fallback, { code: value });
+}
+
+export function money(minor: number, currency: string): string {
+  const format = new Intl.NumberFormat(language, { style: "currency", currency });
+  const digits = format.resolvedOptions().maximumFractionDigits ?? 2;
+  return format.format(minor / 10 ** digits);
+}
+
+export function minorDigits(currency: string): number {
+  return new Intl.NumberFormat("en", { style: "currency", currency }).resolvedOptions().maximumFractionDigits ?? 2;
+}
+
+/** A countdown such as 9:58 or 1:02:03, the same width in both languages. */
+export function duration(ms: number): string {
+  const total = Math.max(0, Math.ceil(ms / 1000));
+  const h = Math.floor(total / 3600), m = Math.floor((total % 3600) / 60), s = total % 60;
+  const mmss = `${String(m).padStart(h ? 2 : 1, "0")}:${String(s).padStart(2, "0")}`;
+  return h ? `${h}:${mmss}` : mmss;
+}
+
+export function dateTime(iso: string): string {
+  return new Intl.DateTimeFormat(language, { dateStyle: "medium", timeStyle: "short" }).format(new Date(iso));
+}
+
+document.documentElement.lang = language;

@@ -1,0 +1,69 @@
+// The shell: header (navigation, language, connection state) and a router on location.hash.
+import "./style.css";
+import { identity } from "./api";
+import * as hub from "./hub";
+import { language, setLanguage, t, type Key } from "./i18n";
+import { h, Scope } from "./dom";
+import * as shopper from "./pages/shopper";
+
+type Page = (root: HTMLElement, scope: Scope, param: string) => void | Promise<void>;
+
+const routes: [RegExp, Page, "shopper" | "seller" | "agent"][] = [
+  [/^#?\/?$/, shopper.saleList, "shopper"],
+  [/^#\/lot\/([\w-]+)$/, shopper.lotPage, "shopper"],
+  [/^#\/cart$/, shopper.cartPage, "shopper"],
+  [/^#\/orders$/, shopper.ordersPage, "shopper"],
+  [/^#\/order\/([\w-]+)$/, shopper.orderPage, "shopper"],
+  // The seller's and agent's pages load on demand: shoppers never download them.
+  [/^#\/seller$/, async (root, scope) => (await import("./pages/seller")).sellerPage(root, scope), "seller"],
+  [/^#\/agent$/, async (root, scope) => (await import("./pages/agent")).agentPage(root, scope), "agent"],
+];
+
+const main = h("main", { id: "main", tabindex: "-1" });
+const indicator = h("span", { id: "connection", role: "status", "aria-live": "polite" });
+let scope = new Scope();
+
+function header(): HTMLElement {
+  const link = (href: string, key: Key) => h("a", { href }, t(key));
+  return h("header", {},
+    h("div", { class: "bar" },
+      h("a", { href: "#/", class: "brand" }, t("appName")),
+      indicator,
+      h("button", { type: "button", class: "lang", lang: language === "en" ? "zh-CN" : "en", title: t("language"),
+        onclick: () => { setLanguage(language === "en" ? "zh-CN" : "en"); renderShell(); } }, t("switchLanguage"))),
+    h("nav", {}, link("#/", "navSale"), link("#/cart", "navCart"), link("#/orders", "navOrders"), link("#/seller", "navSeller"), link("#/agent", "navAgent")));
+}
+
+function showState(state: hub.ConnectionState) {
+  const keys: Record<hub.ConnectionState, Key> = { connecting: "connConnecting", live: "connLive", reconnecting: "connReconnecting", offline: "connOffline" };
+  indicator.textContent = t(keys[state]);
+  indicator.dataset.state = state;
+  indicator.dataset.reconnects = String(hub.reconnectCount());
+}
+hub.on("state", showState);
+
+async function route() {
+  scope.dispose();
+  scope = new Scope();
+  hub.unwatchAll();
+  const hash = location.hash || "#/";
+  const [pattern, page, role] = routes.find(([pattern]) => pattern.test(hash)) ?? routes[0];
+  const param = pattern.exec(hash)?.[1] ?? "";
+  main.replaceChildren(h("p", { class: "muted" }, t("loading")));
+  delete document.documentElement.dataset.ready;
+  await page(main, scope, param);
+  // When the first page became usable, in ms since navigation started: the slow-3G test reads it.
+  document.documentElement.dataset.readyAt ??= String(Math.round(performance.now()));
+  document.documentElement.dataset.ready = "true";
+  // The live channel connects after the page is usable, as the identity this page acts for.
+  void hub.connect(identity(role === "seller" ? "seller" : "shopper")?.token);
+}
+
+function renderShell() {
+  document.body.replaceChildren(h("a", { href: "#main", class: "skip" }, t("skip")), header(), main);
+  showState(hub.connectionState());
+  void route();
+}
+
+addEventListener("hashchange", () => { void route().then(() => main.focus({ preventScroll: true })); });
+renderShell();

@@ -1,0 +1,234 @@
+// The shopper's pages: the sale, a lot, the cart, checkout and the orders.
+import * as api from "../api";
+import type { Lot } from "../api";
+import * as hub from "../hub";
+import { dateTime, duration, money, t, tv } from "../i18n";
+import { errorText, field, h, Scope } from "../dom";
+
+/** A lot's stock: a bar of fixed size and numbers of fixed width, so a tick never moves the layout. */
+function stockView(lot: Lot, scope: Scope): HTMLElement {
+  const fill = h("span", { class: "fill" });
+  const reservedFill = h("span", { class: "fill reserved" });
+  const left = h("p", { class: "numbers" });
+  const badge = h("span", { class: "badge" });
+  const timing = h("p", { class: "timing" });
+  const view = h("div", { class: "stock", "data-lot": lot.lotId },
+    h("div", { class: "bar", role: "presentation" }, reservedFill, fill), left, h("p", { class: "status-line" }, badge, " ", timing));
+  let current = { ...lot };
+  const paint = () => {
+    const { available, reserved, quantity, status } = current;
+    fill.style.transform = `scaleX(${quantity ? available / quantity : 0})`;
+    reservedFill.style.transform = `scaleX(${quantity ? (available + reserved) / quantity : 0})`;
+    left.textContent = t("leftOf", { available, quantity });
+    left.dataset.available = String(available);
+    badge.textContent = tv("status_", status);
+    badge.dataset.status = status;
+    view.dataset.status = status;
+  };
+  const tick = () => {
+    const now = Date.now();
+    const startsAt = current.startsAt ? Date.parse(current.startsAt) : 0;
+    const endsAt = current.endsAt ? Date.parse(current.endsAt) : 0;
+    timing.textContent = startsAt > now ? t("opensIn", { time: duration(startsAt - now) })
+      : endsAt > now && current.status === "live" ? t("endsIn", { time: duration(endsAt - now) }) : "";
+  };
+  paint();
+  scope.every(1000, tick);
+  scope.add(hub.on("stock", (update) => {
+    if (update.lotId !== lot.lotId || update.version < current.version) return;
+    current = { ...current, ...update, status: update.status as Lot["status"] };
+    paint();
+    view.dispatchEvent(new CustomEvent("stockchange", { detail: current }));
+  }));
+  hub.watchLots([lot.lotId]);
+  return view;
+}
+
+function failure(root: HTMLElement, error: unknown, retry: () => void) {
+  root.replaceChildren(h("p", { class: "error", role: "alert" }, errorText(error)), h("button", { type: "button", onclick: retry }, t("retry")));
+}
+
+export async function saleList(root: HTMLElement, scope: Scope) {
+  let lots: Lot[];
+  try {
+    lots = await api.listLots();
+  } catch (error) {
+    return failure(root, error, () => void saleList(root, scope));
+  }
+  const cards = lots.map((lot) =>
+    h("li", { class: "card" },
+      h("h2", {}, h("a", { href: `#/lot/${lot.lotId}` }, lot.name)),
+      h("p", { class: "price" }, t("unitPrice", { price: money(lot.priceMinor, lot.currency), unit: lot.unit })),
+      stockView(lot, scope)));
+  root.replaceChildren(h("h1", {}, t("saleTitle")), cards.length ? h("ul", { class: "cards" }, ...cards) : h("p", {}, t("noLots")));
+  scope.add(hub.on("resync", () => void api.listLots().catch(() => undefined)));
+}
+
+export async function lotPage(root: HTMLElement, scope: Scope, lotId: string) {
+  let lot: Lot;
+  try {
+    lot = await api.getLot(lotId);
+  } catch (error) {
+    return failure(root, error, () => void lotPage(root, scope, lotId));
+  }
+  const signedUp = api.identity("shopper");
+  const quantity = h("input", { type: "number", inputmode: "numeric", min: "1", max: String(lot.perShopperLimit), value: "1", required: true });
+  const name = h("input", { type: "text", autocomplete: "name", required: true, maxlength: "200" });
+  const add = h("button", { type: "submit", class: "primary" }, t("addToCart"));
+  const message = h("p", { class: "message", role: "status", "aria-live": "polite" });
+  const setBuyable = (status: string) => { add.disabled = status !== "live"; };
+  const stock = stockView(lot, scope);
+  stock.addEventListener("stockchange", (e) => setBuyable((e as CustomEvent<Lot>).detail.status));
+  setBuyable(lot.status);
+
+  let holdTimer: Scope | null = null;
+  const form = h("form", {
+    class: "buy",
+    onsubmit: async (event: Event) => {
+      event.preventDefault();
+      add.disabled = true;
+      message.className = "message";
+      try {
+        if (!api.identity("shopper")) {
+          await api.signUp("shopper", { name: name.value.trim() });
+          void hub.connect(api.identity("shopper")?.token);
+        }
+        const cart = await api.setCartItem(lot.lotId, Number(quantity.value));
+        const line = cart.items.find((i) => i.lotId === lot.lotId)!;
+        holdTimer?.dispose();
+        holdTimer = new Scope();
+        scope.add(() => holdTimer?.dispose());
+        const expiresAt = Date.parse(line.expiresAt);
+        const text = h("span", { id: "hold" });
+        holdTimer.every(1000, () => { text.textContent = t("addedToCart", { quantity: line.quantity, time: duration(expiresAt - Date.now()) }); });
+        message.replaceChildren(text, " ", h("a", { href: "#/cart" }, t("viewCart")));
+      } catch (error) {
+        message.className = "message error";
+        message.textContent = errorText(error);
+      } finally {
+        setBuyable(stock.dataset.status ?? lot.status);
+      }
+    },
+  },
+    signedUp ? null : field("name", t("yourName"), name),
+    field("quantity", t("quantity"), quantity),
+    h("p", { class: "muted" }, t("perShopper", { limit: lot.perShopperLimit })),
+    add, message);
+
+  root.replaceChildren(
+    h("p", {}, h("a", { href: "#/" }, t("back"))),
+    h("h1", {}, lot.name),
+    h("p", { class: "price" }, t("unitPrice", { price: money(lot.priceMinor, lot.currency), unit: lot.unit })),
+    stock, form);
+  scope.add(hub.on("resync", () => void api.getLot(lotId).then((fresh) => setBuyable(fresh.status)).catch(() => undefined)));
+}
+
+export async function cartPage(root: HTMLElement, scope: Scope) {
+  if (!api.identity("shopper")) {
+    root.replaceChildren(h("h1", {}, t("cartTitle")), h("p", {}, t("cartEmpty")));
+    return;
+  }
+  let cart: api.Cart, lots: Lot[];
+  try {
+    [cart, lots] = await Promise.all([api.getCart(), api.listLots()]);
+  } catch (error) {
+    return failure(root, error, () => void cartPage(root, scope));
+  }
+  const names = new Map(lots.map((l) => [l.lotId, l]));
+  const title = h("h1", {}, t("cartTitle"));
+  if (cart.items.length === 0 || !cart.currency) {
+    root.replaceChildren(title, h("p", {}, t("cartEmpty")));
+    return;
+  }
+  const currency = cart.currency;
+  const rows = cart.items.map((item) => {
+    const lot = names.get(item.lotId);
+    const countdown = h("span", { class: "countdown" });
+    const expiresAt = Date.parse(item.expiresAt);
+    scope.every(1000, () => {
+      const left = expiresAt - Date.now();
+      countdown.textContent = left > 0 ? t("holdEndsIn", { time: duration(left) }) : t("holdExpired");
+    });
+    return h("li", { class: "card cart-line", "data-lot": item.lotId },
+      h("h2", {}, lot?.name ?? item.lotId),
+      h("p", {}, `${item.quantity} × ${money(item.priceMinor, currency)}${lot ? ` / ${lot.unit}` : ""}`),
+      countdown, " ",
+      h("button", { type: "button", class: "link", onclick: async () => { await api.removeCartItem(item.lotId).catch(() => undefined); void cartPage(root, scope); } }, t("remove")));
+  });
+
+  let methods: api.PaymentMethod[] = [];
+  try { methods = (await api.paymentMethods(currency)).filter((m) => m.method !== "village-agent"); } catch { /* shown as none below */ }
+  const message = h("p", { class: "message error", role: "alert" });
+  const choices = h("fieldset", { class: "methods" }, h("legend", {}, t("paymentMethod")),
+    ...methods.map((m, index) => h("label", { class: "method" },
+      h("input", { type: "radio", name: "paymentMethod", value: m.method, checked: index === 0 }),
+      h("span", {}, h("strong", {}, tv("method_", m.method)), h("small", {}, tv("howto_", m.method)))),
+    ));
+  const form = h("form", {
+    onsubmit: async (event: Event) => {
+      event.preventDefault();
+      const method = new FormData(form).get("paymentMethod");
+      if (!method) return;
+      const button = form.querySelector("button")!;
+      button.disabled = true;
+      try {
+        const order = await api.checkout("/api/checkout", String(method), "shopper");
+        location.hash = `#/order/${order.orderId}`;
+      } catch (error) {
+        message.textContent = errorText(error);
+        button.disabled = false;
+      }
+    },
+  }, methods.length ? choices : h("p", {}, t("noMethods")), h("button", { type: "submit", class: "primary", disabled: !methods.length }, t("checkout")), message);
+
+  root.replaceChildren(title, h("ul", { class: "cards" }, ...rows),
+    h("p", { class: "total" }, `${t("total")}: `, h("strong", {}, money(cart.totalMinor, currency))), form);
+}
+
+export async function ordersPage(root: HTMLElement, scope: Scope) {
+  const title = h("h1", {}, t("ordersTitle"));
+  if (!api.identity("shopper")) return void root.replaceChildren(title, h("p", {}, t("noOrders")));
+  let orders: api.Order[];
+  try { orders = await api.listOrders(); } catch (error) { return failure(root, error, () => void ordersPage(root, scope)); }
+  root.replaceChildren(title, orders.length
+    ? h("ul", { class: "cards" }, ...orders.reverse().map((o) => h("li", { class: "card" },
+      h("a", { href: `#/order/${o.orderId}` }, dateTime(o.createdAt)), " ", money(o.totalMinor, o.currency), " · ", tv("order_", o.status))))
+    : h("p", {}, t("noOrders")));
+  const unsubscribe = hub.on("order", () => { unsubscribe(); void ordersPage(root, scope); });
+  scope.add(unsubscribe);
+}
+
+export async function orderPage(root: HTMLElement, scope: Scope, orderId: string) {
+  let order: api.Order;
+  try { order = await api.getOrder(orderId); } catch (error) { return failure(root, error, () => void orderPage(root, scope, orderId)); }
+  const status = h("strong", { id: "order-status", "data-status": order.status }, tv("order_", order.status));
+  const message = h("p", { class: "message", role: "status", "aria-live": "polite" });
+  const awaiting = order.status === "awaiting-payment";
+  const actions = h("div", { class: "actions" },
+    awaiting && order.payment.method === "wallet" && order.payment.status !== "succeeded"
+      ? h("button", { type: "button", class: "primary", id: "sandbox-pay", onclick: async (e: Event) => {
+          (e.currentTarget as HTMLButtonElement).disabled = true;
+          try { await api.sandboxPay(order.payment.paymentId, "succeeded"); } catch (error) { message.textContent = errorText(error); }
+        } }, t("sandboxPay"))
+      : null,
+    awaiting ? h("button", { type: "button", onclick: async () => {
+      try { await api.cancelOrder(orderId); void orderPage(root, scope, orderId); } catch (error) { message.textContent = errorText(error); }
+    } }, t("cancelOrder")) : null);
+
+  root.replaceChildren(
+    h("h1", {}, t("orderTitle")),
+    h("p", {}, `${t("orderStatus")}: `, status),
+    h("p", { class: "total" }, `${t("total")}: `, h("strong", {}, money(order.totalMinor, order.currency))),
+    h("section", { class: "card" }, h("h2", {}, tv("method_", order.payment.method)),
+      h("p", {}, tv("howto_", order.payment.method)),
+      awaiting ? h("p", {}, t("payBefore", { time: dateTime(order.payment.expiresAt) })) : null,
+      order.payment.instructions ? h("details", {}, h("summary", {}, t("payInstructions")), h("p", { class: "instructions" }, order.payment.instructions)) : null),
+    actions, message);
+
+  // A redraw replaces this render's listeners rather than piling new ones on top.
+  const listeners = new Scope();
+  scope.add(() => listeners.dispose());
+  const refresh = () => { listeners.dispose(); void orderPage(root, scope, orderId); };
+  listeners.add(hub.on("order", (update) => { if (update.orderId === orderId && update.status !== status.dataset.status) refresh(); }));
+  listeners.add(hub.on("resync", refresh));
+}

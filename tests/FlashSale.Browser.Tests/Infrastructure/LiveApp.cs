@@ -1,0 +1,158 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Net.Sockets;
+using System.Text.Json;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Playwright;
+
+namespace FlashSale.Browser.Tests.Infrastructure;
+
+[CollectionDefinition(Name)]
+public sealed class LiveAppCollection : ICollectionFixture<LiveApp>
+{
+    public const string Name = "live app in chromium";
+}
+
+/// <summary>
+/// The real app (API, embedded silo and the built web client) on Kestrel at a free 127.0.0.1 port,
+/// without the demo lots, and one Debian Chromium driven by Playwright. Each test opens its own
+/// browser contexts, so shoppers and sellers never share storage.
+/// </summary>
+public sealed class LiveApp : WebApplicationFactory<Program>, IAsyncLifetime
+{
+    /// <summary>The phone the client is designed for.</summary>
+    public static readonly ViewportSize Phone = new() { Width = 360, Height = 740 };
+
+    private static readonly string[] ChromiumArgs =
+        ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"];
+
+    private readonly int _siloPort = FreeLoopbackPort();
+    private readonly int _gatewayPort = FreeLoopbackPort();
+    private IPlaywright? _playwright;
+    private IBrowser? _browser;
+
+    public LiveApp()
+    {
+        Port = FreeLoopbackPort();
+        UseKestrel(o => o.Listen(IPAddress.Loopback, Port));
+    }
+
+    public int Port { get; }
+
+    public Uri BaseUrl => new($"http://127.0.0.1:{Port}/");
+
+    public IBrowser Browser => _browser ?? throw new InvalidOperationException("The browser has not started.");
+
+    public HubConnectionDropper HubConnections => Services.GetRequiredService<HubConnectionDropper>();
+
+    /// <summary>Screenshots land in the test output folder, under screenshots/.</summary>
+    public static string ScreenshotDirectory { get; } = Path.Combine(AppContext.BaseDirectory, "screenshots");
+
+    public async Task InitializeAsync()
+    {
+        StartServer();
+        _playwright = await Playwright.CreateAsync();
+        _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions { ExecutablePath = "/usr/bin/chromium", Args = ChromiumArgs });
+        Directory.CreateDirectory(ScreenshotDirectory);
+    }
+
+    async Task IAsyncLifetime.DisposeAsync()
+    {
+        if (_browser is not null)
+        {
+            await _browser.CloseAsync();
+        }
+
+        _playwright?.Dispose();
+        await DisposeAsync();
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment(Environments.Production);
+        builder.UseSetting("Orleans:SiloPort", _siloPort.ToString(CultureInfo.InvariantCulture));
+        builder.UseSetting("Orleans:GatewayPort", _gatewayPort.ToString(CultureInfo.InvariantCulture));
+        builder.UseSetting("FlashSale:Demo:Seed", "false");
+        builder.ConfigureTestServices(services =>
+        {
+            services.AddSingleton<HubConnectionDropper>();
+            services.AddSingleton<IStartupFilter, HubConnectionDropperStartup>();
+        });
+    }
+
+    /// <summary>A fresh browser context (its own storage) on a 360 px phone, opened at the client.</summary>
+    public async Task<IPage> OpenPage(string hash = "#/", string locale = "en-US")
+    {
+        var context = await Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            BaseURL = BaseUrl.ToString(), ViewportSize = Phone, Locale = locale, HasTouch = true,
+        });
+        context.SetDefaultTimeout(15_000);
+        var page = await context.NewPageAsync();
+        await page.GotoAsync("/" + hash);
+        await WaitReady(page);
+        return page;
+    }
+
+    /// <summary>The client marks the document ready once a page is rendered and its handlers are bound.</summary>
+    public static Task WaitReady(IPage page) => page.Locator("html[data-ready]").WaitForAsync(new() { State = WaitForSelectorState.Attached });
+
+    public static async Task Screenshot(IPage page, string name) =>
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ScreenshotDirectory, name + ".png"), FullPage = true });
+
+    public HttpClient Http(string? token = null)
+    {
+        var client = new HttpClient { BaseAddress = BaseUrl };
+        if (token is not null)
+        {
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+
+        return client;
+    }
+
+    /// <summary>Signs up through the API, for the side of a scene the test does not drive in the browser.</summary>
+    public async Task<(string Id, string Token)> SignUp(string role, string name)
+    {
+        using var http = Http();
+        using var response = await http.PostAsJsonAsync($"/api/{role}s", new { name, village = "Dangshan" });
+        response.EnsureSuccessStatusCode();
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+        return (body.GetProperty($"{role}Id").GetString()!, body.GetProperty("token").GetString()!);
+    }
+
+    public async Task<string> CreateLot(string sellerToken, string name, int quantity, int perShopperLimit = 5, long priceMinor = 6800)
+    {
+        using var http = Http(sellerToken);
+        using var response = await http.PostAsJsonAsync("/api/lots", new { name, unit = "box (5 kg)", priceMinor, currency = "CNY", quantity, perShopperLimit });
+        response.EnsureSuccessStatusCode();
+        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("lotId").GetString()!;
+    }
+
+    public async Task Hold(string shopperToken, string lotId, int quantity)
+    {
+        using var http = Http(shopperToken);
+        using var response = await http.PutAsJsonAsync($"/api/cart/items/{lotId}", new { quantity });
+        response.EnsureSuccessStatusCode();
+    }
+
+    private static int FreeLoopbackPort()
+    {
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        try
+        {
+            return ((IPEndPoint)listener.LocalEndpoint).Port;
+        }
+        finally
+        {
+            listener.Stop();
+        }
+    }
+}
