@@ -10,11 +10,11 @@ namespace FlashSale.Benchmarks.Lots;
 /// Summary columns from the lot's journal counters over a case. The benchmarks run in process,
 /// so what a case's cleanup recorded is still here when the summary is drawn; run out of
 /// process, these columns would show "?". Every call measured here writes exactly one event,
-/// so "per event" is also "per call".
+/// so "per event" is also "per call". Cases are told apart by method and journal.
 /// </summary>
 public sealed class HotLotActivityColumn : IColumn
 {
-    private static readonly ConcurrentDictionary<string, JournalActivity> ActivityByMethod = new(StringComparer.Ordinal);
+    private static readonly ConcurrentDictionary<string, JournalActivity> ActivityByCase = new(StringComparer.Ordinal);
 
     private readonly Func<JournalActivity, string> _format;
 
@@ -49,11 +49,15 @@ public sealed class HotLotActivityColumn : IColumn
 
     public string Legend { get; }
 
-    /// <summary>Keeps what the journal did during one benchmark method's case.</summary>
-    public static void Record(string benchmarkMethod, JournalActivity activity) => ActivityByMethod[benchmarkMethod] = activity;
+    /// <summary>Keeps what the journal did during one case (a benchmark method with one journal).</summary>
+    public static void Record(string benchmarkMethod, LotJournalUnderTest journal, JournalActivity activity) =>
+        ActivityByCase[CaseKey(benchmarkMethod, journal)] = activity;
 
     public string GetValue(Summary summary, BenchmarkCase benchmarkCase) =>
-        ActivityByMethod.TryGetValue(benchmarkCase.Descriptor.WorkloadMethod.Name, out var activity) ? _format(activity) : "?";
+        benchmarkCase.Parameters[nameof(HotLotHoldBenchmarks.Journal)] is LotJournalUnderTest journal
+        && ActivityByCase.TryGetValue(CaseKey(benchmarkCase.Descriptor.WorkloadMethod.Name, journal), out var activity)
+            ? _format(activity)
+            : "?";
 
     public string GetValue(Summary summary, BenchmarkCase benchmarkCase, SummaryStyle style) => GetValue(summary, benchmarkCase);
 
@@ -62,4 +66,6 @@ public sealed class HotLotActivityColumn : IColumn
     public bool IsAvailable(Summary summary) => true;
 
     public override string ToString() => ColumnName;
+
+    private static string CaseKey(string benchmarkMethod, LotJournalUnderTest journal) => $"{benchmarkMethod}/{journal}";
 }
