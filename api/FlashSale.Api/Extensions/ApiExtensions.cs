@@ -54,6 +54,7 @@ public static class ApiExtensions
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseMiddleware<JsonBodiesOnly>();
+        app.UseMiddleware<LogScopes>();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter(); // after authentication: shoppers are limited by who they are
