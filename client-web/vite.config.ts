@@ -1,5 +1,6 @@
 import { defineConfig, type Plugin } from "vite";
-import type { OutputAsset } from "rollup";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 
 /**
  * Puts the entry script and the stylesheet inside index.html. On slow 3G every request costs
@@ -12,21 +13,23 @@ function inlineEntryIntoHtml(): Plugin {
     name: "flashsale-inline-entry",
     apply: "build",
     enforce: "post",
-    generateBundle(_, bundle) {
-      const html = bundle["index.html"] as OutputAsset;
-      let source = String(html.source);
+    // After writing, not in generateBundle: Vite fills its own placeholders in the chunks late.
+    writeBundle(options, bundle) {
+      const dir = options.dir!;
+      const htmlPath = join(dir, "index.html");
+      let source = readFileSync(htmlPath, "utf8");
       for (const [fileName, output] of Object.entries(bundle)) {
         const tag = output.type === "chunk" && output.isEntry
-          ? new RegExp(`<script type="module" crossorigin src="/${fileName}"></script>`)
-          : output.type === "asset" && fileName.endsWith(".css") ? new RegExp(`<link rel="stylesheet" crossorigin href="/${fileName}">`) : null;
+          ? `<script type="module" crossorigin src="/${fileName}"></script>`
+          : output.type === "asset" && fileName.endsWith(".css") ? `<link rel="stylesheet" crossorigin href="/${fileName}">` : null;
         if (!tag) continue;
-        const code = output.type === "chunk" ? output.code : String(output.source);
+        const code = readFileSync(join(dir, fileName), "utf8");
         if (/<\/(script|style)/i.test(code)) throw new Error(`${fileName} cannot be inlined: it contains a closing tag`);
-        if (!tag.test(source)) throw new Error(`index.html does not reference ${fileName}`);
+        if (!source.includes(tag)) throw new Error(`index.html does not reference ${fileName}`);
         source = source.replace(tag, () => (output.type === "chunk" ? `<script type="module">${code}</script>` : `<style>${code}</style>`));
-        delete bundle[fileName];
+        rmSync(join(dir, fileName));
       }
-      html.source = source;
+      writeFileSync(htmlPath, source);
     },
   };
 }
@@ -39,7 +42,8 @@ export default defineConfig({
     emptyOutDir: true,
     target: "es2020",
     cssCodeSplit: false,
-    modulePreload: { polyfill: false },
+    // The one lazy chunk (SignalR) imports nothing, so there is nothing to preload.
+    modulePreload: false,
     reportCompressedSize: false,
     rollupOptions: {
       output: {
