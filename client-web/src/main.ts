@@ -5,6 +5,8 @@ import * as hub from "./hub";
 import { language, setLanguage, t, type Key } from "./i18n";
 import { h, Scope } from "./dom";
 import * as shopper from "./pages/shopper";
+import { sellerPage } from "./pages/seller";
+import { agentPage } from "./pages/agent";
 
 type Page = (root: HTMLElement, scope: Scope, param: string) => void | Promise<void>;
 
@@ -14,9 +16,10 @@ const routes: [RegExp, Page, "shopper" | "seller" | "agent"][] = [
   [/^#\/cart$/, shopper.cartPage, "shopper"],
   [/^#\/orders$/, shopper.ordersPage, "shopper"],
   [/^#\/order\/([\w-]+)$/, shopper.orderPage, "shopper"],
-  // The seller's and agent's pages load on demand: shoppers never download them.
-  [/^#\/seller$/, async (root, scope) => (await import("./pages/seller")).sellerPage(root, scope), "seller"],
-  [/^#\/agent$/, async (root, scope) => (await import("./pages/agent")).agentPage(root, scope), "agent"],
+  // In the one inlined script with the shopper's pages: a separate file would cost a round trip
+  // and import the shared modules a second time.
+  [/^#\/seller$/, sellerPage, "seller"],
+  [/^#\/agent$/, agentPage, "agent"],
 ];
 
 const main = h("main", { id: "main", tabindex: "-1" });
