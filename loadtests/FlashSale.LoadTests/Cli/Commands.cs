@@ -61,6 +61,11 @@ public sealed class HotLotSettings : RunSettings
     [DefaultValue(2_000)]
     public int Shoppers { get; init; } = 2_000;
 
+    [CommandOption("--lots <N>")]
+    [Description("1 for the hot lot; more spreads the shoppers over that many lots, to compare.")]
+    [DefaultValue(1)]
+    public int Lots { get; init; } = 1;
+
     [CommandOption("--live-holds <N>")]
     [Description("Extra shoppers who each hold one unit before the measurement, and keep it.")]
     [DefaultValue(0)]
@@ -115,6 +120,7 @@ public sealed class HotLotCommand : ScenarioCommand<HotLotSettings>
             Mode = s.Mode,
             Shoppers = s.Shoppers,
             LiveHolds = s.LiveHolds,
+            Lots = s.Lots,
             StartRate = s.StartRate,
             RateStep = s.RateStep,
             MaxRate = s.MaxRate,
