@@ -93,18 +93,24 @@ echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)" | tee "$out/machine
 want baselines && harness baselines baselines --url "$embedded" --redis-lua "http://127.0.0.1:$lua_port" \
   --durable "http://127.0.0.1:$durable_port" --redis-lua-durable "http://127.0.0.1:$lua_durable_port" \
   --concurrency 64 --duration 15 --warm-up 3
-want hot-lot && harness hot-lot hot-lot --url "$embedded" --start-rate 1000 --rate-step 1000 --max-rate 20000 --stage 4 --knee-p99 100 --break-p99 500
-want live-holds && {
-  harness live-holds-100 hot-lot --url "$embedded" --mode closed --shoppers 100 --concurrency 64 --duration 15 --warm-up 3
-  harness live-holds-100000 hot-lot --url "$embedded" --mode closed --shoppers 100 --live-holds 99900 --concurrency 64 --duration 15 --warm-up 3
-}
+want hot-lot && harness hot-lot hot-lot --url "$embedded" --start-rate 200 --rate-step 200 --max-rate 10000 --stage 4 --knee-p99 100 --break-p99 500
+want live-holds && for round in a b; do
+  # Alternated, so the machine's drifting load falls on both sides alike.
+  harness live-holds-100-$round hot-lot --url "$embedded" --mode closed --shoppers 100 --concurrency 64 --duration 15 --warm-up 3
+  harness live-holds-100000-$round hot-lot --url "$embedded" --mode closed --shoppers 100 --live-holds 99900 --concurrency 64 --duration 15 --warm-up 3
+done
 want spread && {
   harness spread-1-lot hot-lot --url "$embedded" --mode closed --shoppers 400 --lots 1 --concurrency 64 --duration 15 --warm-up 3
   harness spread-50-lots hot-lot --url "$embedded" --mode closed --shoppers 400 --lots 50 --concurrency 64 --duration 15 --warm-up 3
 }
-want opening-surge && harness opening-surge opening-surge --url "$embedded" --shoppers 20000 --quantity 1000 --arrival 3
+want opening-surge && {
+  harness opening-surge opening-surge --url "$embedded" --shoppers 20000 --quantity 1000 --arrival 3
+  harness opening-surge-10s opening-surge --url "$embedded" --shoppers 20000 --quantity 1000 --arrival 10
+}
 want marketplace && harness marketplace marketplace --url "$embedded" --lots 50 --shoppers 2000 --rate 300 --duration 30
-want watchers && harness watchers watchers --url "$embedded" --watchers 1000 --rate 500 --duration 20 --server-pid "$(cat "$run/embedded.pid")"
+want watchers && for k in 100 1000 2000; do
+  harness watchers-$k watchers --url "$embedded" --watchers $k --rate 200 --duration 20 --server-pid "$(cat "$run/embedded.pid")"
+done
 if want counters; then
   counters=$(command -v dotnet-counters || echo "$HOME/.dotnet/tools/dotnet-counters")
   if [ -x "$counters" ]; then
