@@ -375,3 +375,30 @@ public sealed class CompareCommand : Command<CompareSettings>
 
     private static string F(double value) => value.ToString("#,0.##", System.Globalization.CultureInfo.InvariantCulture);
 }
+
+public sealed class RenderSettings : CommandSettings
+{
+    [CommandArgument(0, "<REPORT>")]
+    [Description("A run's JSON report.")]
+    public string Report { get; init; } = "";
+
+    [CommandOption("--reports <DIR>")]
+    [Description("Where to write the Markdown and HTML (default: beside the JSON).")]
+    public string? Reports { get; init; }
+}
+
+[Description("Writes the Markdown and HTML reports again from a run's JSON (after the renderer changed, or for a run from another machine).")]
+public sealed class RenderCommand : Command<RenderSettings>
+{
+    public override int Execute(CommandContext context, RenderSettings settings, CancellationToken cancellation)
+    {
+        var report = ReportWriter.Read(settings.Report);
+        var directory = settings.Reports ?? Path.GetDirectoryName(Path.GetFullPath(settings.Report))!;
+        foreach (var path in ReportWriter.Write(report, directory))
+        {
+            AnsiConsole.MarkupLineInterpolated($"[grey]{path}[/]");
+        }
+
+        return ExitCodes.Passed;
+    }
+}
