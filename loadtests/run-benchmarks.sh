@@ -4,13 +4,13 @@
 #   - FlashSale embedded (one process, in-memory journal)
 #   - FlashSale Redis-durable: one silo and one API node, redis-server with appendfsync always
 #   - the Redis-Lua baseline twice: on a redis-server without persistence, and with appendfsync always
-# Usage: loadtests/run-benchmarks.sh [baselines] [hot-lot] [live-holds] [opening-surge] [marketplace] [watchers] [counters]
-# (no argument runs them all). Reports go to loadtest-reports/bench-<time>/. Every run is bounded.
+# Usage: loadtests/run-benchmarks.sh [baselines] [hot-lot] [live-holds] [spread] [opening-surge] [marketplace] [watchers] [counters] [trace]
+# (no argument runs all but counters and trace, which need `dotnet tool install -g dotnet-counters` / `dotnet-trace`). Reports go to loadtest-reports/bench-<time>/. Every run is bounded.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 steps=("$@")
-[ "${#steps[@]}" -gt 0 ] || steps=(baselines hot-lot live-holds opening-surge marketplace watchers)
+[ "${#steps[@]}" -gt 0 ] || steps=(baselines hot-lot live-holds spread opening-surge marketplace watchers)
 want() { local s; for s in "${steps[@]}"; do [ "$s" = "$1" ] && return 0; done; return 1; }
 
 base=${BENCH_PORT_BASE:-17000}
@@ -93,14 +93,24 @@ echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)" | tee "$out/machine
 want baselines && harness baselines baselines --url "$embedded" --redis-lua "http://127.0.0.1:$lua_port" \
   --durable "http://127.0.0.1:$durable_port" --redis-lua-durable "http://127.0.0.1:$lua_durable_port" \
   --concurrency 64 --duration 15 --warm-up 3
-want hot-lot && harness hot-lot hot-lot --url "$embedded" --start-rate 1000 --rate-step 1000 --max-rate 20000 --stage 4 --knee-p99 100 --break-p99 500
-want live-holds && {
-  harness live-holds-100 hot-lot --url "$embedded" --mode closed --shoppers 100 --concurrency 64 --duration 15 --warm-up 3
-  harness live-holds-100000 hot-lot --url "$embedded" --mode closed --shoppers 100 --live-holds 99900 --concurrency 64 --duration 15 --warm-up 3
+want hot-lot && harness hot-lot hot-lot --url "$embedded" --start-rate 200 --rate-step 200 --max-rate 10000 --stage 4 --knee-p99 100 --break-p99 500
+want live-holds && for round in a b; do
+  # Alternated, so the machine's drifting load falls on both sides alike.
+  harness live-holds-100-$round hot-lot --url "$embedded" --mode closed --shoppers 100 --concurrency 64 --duration 15 --warm-up 3
+  harness live-holds-100000-$round hot-lot --url "$embedded" --mode closed --shoppers 100 --live-holds 99900 --concurrency 64 --duration 15 --warm-up 3
+done
+want spread && {
+  harness spread-1-lot hot-lot --url "$embedded" --mode closed --shoppers 400 --lots 1 --concurrency 64 --duration 15 --warm-up 3
+  harness spread-50-lots hot-lot --url "$embedded" --mode closed --shoppers 400 --lots 50 --concurrency 64 --duration 15 --warm-up 3
 }
-want opening-surge && harness opening-surge opening-surge --url "$embedded" --shoppers 20000 --quantity 1000 --arrival 3
+want opening-surge && {
+  harness opening-surge opening-surge --url "$embedded" --shoppers 20000 --quantity 1000 --arrival 3
+  harness opening-surge-10s opening-surge --url "$embedded" --shoppers 20000 --quantity 1000 --arrival 10
+}
 want marketplace && harness marketplace marketplace --url "$embedded" --lots 50 --shoppers 2000 --rate 300 --duration 30
-want watchers && harness watchers watchers --url "$embedded" --watchers 1000 --rate 500 --duration 20 --server-pid "$(cat "$run/embedded.pid")"
+want watchers && for k in 100 1000 2000; do
+  harness watchers-$k watchers --url "$embedded" --watchers $k --rate 200 --duration 20 --server-pid "$(cat "$run/embedded.pid")"
+done
 if want counters; then
   counters=$(command -v dotnet-counters || echo "$HOME/.dotnet/tools/dotnet-counters")
   if [ -x "$counters" ]; then
@@ -112,6 +122,20 @@ if want counters; then
     wait "$counters_pid" 2>/dev/null || true
   else
     echo "dotnet-counters is not installed (dotnet tool install -g dotnet-counters); skipping the counters run"
+  fi
+fi
+if want trace; then
+  tracer=$(command -v dotnet-trace || echo "$HOME/.dotnet/tools/dotnet-trace")
+  if [ -x "$tracer" ]; then
+    # A CPU sample trace of the embedded server for 10 s in the middle of a closed hot-lot run.
+    (sleep 8 && "$tracer" collect -p "$(cat "$run/embedded.pid")" --profile dotnet-sampled-thread-time,dotnet-common --duration 00:00:00:10 -o "$out/hot-lot.nettrace" >"$run/trace.log" 2>&1) &
+    trace_pid=$!
+    harness trace-hot-lot hot-lot --url "$embedded" --mode closed --shoppers 200 --concurrency 64 --duration 20 --warm-up 3
+    wait "$trace_pid" 2>/dev/null || true
+    "$tracer" report "$out/hot-lot.nettrace" topN -n 60 --inclusive >"$out/trace-top-inclusive.txt" 2>&1 || true
+    "$tracer" report "$out/hot-lot.nettrace" topN -n 60 >"$out/trace-top-exclusive.txt" 2>&1 || true
+  else
+    echo "dotnet-trace is not installed (dotnet tool install -g dotnet-trace); skipping the trace run"
   fi
 fi
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$out/machine.txt"

@@ -23,6 +23,7 @@ public static class LoadTestProgram
             config.AddCommand<MarketplaceCommand>("marketplace").WithExample("marketplace", "--lots", "50", "--rate", "300");
             config.AddCommand<WatchersCommand>("watchers").WithExample("watchers", "--watchers", "1000", "--rate", "500");
             config.AddCommand<BaselinesCommand>("baselines").WithExample("baselines", "--redis-lua", "http://127.0.0.1:5090");
+            config.AddCommand<RenderCommand>("render").WithExample("render", "loadtest-reports/run/hot-lot.json");
             config.AddCommand<CompareCommand>("compare").WithExample("compare", "before/hot-lot.json", "after/hot-lot.json");
         });
         return app;

@@ -61,6 +61,11 @@ public sealed class HotLotSettings : RunSettings
     [DefaultValue(2_000)]
     public int Shoppers { get; init; } = 2_000;
 
+    [CommandOption("--lots <N>")]
+    [Description("1 for the hot lot; more spreads the shoppers over that many lots, to compare.")]
+    [DefaultValue(1)]
+    public int Lots { get; init; } = 1;
+
     [CommandOption("--live-holds <N>")]
     [Description("Extra shoppers who each hold one unit before the measurement, and keep it.")]
     [DefaultValue(0)]
@@ -115,6 +120,7 @@ public sealed class HotLotCommand : ScenarioCommand<HotLotSettings>
             Mode = s.Mode,
             Shoppers = s.Shoppers,
             LiveHolds = s.LiveHolds,
+            Lots = s.Lots,
             StartRate = s.StartRate,
             RateStep = s.RateStep,
             MaxRate = s.MaxRate,
@@ -368,4 +374,31 @@ public sealed class CompareCommand : Command<CompareSettings>
         table.AddRow(Markup.Escape(name), F(before), F(after), before == 0 ? "" : (after / before).ToString("0.00×", System.Globalization.CultureInfo.InvariantCulture));
 
     private static string F(double value) => value.ToString("#,0.##", System.Globalization.CultureInfo.InvariantCulture);
+}
+
+public sealed class RenderSettings : CommandSettings
+{
+    [CommandArgument(0, "<REPORT>")]
+    [Description("A run's JSON report.")]
+    public string Report { get; init; } = "";
+
+    [CommandOption("--reports <DIR>")]
+    [Description("Where to write the Markdown and HTML (default: beside the JSON).")]
+    public string? Reports { get; init; }
+}
+
+[Description("Writes the Markdown and HTML reports again from a run's JSON (after the renderer changed, or for a run from another machine).")]
+public sealed class RenderCommand : Command<RenderSettings>
+{
+    public override int Execute(CommandContext context, RenderSettings settings, CancellationToken cancellation)
+    {
+        var report = ReportWriter.Read(settings.Report);
+        var directory = settings.Reports ?? Path.GetDirectoryName(Path.GetFullPath(settings.Report))!;
+        foreach (var path in ReportWriter.Write(report, directory))
+        {
+            AnsiConsole.MarkupLineInterpolated($"[grey]{path}[/]");
+        }
+
+        return ExitCodes.Passed;
+    }
 }

@@ -46,8 +46,9 @@ public static class HtmlReport
         html.Append("</ul>");
 
         var steps = report.Steps.Select(s => s.Name).ToList();
+        var counted = steps.Concat(report.Series.Select(p => p.Step)).Distinct(StringComparer.Ordinal).ToList(); // e.g. the watchers' stock messages
         html.Append("<h2>Throughput over time</h2>");
-        html.Append(LineChart("requests per second", "s", steps.Select(step => (step, report.Series.Where(p => p.Step == step && p.Seconds > 0).Select(p => (p.AtSeconds, p.Count / p.Seconds)).ToList())).ToList()));
+        html.Append(LineChart("per second", "s", counted.Select(step => (step, report.Series.Where(p => p.Step == step && p.Seconds > 0).Select(p => (p.AtSeconds, p.Count / p.Seconds)).ToList())).ToList()));
         html.Append("<h2>Latency over time</h2>");
         html.Append(LineChart("ms (solid p50, dashed p99)", "s",
             steps.SelectMany(step => new[]

@@ -99,6 +99,9 @@ public sealed class SaleClient : IDisposable
         return Classify(await SendAsync(HttpMethod.Put, $"/api/cart/items/{lotId}", shopper.Token, body, null, cancellation), body.Length);
     }
 
+    public async Task<StepOutcome> GetCartOutcome(Identity shopper, CancellationToken cancellation) =>
+        Classify(await SendAsync(HttpMethod.Get, "/api/cart", shopper.Token, null, null, cancellation), 0);
+
     public async Task<StepOutcome> Release(Identity shopper, string lotId, CancellationToken cancellation) =>
         Classify(await SendAsync(HttpMethod.Delete, $"/api/cart/items/{lotId}", shopper.Token, null, null, cancellation), 0);
 

@@ -27,6 +27,12 @@ public sealed record HotLotOptions
 
     public int Quantity { get; init; } = 1_000_000;
 
+    /// <summary>
+    /// 1 for the hot lot. More spreads the same shoppers over that many lots (shopper i on lot
+    /// i mod N): the comparison that shows whether the one lot's grain is the bottleneck.
+    /// </summary>
+    public int Lots { get; init; } = 1;
+
     public TimeSpan WarmUp { get; init; } = TimeSpan.FromSeconds(2);
 
     public double StartRate { get; init; } = 500;
@@ -67,8 +73,17 @@ public static class HotLot
         var startedAt = DateTimeOffset.UtcNow;
         using var client = options.Target.CreateClient();
         var ledger = new SaleLedger();
-        var (_, lot) = await CreateSellerAndLot(client, ledger, "Gannan navel oranges (hot lot)", options.Quantity, 2, cancellation);
+        var (seller, lot) = await CreateSellerAndLot(client, ledger, "Gannan navel oranges (hot lot)", options.Quantity, 2, cancellation);
+        var lotIds = new List<string> { lot.LotId };
+        for (var i = 1; i < options.Lots; i++)
+        {
+            var more = await client.CreateLot(seller, S($"Gannan navel oranges ({i})"), options.Quantity, 2, 6800, cancellation);
+            ledger.AddLot(more);
+            lotIds.Add(more.LotId);
+        }
+
         var shoppers = await SignUp(client, ledger, options.Shoppers, options.Target, progress, cancellation);
+        var lotOf = shoppers.Select((s, i) => (s, i)).ToDictionary(x => x.s, x => lotIds[x.i % lotIds.Count]);
         if (options.LiveHolds > 0)
         {
             await PrefillHolds(client, ledger, lot.LotId, options, progress, cancellation);
@@ -88,10 +103,11 @@ public static class HotLot
                 var shopper = await pool.Take(ctx.Cancellation);
                 try
                 {
-                    var held = shopper.Snapshot().Holds.GetValueOrDefault(lot.LotId);
+                    var lotId = lotOf[shopper];
+                    var held = shopper.Snapshot().Holds.GetValueOrDefault(lotId);
                     var quantity = held == 1 ? 2 : 1;
-                    var outcome = await ctx.Step(quantity > held ? HoldStep : ReleaseStep, ct => client.SetHold(shopper.Identity, lot.LotId, quantity, ct));
-                    shopper.HoldAnswered(lot.LotId, quantity, outcome);
+                    var outcome = await ctx.Step(quantity > held ? HoldStep : ReleaseStep, ct => client.SetHold(shopper.Identity, lotId, quantity, ct));
+                    shopper.HoldAnswered(lotId, quantity, outcome);
                 }
                 finally
                 {
@@ -205,6 +221,7 @@ public static class HotLot
             ["mode"] = options.Mode.ToString().ToLowerInvariant(),
             ["shoppers"] = S($"{options.Shoppers}"),
             ["live-holds"] = S($"{options.LiveHolds}"),
+            ["lots"] = S($"{options.Lots}"),
             ["warm-up"] = S($"{options.WarmUp.TotalSeconds}s"),
             ["connections"] = S($"{options.Target.Connections}"),
         };

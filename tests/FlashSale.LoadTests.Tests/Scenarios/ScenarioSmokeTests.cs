@@ -78,6 +78,24 @@ public sealed class ScenarioSmokeTests(KestrelApi api, RedisLuaBaselineServer ba
     }
 
     [Fact]
+    public async Task Hot_lot_spread_over_lots_keeps_each_lot_s_invariant()
+    {
+        var report = await HotLot.RunAsync(new HotLotOptions
+        {
+            Target = FlashSale,
+            Mode = HotLotMode.Closed,
+            Shoppers = 30,
+            Lots = 3,
+            Concurrency = 6,
+            Duration = TimeSpan.FromSeconds(1),
+            WarmUp = TimeSpan.Zero,
+        }, SilentProgress.Instance);
+
+        AssertAudited(report);
+        Assert.Equal(3, report.Audit!.Counts["lots"]);
+    }
+
+    [Fact]
     public async Task Marketplace_mixes_actions_over_zipf_lots_and_the_audit_passes()
     {
         var report = await Marketplace.RunAsync(new MarketplaceOptions
@@ -149,6 +167,8 @@ public sealed class ScenarioSmokeTests(KestrelApi api, RedisLuaBaselineServer ba
 
         AssertAudited(report);
         Assert.Contains(report.Steps, s => s.Name == "flashsale ping" && s.Ok > 0);
+        Assert.Contains(report.Steps, s => s.Name == "flashsale lot read" && s.Ok > 0);
+        Assert.Contains(report.Steps, s => s.Name == "flashsale cart read" && s.Ok > 0);
         Assert.Contains(report.Steps, s => s.Name == "redis-lua hold" && s.Ok > 0);
         Assert.True(report.Metrics["ratio.flashsale.hot_lot_vs_ping"] > 0);
         Assert.True(report.Metrics["ratio.flashsale.vs_redis-lua"] > 0);
