@@ -58,7 +58,7 @@ public abstract class ScenarioCommand<TSettings> : AsyncCommand<TSettings>
         }
 
         report = report with { Thresholds = Harness.Thresholds.Evaluate(settings.Thresholds, report) };
-        var directory = settings.Reports ?? Path.Combine("loadtest-reports", $"{DateTime.Now:yyyyMMdd-HHmmss}-{report.Scenario}");
+        var directory = settings.Reports ?? Path.Combine("loadtest-reports", $"{TimeProvider.System.GetLocalNow():yyyyMMdd-HHmmss}-{report.Scenario}");
         var paths = ReportWriter.Write(report, directory);
         ConsoleTables.Print(console, report);
         console.MarkupLineInterpolated($"[grey]Reports: {string.Join("  ", paths)}[/]");

@@ -26,7 +26,7 @@ public sealed class ConsoleProgress : IProgressSink, IAsyncDisposable
         _phase = phase;
         if (!_console.Profile.Capabilities.Interactive)
         {
-            _console.MarkupLineInterpolated($"[grey]{DateTime.Now:HH:mm:ss}[/] {phase}");
+            _console.MarkupLineInterpolated($"[grey]{TimeProvider.System.GetLocalNow():HH:mm:ss}[/] {phase}");
         }
     }
 
