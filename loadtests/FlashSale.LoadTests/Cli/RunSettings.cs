@@ -58,8 +58,13 @@ public class RunSettings : CommandSettings
             return ValidationResult.Error($"--url {Url} is not an http(s) URL.");
         }
 
-        return !AllowRemote && !IsLoopback(uri)
-            ? ValidationResult.Error($"--url {Url} is not on this machine's loopback; add --allow-remote to load another machine.")
+        if (!AllowRemote && !IsLoopback(uri))
+        {
+            return ValidationResult.Error($"--url {Url} is not on this machine's loopback; add --allow-remote to load another machine.");
+        }
+
+        return Thresholds.Select(Harness.Thresholds.Check).FirstOrDefault(problem => problem is not null) is { } bad
+            ? ValidationResult.Error(bad)
             : ValidationResult.Success();
     }
 

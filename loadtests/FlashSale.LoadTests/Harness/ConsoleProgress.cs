@@ -42,7 +42,11 @@ public sealed class ConsoleProgress : IProgressSink, IAsyncDisposable
 
     public void Message(string text)
     {
-        if (!_console.Profile.Capabilities.Interactive)
+        if (_console.Profile.Capabilities.Interactive)
+        {
+            _phase = text; // setup and audit steps show in the live caption
+        }
+        else
         {
             _console.WriteLine(text);
         }

@@ -13,6 +13,20 @@ public static partial class Thresholds
 {
     private static readonly string[] Metrics = ["rps", "ok-rps", "count", "failed", "error-rate", "mean", "p50", "p75", "p90", "p99", "p99.9", "max"];
 
+    /// <summary>Null when <paramref name="expression"/> reads as a threshold; otherwise why not (checked before a run, not after it).</summary>
+    public static string? Check(string expression)
+    {
+        var match = Rule().Match(expression.Replace(" ", "", StringComparison.Ordinal));
+        if (!match.Success)
+        {
+            return $"'{expression}' is not a threshold such as hold:p99<250ms, hold:rps>=1000, *:error-rate<1% or metric:knee.rate>=2000.";
+        }
+
+        return match.Groups["target"].Value != "metric" && !Metrics.Contains(match.Groups["metric"].Value)
+            ? $"'{match.Groups["metric"].Value}' is not one of {string.Join(", ", Metrics)}."
+            : null;
+    }
+
     public static IReadOnlyList<ThresholdResult> Evaluate(IEnumerable<string> expressions, RunReport report) =>
         expressions.SelectMany(e => Evaluate(e, report)).ToList();
 

@@ -49,6 +49,9 @@ public sealed record HotLotOptions
     /// <summary>The ramp stops after a stage whose p99 passes this, or that fell well behind its rate.</summary>
     public TimeSpan BreakP99 { get; init; } = TimeSpan.FromMilliseconds(500);
 
+    /// <summary>"Well behind": a stage that completed less than this share of its offered rate (0 never stops for it).</summary>
+    public double BreakBelowShare { get; init; } = 0.8;
+
     public int Concurrency { get; init; } = 64;
 
     public TimeSpan Duration { get; init; } = TimeSpan.FromSeconds(15);
@@ -136,9 +139,9 @@ public static class HotLot
         return Report(scenarioName, options.Target, startedAt, result, audit, Describe(options), metrics, notes);
     }
 
-    /// <summary>A stage broke when its p99 passed the break bound or it completed under 80% of what was offered.</summary>
+    /// <summary>A stage broke when its p99 passed the break bound or it completed under the break share (80%) of what was offered.</summary>
     public static bool Broke(StageReport stage, HotLotOptions options) =>
-        P99(stage) > options.BreakP99.TotalMilliseconds || (stage.OfferedRate is { } offered && Done(stage) < 0.8 * offered);
+        P99(stage) > options.BreakP99.TotalMilliseconds || (stage.OfferedRate is { } offered && Done(stage) < options.BreakBelowShare * offered);
 
     /// <summary>The knee: the highest offered rate that completed at least 95% of its requests per second with p99 within the knee bound.</summary>
     public static StageReport? Knee(IEnumerable<StageReport> stages, HotLotOptions options) =>

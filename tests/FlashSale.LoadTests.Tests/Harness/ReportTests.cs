@@ -45,6 +45,27 @@ public sealed class ReportTests
     }
 
     [Fact]
+    public async Task Compare_and_render_read_the_json_of_earlier_runs()
+    {
+        var directory = Directory.CreateTempSubdirectory("flashsale-report-").FullName;
+        try
+        {
+            var before = ReportWriter.Write(Sample, Path.Combine(directory, "before")).Single(p => p.EndsWith(".json", StringComparison.Ordinal));
+            var after = ReportWriter.Write(Sample with { Metrics = new Dictionary<string, double> { ["knee.offered_per_s"] = 2400 } }, Path.Combine(directory, "after"))
+                .Single(p => p.EndsWith(".json", StringComparison.Ordinal));
+            File.Delete(Path.ChangeExtension(after, ".html"));
+
+            Assert.Equal(0, await LoadTestProgram.CreateApp().RunAsync(["compare", before, after]));
+            Assert.Equal(0, await LoadTestProgram.CreateApp().RunAsync(["render", after]));
+            Assert.True(File.Exists(Path.ChangeExtension(after, ".html")));
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    [Fact]
     public void The_html_page_is_self_contained_and_escapes_what_it_shows()
     {
         var html = HtmlReport.Render(Sample);

@@ -55,5 +55,14 @@ public sealed class CommandLineTests(KestrelApi api) : IDisposable
         Assert.NotEqual(ExitCodes.Passed, exit);
     }
 
+    [Fact]
+    public async Task A_threshold_that_cannot_be_read_is_refused_before_any_load()
+    {
+        var exit = await LoadTestProgram.CreateApp().RunAsync(["hot-lot", "--url", api.Url.ToString(), "--quiet", "--reports", _reports, "--threshold", "hold p99 under 5"]);
+
+        Assert.NotEqual(ExitCodes.Passed, exit);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(_reports));
+    }
+
     public void Dispose() => Directory.Delete(_reports, recursive: true);
 }
