@@ -11,6 +11,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Orleans.Storage;
 
 namespace FlashSale;
 
@@ -34,6 +35,14 @@ public static class EngineSiloExtensions
         services.AddOptions<IdempotencyOptions>().Bind(configuration.GetSection("FlashSale:Idempotency"));
         services.AddOptions<AgentOptions>().Bind(configuration.GetSection(AgentOptions.Section));
         services.AddFlashSalePayments(configuration);
+
+        // Grain state is written on every hold (the cart) and every order step. Orleans' default
+        // storage serializer is Newtonsoft JSON with type names, which measured as the largest
+        // single cost of a hold (docs/benchmarks.md). Every state type is already
+        // [GenerateSerializer] with [Id]s, so the Orleans binary serializer is version tolerant
+        // for it too. Registered last so that it replaces the default for every provider that
+        // was not given a serializer of its own (memory and Redis alike).
+        services.AddSingleton<IGrainStorageSerializer, OrleansGrainStorageSerializer>();
         return silo;
     }
 

@@ -25,6 +25,9 @@ public sealed class EngineClusterFixture : IAsyncLifetime
 
     public IGrainFactory Grains => _cluster!.Client;
 
+    /// <summary>The silo's own container, for tests of how the engine is wired.</summary>
+    public IServiceProvider SiloServices => _cluster!.Silos[0].ServiceProvider;
+
     public async Task InitializeAsync()
     {
         var builder = new InProcessTestClusterBuilder(1);
