@@ -38,6 +38,7 @@ public static class ClusterHostingExtensions
         silo.ConfigureEndpoints(IPAddress.Parse(options.AdvertisedAddress), options.SiloPort, options.GatewayPort);
         silo.UseRedisClustering(o => o.ConfigurationOptions = ConfigurationOptions.Parse(redis));
         silo.AddRedisGrainStorage(StorageNames.Default, o => o.ConfigurationOptions = ConfigurationOptions.Parse(redis));
+        silo.UseRedisReminderService(o => o.ConfigurationOptions = ConfigurationOptions.Parse(redis));
         silo.Configure<ClusterMembershipOptions>(o =>
         {
             // Defaults declare a silo dead after 3 missed 5-second probes plus table propagation

@@ -32,6 +32,7 @@ public static class EngineSiloExtensions
         services.TryAddSingleton<ILotJournal, InMemoryLotJournal>();
         services.AddOptions<LotJournalOptions>().Bind(configuration.GetSection("FlashSale:LotJournal"));
         services.AddOptions<HoldExpiryOptions>().Bind(configuration.GetSection("FlashSale:HoldExpiry"));
+        services.AddOptions<CheckoutRecoveryOptions>().Bind(configuration.GetSection(CheckoutRecoveryOptions.Section));
         services.AddOptions<IdempotencyOptions>().Bind(configuration.GetSection("FlashSale:Idempotency"));
         services.AddOptions<AgentOptions>().Bind(configuration.GetSection(AgentOptions.Section));
         services.AddFlashSalePayments(configuration);

@@ -29,6 +29,7 @@ public static class EngineHostingExtensions
                 serviceId: "flashsale",
                 clusterId: "flashsale-embedded");
             silo.AddMemoryGrainStorage(StorageNames.Default);
+            silo.UseInMemoryReminderService();
             silo.AddFlashSaleEngine(configuration);
             silo.AddDashboard();
         });

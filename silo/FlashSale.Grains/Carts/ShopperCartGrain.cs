@@ -11,14 +11,20 @@ namespace FlashSale.Carts;
 /// One shopper's cart. Not reentrant on purpose: a shopper's requests run one at a time, so the
 /// per-shopper limit (what is held plus what is in live orders) is judged here, once, before
 /// any stock is asked of the lot, and two tabs of one shopper can never both pass the check.
+/// A checkout that dies part-way is finished by the shopper's next call or, if none comes, by
+/// the <see cref="PendingCheckoutReminder"/>, a durable reminder that outlives the activation.
 /// </summary>
 internal sealed class ShopperCartGrain(
     [PersistentState("cart", StorageNames.Default)] IPersistentState<CartState> state,
     [FromKeyedServices(FlashSaleClock.Key)] TimeProvider time,
     IOptions<HoldExpiryOptions> holdExpiry,
     IOptions<PaymentOptions> payments,
-    IOptions<CashOnDeliveryOptions> cashOnDelivery) : Grain, IShopperCartGrain
+    IOptions<CashOnDeliveryOptions> cashOnDelivery,
+    IOptions<CheckoutRecoveryOptions> checkoutRecovery) : Grain, IShopperCartGrain, IRemindable
 {
+    /// <summary>The reminder that wakes a cart whose checkout died before it was recorded.</summary>
+    public const string PendingCheckoutReminder = "pending-checkout";
+
     // Lot terms never change after creation (restock changes the quantity, not the terms),
     // so they are cached for the life of the activation.
     private readonly Dictionary<string, LotTerms> _terms = new(StringComparer.Ordinal);
@@ -141,7 +147,12 @@ internal sealed class ShopperCartGrain(
 
         // Record the intent before the order takes the holds: if this activation dies in
         // between, the next call places the same order again (idempotent) and settles the cart.
+        // The reminder is that next call when the shopper makes none: without it, stock a
+        // cash-on-delivery lot sold to the order would wait for the shopper's return. It is set
+        // before the intent is written, so no crash can leave an intent without it.
         var command = new PlaceOrder(ShopperId, lines.Select(l => new OrderLine(l.LotId, l.Quantity)).ToList(), currency, paymentMethod);
+        var retry = checkoutRecovery.Value.RetryAfter;
+        await this.RegisterOrUpdateReminder(PendingCheckoutReminder, retry, retry);
         Cart.Pending = new PendingCheckout(orderId, lines.Select(l => l.LotId).ToList(), command);
         await state.WriteStateAsync();
 
@@ -154,7 +165,35 @@ internal sealed class ShopperCartGrain(
         Cart.Pending = null;
         Cart.PruneExpired(now);
         await state.WriteStateAsync();
+        await ForgetPendingCheckoutReminder();
         return placed;
+    }
+
+    /// <summary>Finishes a checkout that died part-way, when no call of the shopper's did.</summary>
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        if (reminderName != PendingCheckoutReminder)
+        {
+            return;
+        }
+
+        if (Cart.Pending is null)
+        {
+            // A call of the shopper's finished it first, or the intent was never written.
+            await ForgetPendingCheckoutReminder();
+            return;
+        }
+
+        // A failure here leaves the intent and the reminder in place: it fires again.
+        await ResolvePendingCheckout();
+    }
+
+    private async Task ForgetPendingCheckoutReminder()
+    {
+        if (await this.GetReminder(PendingCheckoutReminder) is { } reminder)
+        {
+            await this.UnregisterReminder(reminder);
+        }
     }
 
     public async Task<IReadOnlyList<string>> ListOrderIds()
@@ -182,6 +221,7 @@ internal sealed class ShopperCartGrain(
 
         Cart.Pending = null;
         await state.WriteStateAsync();
+        await ForgetPendingCheckoutReminder();
     }
 
     /// <summary>The placed order now owns the stock: its lines leave the cart and count as bought.</summary>
@@ -343,6 +383,15 @@ internal sealed class ShopperCartGrain(
 }
 
 /// <summary>How long a hold lasts before its stock returns to the lot (the contract's default: 10 minutes).</summary>
+/// <summary>How soon a checkout that died part-way is finished without the shopper (<c>FlashSale:CheckoutRecovery</c>).</summary>
+public sealed class CheckoutRecoveryOptions
+{
+    public const string Section = "FlashSale:CheckoutRecovery";
+
+    /// <summary>The first retry and the interval of the next ones; Orleans reminders tick at most once a minute.</summary>
+    public TimeSpan RetryAfter { get; set; } = TimeSpan.FromMinutes(1);
+}
+
 public sealed class HoldExpiryOptions
 {
     public TimeSpan Duration { get; set; } = TimeSpan.FromMinutes(10);

@@ -35,6 +35,7 @@ public sealed class EngineClusterFixture : IAsyncLifetime
         builder.ConfigureSilo((_, silo) =>
         {
             silo.AddMemoryGrainStorage(StorageNames.Default);
+            silo.UseInMemoryReminderService();
             silo.Services.AddKeyedSingleton<TimeProvider>(FlashSaleClock.Key, Clock);
             silo.Services.AddSingleton<InMemoryLotJournal>();
             silo.Services.AddSingleton<ControllableLotJournal>();
