@@ -81,7 +81,8 @@ export function queueView(lot: Lot, scope: Scope, access: QueueAccess, initial: 
       shown = view;
       words.textContent = t(`queue_${view}` as Key);
       join.textContent = t(view === "lapsed" ? "joinAgain" : "joinQueue");
-      join.style.visibility = view === "none" || view === "lapsed" ? "" : "hidden";
+      // Shown only when there is something to join: a change the shopper's own press (or the end of a turn) makes.
+      join.hidden = view !== "none" && view !== "lapsed";
       onChange();
     }
     const position = ticket?.position;

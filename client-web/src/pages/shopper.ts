@@ -97,7 +97,7 @@ export async function lotPage(root: HTMLElement, scope: Scope, lotId: string) {
   let busy = false;
   // Buyable when on sale and, behind a waiting room, when the shopper's turn has come.
   const setBuyable = () => {
-    const why = status !== "live" ? "error_sale-not-live" : room?.reason() ?? null;
+    const why = status === "sold-out" ? "error_sold-out" : room?.reason() ?? (status !== "live" ? "error_sale-not-live" : null);
     add.disabled = busy || why !== null;
     reason.textContent = why ? t(why) : "";
   };
