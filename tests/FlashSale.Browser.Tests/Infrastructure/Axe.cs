@@ -24,15 +24,18 @@ public static class Axe
             await page.AddScriptTagAsync(new() { Path = ScriptPath });
         }
 
-        var violations = await page.EvaluateAsync<JsonElement>("""
+        var answer = await page.EvaluateAsync<JsonElement>("""
             async () => {
               const result = await axe.run(document, { resultTypes: ["violations"] });
-              return result.violations.map(v => ({
+              return { passes: result.passes.length, violations: result.violations.map(v => ({
                 id: v.id, impact: v.impact, help: v.help, helpUrl: v.helpUrl,
                 nodes: v.nodes.map(n => n.target.join(" ") + "\n      " + (n.failureSummary || "").replace(/\n/g, "\n      ")),
-              }));
+              })) };
             }
             """);
+        // A run that checked nothing would pass vacuously.
+        Assert.True(answer.GetProperty("passes").GetInt32() > 0, $"axe-core checked no rule on {what}");
+        var violations = answer.GetProperty("violations");
         if (violations.GetArrayLength() == 0)
         {
             return;
