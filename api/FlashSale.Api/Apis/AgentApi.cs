@@ -6,6 +6,7 @@ using FlashSale.Carts;
 using FlashSale.Common;
 using FlashSale.Orders;
 using FlashSale.Payments;
+using FlashSale.WaitingRooms;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
@@ -29,6 +30,8 @@ public static class AgentApi
         agent.MapGet("/villagers/{shopperId}/cart", GetCart).WithSummary("A villager's cart");
         agent.MapPut("/villagers/{shopperId}/cart/items/{lotId}", SetItem).WithSummary("Hold a quantity of a lot for a villager (all or nothing)");
         agent.MapDelete("/villagers/{shopperId}/cart/items/{lotId}", RemoveItem).WithSummary("Release a villager's hold");
+        agent.MapPost("/villagers/{shopperId}/lots/{lotId}/queue", JoinQueue).WithSummary("Join a lot's waiting room for a villager (one ticket per villager)");
+        agent.MapGet("/villagers/{shopperId}/lots/{lotId}/queue", GetTicket).WithSummary("A villager's ticket for a lot's waiting room");
         agent.MapPost("/villagers/{shopperId}/checkout", Checkout).WithSummary("Check out a villager's cart (village-agent or cash-on-delivery; requires Idempotency-Key)");
         agent.MapGet("/villagers/{shopperId}/orders", ListOrders).WithSummary("A villager's orders, oldest first");
         agent.MapGet("/orders/{orderId}", GetOrder).WithSummary("One order of one of the agent's villagers");
@@ -96,6 +99,38 @@ public static class AgentApi
         return cart.Succeeded ? TypedResults.Ok(cart.Value) : Problems.From(cart.Refusal);
     }
 
+    /// <summary>
+    /// Each villager is a person with a place of their own in the queue, exactly as a shopper
+    /// joining for themselves; the agent's cap per lot still bounds what its villagers then hold.
+    /// </summary>
+    public static async Task<Results<Ok<QueueTicket>, ProblemHttpResult>> JoinQueue(string shopperId, string lotId, ClaimsPrincipal user, IGrainFactory grains)
+    {
+        if (!await Represents(user, grains, shopperId))
+        {
+            return Problems.NotFoundProblem("The villager");
+        }
+
+        if (!LotsApi.IsLotId(lotId))
+        {
+            return Problems.NotFoundProblem("The lot");
+        }
+
+        var ticket = await grains.GetGrain<IWaitingRoomGrain>(lotId).Join(shopperId);
+        return ticket.Succeeded ? TypedResults.Ok(ticket.Value) : Problems.From(ticket.Refusal);
+    }
+
+    public static async Task<Results<Ok<QueueTicket>, ProblemHttpResult>> GetTicket(string shopperId, string lotId, ClaimsPrincipal user, IGrainFactory grains)
+    {
+        if (!await Represents(user, grains, shopperId))
+        {
+            return Problems.NotFoundProblem("The villager");
+        }
+
+        return LotsApi.IsLotId(lotId) && await grains.GetGrain<IWaitingRoomGrain>(lotId).TicketOf(shopperId) is { } ticket
+            ? TypedResults.Ok(ticket)
+            : Problems.NotFoundProblem("A ticket for this lot");
+    }
+
     public static async Task<Results<Created<Order>, ValidationProblem, ProblemHttpResult>> Checkout(
         string shopperId,
         CheckoutRequest request,
@@ -153,11 +188,11 @@ public static class AgentApi
         return collected.Succeeded ? TypedResults.Ok(collected.Value) : Problems.From(collected.Refusal);
     }
 
-    private static IAgentGrain Agent(ClaimsPrincipal user, IGrainFactory grains) => grains.GetGrain<IAgentGrain>(user.UserId());
+    internal static IAgentGrain Agent(ClaimsPrincipal user, IGrainFactory grains) => grains.GetGrain<IAgentGrain>(user.UserId());
 
-    private static bool IsShopperId(string shopperId) => Ids.IsWellFormed(shopperId, Ids.ShopperPrefix);
+    internal static bool IsShopperId(string shopperId) => Ids.IsWellFormed(shopperId, Ids.ShopperPrefix);
 
-    private static async Task<bool> Represents(ClaimsPrincipal user, IGrainFactory grains, string shopperId) =>
+    internal static async Task<bool> Represents(ClaimsPrincipal user, IGrainFactory grains, string shopperId) =>
         IsShopperId(shopperId) && await Agent(user, grains).Represents(shopperId);
 
     private static async Task<Order?> VillagerOrder(string orderId, ClaimsPrincipal user, IGrainFactory grains) =>
