@@ -78,6 +78,7 @@ public sealed class SellerAndAgentTests(LiveApp app)
         await Expect(lines).ToContainTextAsync("2 × CN¥56.00 / box (5 kg)");
         await Expect(lines).ToContainTextAsync("Hold ends in 9:5");
         await Expect(agent.Locator("#offered .card").Filter(new() { HasText = "Luochuan apples" }).Locator("[data-available]")).ToHaveTextAsync("38 of 40 left");
+        await LiveApp.Screenshot(agent, "agent-villager", docs: true);
 
         // Another lot, then taken out again.
         await lot.SelectOptionAsync(new SelectOptionValue { Label = "Hami melons · CN¥68.00 / box (5 kg)" });
@@ -87,7 +88,6 @@ public sealed class SellerAndAgentTests(LiveApp app)
         await Expect(lines).ToHaveCountAsync(2);
         await agent.GetByRole(AriaRole.Button, new() { Name = "Remove: Hami melons" }).ClickAsync();
         await Expect(lines).ToHaveCountAsync(1);
-        await LiveApp.Screenshot(agent, "agent-villager", docs: true);
 
         // Checkout for the village agent to collect; the cash is collected elsewhere (the agent's
         // other phone): the villager's order changes here live.

@@ -207,9 +207,9 @@ export async function agentPage(root: HTMLElement, scope: Scope) {
     void loadOrders().catch((error) => orderList.replaceChildren(h("li", { class: "error" }, errorText(error))));
     void pickLot();
     return [
+      holdForm,
       h("section", { class: "villager", "aria-labelledby": "villager-cart-title" },
         h("h2", { id: "villager-cart-title" }, t("villagerCart", { name: villager.name })), cartList, total, checkoutForm),
-      holdForm,
       h("section", { "aria-labelledby": "villager-orders-title" },
         h("h2", { id: "villager-orders-title" }, t("villagerOrders", { name: villager.name })), orderList),
     ];
