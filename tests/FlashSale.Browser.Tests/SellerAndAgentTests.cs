@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using FlashSale.Browser.Tests.Infrastructure;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
@@ -6,7 +7,7 @@ namespace FlashSale.Browser.Tests;
 
 /// <summary>The seller's form and controls, and the village agent's round, in Chromium against the real app.</summary>
 [Collection(LiveAppCollection.Name)]
-public sealed class SellerAndAgentTests(LiveApp app)
+public sealed partial class SellerAndAgentTests(LiveApp app)
 {
     [Fact]
     public async Task The_lot_form_shows_the_servers_errors_beside_their_fields_and_the_seller_can_pause_resume_and_restock()
@@ -42,6 +43,29 @@ public sealed class SellerAndAgentTests(LiveApp app)
         await Expect(card.Locator("[data-stat=available] dd")).ToHaveTextAsync("15");
         await seller.Context.CloseAsync();
     }
+
+    [Fact]
+    public async Task With_chinese_chosen_the_lot_form_shows_the_servers_field_messages_in_chinese()
+    {
+        var (sellerId, sellerToken) = await app.SignUp("seller", "Ma Lin");
+        var seller = await app.OpenPageAs("#/seller", "zh-CN", ("seller", sellerId, sellerToken, "Ma Lin"));
+        await Expect(seller.Locator("html")).ToHaveAttributeAsync("lang", "zh-CN");
+        await seller.GetByLabel("农产品").FillAsync("烟台苹果");
+        await seller.GetByLabel("数量", new() { Exact = true }).FillAsync("10");
+        await seller.GetByLabel("每人限购").FillAsync("50");
+        await seller.GetByRole(AriaRole.Button, new() { Name = "创建商品" }).ClickAsync();
+
+        // The API writes its field messages in the language the client asks for (Accept-Language).
+        await Expect(seller.Locator("[data-error-for=unit]")).ToHaveTextAsync(Chinese());
+        await Expect(seller.Locator("[data-error-for=perShopperLimit]")).ToHaveTextAsync(Chinese());
+        await Expect(seller.Locator("[data-error-for=name]")).ToBeEmptyAsync();
+        await Expect(seller.Locator("#f-unit")).ToHaveAttributeAsync("aria-invalid", "true");
+        await LiveApp.Screenshot(seller, "seller-form-errors-zh-CN");
+        await seller.Context.CloseAsync();
+    }
+
+    [GeneratedRegex(@"\p{IsCJKUnifiedIdeographs}")]
+    private static partial Regex Chinese();
 
     [Fact]
     public async Task A_village_agent_queues_holds_and_orders_for_a_villager_and_sees_her_orders_change_live()

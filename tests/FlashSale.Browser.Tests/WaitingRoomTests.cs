@@ -14,17 +14,31 @@ public sealed partial class WaitingRoomTests(LiveApp app)
     [Fact]
     public async Task Shoppers_who_join_before_the_opening_are_drawn_admitted_in_turn_and_only_the_admitted_may_hold()
     {
-        var (_, sellerToken) = await app.SignUp("seller", "Gao Jun");
-        // Twelve places drawn at the opening, one let in per second: the last is in about 11 s after it.
-        var opening = DateTimeOffset.UtcNow.AddSeconds(10);
-        var lotId = await app.CreateWaitingRoomLot(sellerToken, "Luochuan apples", quantity: 30, opening, admitPerSecond: 1);
+        // The seller opens the sale in a few seconds behind a waiting room that lets one shopper in per
+        // second: twelve places drawn at the opening, the last let in about 11 s after it.
+        var (sellerId, sellerToken) = await app.SignUp("seller", "Gao Jun");
+        var seller = await app.OpenPageAs("#/seller", "en-US", ("seller", sellerId, sellerToken, "Gao Jun"));
+        await seller.GetByLabel("Produce").FillAsync("Luochuan apples");
+        await seller.GetByLabel("Unit (e.g. box of 5 kg)", new() { Exact = true }).FillAsync("box (5 kg)");
+        await seller.GetByLabel("Price per unit").FillAsync("56");
+        await seller.GetByLabel("Quantity", new() { Exact = true }).FillAsync("30");
+        await seller.GetByLabel("Limit per shopper").FillAsync("5");
+        // The browser and the test share the machine's time zone; the field takes local time.
+        var opening = DateTimeOffset.Now.AddSeconds(12);
+        await seller.GetByLabel("Opens at (empty: now)").FillAsync(opening.ToString("yyyy-MM-dd'T'HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture));
+        await seller.GetByLabel("Waiting room: shoppers let in per second (empty: none)").FillAsync("1");
+        await seller.GetByRole(AriaRole.Button, new() { Name = "Create lot" }).ClickAsync();
+        var card = seller.Locator("#dashboard .dashboard").Filter(new() { HasText = "Luochuan apples" });
+        await Expect(card.Locator(".badge")).ToHaveTextAsync("Opens soon");
+        var lotId = await card.GetAttributeAsync("data-lot");
+        await seller.Context.CloseAsync();
 
         var first = await JoinBeforeTheOpening(lotId, "Zhou Min");
         var second = await JoinBeforeTheOpening(lotId, "Wu Ting");
         await Task.WhenAll(Enumerable.Range(0, 10).Select(async i =>
         {
             var (_, token) = await app.SignUp("shopper", $"Early shopper {i}");
-            await app.JoinQueue(token, lotId);
+            await app.JoinQueue(token, lotId!);
         }));
 
         // A third shopper opens the page before the opening and joins after it: at the back.
@@ -76,7 +90,7 @@ public sealed partial class WaitingRoomTests(LiveApp app)
         }
     }
 
-    private async Task<IPage> JoinBeforeTheOpening(string lotId, string name)
+    private async Task<IPage> JoinBeforeTheOpening(string? lotId, string name)
     {
         var page = await app.OpenPage($"#/lot/{lotId}");
         var add = page.GetByRole(AriaRole.Button, new() { Name = "Add to cart" });

@@ -69,8 +69,8 @@ function lotForm(onCreated: () => void): HTMLFormElement {
     field("currency", t("currency"), input("text", { required: true, value: "CNY", maxlength: "3", autocapitalize: "characters" })),
     field("quantity", t("quantity"), input("number", { required: true, min: "1", inputmode: "numeric" })),
     field("perShopperLimit", t("perShopperLimit"), input("number", { required: true, min: "1", inputmode: "numeric" })),
-    field("startsAt", t("startsAt"), input("datetime-local")),
-    field("endsAt", t("endsAt"), input("datetime-local")),
+    field("startsAt", t("startsAt"), input("datetime-local", { step: "1" })),
+    field("endsAt", t("endsAt"), input("datetime-local", { step: "1" })),
     field("waitingRoom.admitPerSecond", t("admitPerSecond"), input("number", { min: "1", inputmode: "numeric" })),
     h("button", { type: "submit", class: "primary" }, t("createLot")), message);
   return form;
