@@ -45,6 +45,24 @@ public sealed partial class SellerAndAgentTests(LiveApp app)
     }
 
     [Fact]
+    public async Task The_dashboard_shows_holds_expiring_soon_from_its_first_load_even_without_the_live_channel()
+    {
+        var (sellerId, sellerToken) = await app.SignUp("seller", "Kong Wen");
+        var lotId = await app.CreateLot(sellerToken, "Lingbao dates", quantity: 20);
+        var (_, shopperToken) = await app.SignUp("shopper", "Early holder");
+        await app.Hold(shopperToken, lotId, 3);
+
+        // No live channel at all: what the dashboard shows comes from its HTTP calls.
+        var seller = await app.OpenPageAs("#/seller", "en-US", context => context.RouteAsync("**/hubs/**", route => route.AbortAsync()),
+            ("seller", sellerId, sellerToken, "Kong Wen"));
+        var card = seller.Locator("#dashboard .dashboard").Filter(new() { HasText = "Lingbao dates" });
+        await Expect(card.Locator("[data-stat=reserved] dd")).ToHaveTextAsync("3");
+        await Expect(card.Locator("[data-stat=holdsExpiring] dd")).ToHaveTextAsync("3");
+        await Expect(seller.Locator("#connection")).Not.ToHaveAttributeAsync("data-state", "live");
+        await seller.Context.CloseAsync();
+    }
+
+    [Fact]
     public async Task With_chinese_chosen_the_lot_form_shows_the_servers_field_messages_in_chinese()
     {
         var (sellerId, sellerToken) = await app.SignUp("seller", "Ma Lin");
@@ -72,7 +90,7 @@ public sealed partial class SellerAndAgentTests(LiveApp app)
     {
         var (_, sellerToken) = await app.SignUp("seller", "Tian Yu");
         await app.CreateLot(sellerToken, "Hami melons", quantity: 40);
-        await app.CreateWaitingRoomLot(sellerToken, "Luochuan apples", quantity: 40, startsAt: null, admitPerSecond: 10);
+        await app.CreateWaitingRoomLot(sellerToken, "Baishui apples", quantity: 40, startsAt: null, admitPerSecond: 10);
         var agent = await app.OpenPage("#/agent");
         await agent.GetByLabel("Your name").FillAsync("Liu Yang");
         await agent.GetByLabel("Village").FillAsync("Zhouzhi");
@@ -87,7 +105,7 @@ public sealed partial class SellerAndAgentTests(LiveApp app)
         var lot = agent.GetByLabel("Lot", new() { Exact = true });
         var quantity = agent.GetByLabel("Quantity", new() { Exact = true });
         var hold = agent.GetByRole(AriaRole.Button, new() { Name = "Hold", Exact = true });
-        await lot.SelectOptionAsync(new SelectOptionValue { Label = "Luochuan apples · CN¥56.00 / box (5 kg)" });
+        await lot.SelectOptionAsync(new SelectOptionValue { Label = "Baishui apples · CN¥56.00 / box (5 kg)" });
         var room = agent.Locator("#hold-form .queue");
         await Expect(room).ToHaveAttributeAsync("data-state", "none");
         await Expect(hold).ToBeDisabledAsync();
@@ -101,7 +119,7 @@ public sealed partial class SellerAndAgentTests(LiveApp app)
         var lines = agent.Locator("#villager-cart .cart-line");
         await Expect(lines).ToContainTextAsync("2 × CN¥56.00 / box (5 kg)");
         await Expect(lines).ToContainTextAsync("Hold ends in 9:5");
-        await Expect(agent.Locator("#offered .card").Filter(new() { HasText = "Luochuan apples" }).Locator("[data-available]")).ToHaveTextAsync("38 of 40 left");
+        await Expect(agent.Locator("#offered .card").Filter(new() { HasText = "Baishui apples" }).Locator("[data-available]")).ToHaveTextAsync("38 of 40 left");
         await LiveApp.Screenshot(agent, "agent-villager", docs: true);
 
         // Another lot, then taken out again.

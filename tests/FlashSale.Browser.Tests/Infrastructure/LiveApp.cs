@@ -86,6 +86,8 @@ public sealed class LiveApp : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("Orleans:SiloPort", _siloPort.ToString(CultureInfo.InvariantCulture));
         builder.UseSetting("Orleans:GatewayPort", _gatewayPort.ToString(CultureInfo.InvariantCulture));
         builder.UseSetting("FlashSale:Demo:Seed", "false");
+        // Every hold (10 minutes) counts as expiring soon, so the seller's dashboard shows the count.
+        builder.UseSetting("FlashSale:LiveStock:ExpiringSoonWindow", "00:15:00");
         builder.ConfigureTestServices(services =>
         {
             services.AddSingleton<HubConnectionDropper>();
@@ -143,7 +145,11 @@ public sealed class LiveApp : WebApplicationFactory<Program>, IAsyncLifetime
     /// A fresh browser context signed in as the given identities (as the client keeps them in
     /// localStorage), opened at the client.
     /// </summary>
-    public async Task<IPage> OpenPageAs(string hash, string locale, params (string Role, string Id, string Token, string Name)[] identities)
+    public Task<IPage> OpenPageAs(string hash, string locale, params (string Role, string Id, string Token, string Name)[] identities) =>
+        OpenPageAs(hash, locale, null, identities);
+
+    /// <summary>As above, with <paramref name="prepare"/> run on the context before the page opens (routes, for instance).</summary>
+    public async Task<IPage> OpenPageAs(string hash, string locale, Func<IBrowserContext, Task>? prepare, params (string Role, string Id, string Token, string Name)[] identities)
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions
         {
@@ -153,6 +159,11 @@ public sealed class LiveApp : WebApplicationFactory<Program>, IAsyncLifetime
         var script = string.Concat(identities.Select(i =>
             $"localStorage.setItem('flashsale.identity.{i.Role}', {JsonSerializer.Serialize(JsonSerializer.Serialize(new { id = i.Id, token = i.Token, name = i.Name }))});"));
         await context.AddInitScriptAsync(script);
+        if (prepare is not null)
+        {
+            await prepare(context);
+        }
+
         var page = await context.NewPageAsync();
         await page.GotoAsync("/" + hash);
         await WaitReady(page);
