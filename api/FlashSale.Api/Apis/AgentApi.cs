@@ -58,7 +58,7 @@ public static class AgentApi
     public static async Task<Results<Ok<Cart>, ProblemHttpResult>> GetCart(string shopperId, ClaimsPrincipal user, IGrainFactory grains) =>
         await Represents(user, grains, shopperId)
             ? TypedResults.Ok(await grains.GetGrain<IShopperCartGrain>(shopperId).Get())
-            : Problems.NotFoundProblem("The villager");
+            : Problems.NotFoundProblem(EngineTexts.TheVillager);
 
     public static async Task<Results<Ok<Cart>, ValidationProblem, ProblemHttpResult>> SetItem(
         string shopperId, string lotId, SetCartItemRequest request, ClaimsPrincipal user, IGrainFactory grains)
@@ -71,12 +71,12 @@ public static class AgentApi
 
         if (!IsShopperId(shopperId))
         {
-            return Problems.NotFoundProblem("The villager");
+            return Problems.NotFoundProblem(EngineTexts.TheVillager);
         }
 
         if (!LotsApi.IsLotId(lotId))
         {
-            return Problems.NotFoundProblem("The lot");
+            return Problems.NotFoundProblem(EngineTexts.TheLot);
         }
 
         var cart = await Agent(user, grains).SetItem(shopperId, lotId, request.Quantity!.Value);
@@ -87,12 +87,12 @@ public static class AgentApi
     {
         if (!await Represents(user, grains, shopperId))
         {
-            return Problems.NotFoundProblem("The villager");
+            return Problems.NotFoundProblem(EngineTexts.TheVillager);
         }
 
         if (!LotsApi.IsLotId(lotId))
         {
-            return Problems.NotFoundProblem("The lot");
+            return Problems.NotFoundProblem(EngineTexts.TheLot);
         }
 
         var cart = await grains.GetGrain<IShopperCartGrain>(shopperId).RemoveItem(lotId);
@@ -107,12 +107,12 @@ public static class AgentApi
     {
         if (!await Represents(user, grains, shopperId))
         {
-            return Problems.NotFoundProblem("The villager");
+            return Problems.NotFoundProblem(EngineTexts.TheVillager);
         }
 
         if (!LotsApi.IsLotId(lotId))
         {
-            return Problems.NotFoundProblem("The lot");
+            return Problems.NotFoundProblem(EngineTexts.TheLot);
         }
 
         var ticket = await grains.GetGrain<IWaitingRoomGrain>(lotId).Join(shopperId);
@@ -123,12 +123,12 @@ public static class AgentApi
     {
         if (!await Represents(user, grains, shopperId))
         {
-            return Problems.NotFoundProblem("The villager");
+            return Problems.NotFoundProblem(EngineTexts.TheVillager);
         }
 
         return LotsApi.IsLotId(lotId) && await grains.GetGrain<IWaitingRoomGrain>(lotId).TicketOf(shopperId) is { } ticket
             ? TypedResults.Ok(ticket)
-            : Problems.NotFoundProblem("A ticket for this lot");
+            : Problems.NotFoundProblem(EngineTexts.ATicketForThisLot);
     }
 
     public static async Task<Results<Created<Order>, ValidationProblem, ProblemHttpResult>> Checkout(
@@ -141,21 +141,21 @@ public static class AgentApi
     {
         if (!await Represents(user, grains, shopperId))
         {
-            return Problems.NotFoundProblem("The villager");
+            return Problems.NotFoundProblem(EngineTexts.TheVillager);
         }
 
         // A villager has no phone: the agent collects cash, now or on delivery.
         return await CheckoutApi.Execute(shopperId, request, idempotencyKey, grains, "/api/agent/orders/", method =>
             payments.Value.HasFlow(method, PaymentFlow.Agent) || payments.Value.HasFlow(method, PaymentFlow.OnDelivery)
                 ? null
-                : "An agent orders for a villager with village-agent or cash-on-delivery.");
+                : ApiTexts.AgentPaysInCash);
     }
 
     public static async Task<Results<Ok<Order[]>, ProblemHttpResult>> ListOrders(string shopperId, ClaimsPrincipal user, IGrainFactory grains)
     {
         if (!await Represents(user, grains, shopperId))
         {
-            return Problems.NotFoundProblem("The villager");
+            return Problems.NotFoundProblem(EngineTexts.TheVillager);
         }
 
         var ids = await grains.GetGrain<IShopperCartGrain>(shopperId).ListOrderIds();
@@ -164,13 +164,13 @@ public static class AgentApi
     }
 
     public static async Task<Results<Ok<Order>, ProblemHttpResult>> GetOrder(string orderId, ClaimsPrincipal user, IGrainFactory grains) =>
-        await VillagerOrder(orderId, user, grains) is { } order ? TypedResults.Ok(order) : Problems.NotFoundProblem("The order");
+        await VillagerOrder(orderId, user, grains) is { } order ? TypedResults.Ok(order) : Problems.NotFoundProblem(EngineTexts.TheOrder);
 
     public static async Task<Results<Ok<Order>, ProblemHttpResult>> CancelOrder(string orderId, ClaimsPrincipal user, IGrainFactory grains)
     {
         if (await VillagerOrder(orderId, user, grains) is not { } order)
         {
-            return Problems.NotFoundProblem("The order");
+            return Problems.NotFoundProblem(EngineTexts.TheOrder);
         }
 
         var cancelled = await grains.GetGrain<IOrderGrain>(orderId).Cancel(order.ShopperId);
@@ -181,7 +181,7 @@ public static class AgentApi
     {
         if (!Ids.IsWellFormed(orderId, Ids.OrderPrefix))
         {
-            return Problems.NotFoundProblem("The order");
+            return Problems.NotFoundProblem(EngineTexts.TheOrder);
         }
 
         var collected = await Agent(user, grains).MarkCollected(orderId);

@@ -164,6 +164,20 @@ public sealed class ProduceLotGrainTests(EngineClusterFixture cluster)
     }
 
     [Fact]
+    public async Task A_refusal_carries_its_detail_in_english_and_chinese()
+    {
+        var seller = NewSeller();
+        var (_, lot) = await CreateLot(Grains, quantity: 10, sellerId: seller);
+
+        var refused = await lot.Pause(NewSeller());
+
+        Assert.Equal(RefusalCode.Forbidden, refused.Refusal!.Code);
+        Assert.Equal(("Only the lot's seller may do this.", "只有该批次的卖家可以这样做。"), (refused.Refusal.Detail, refused.Refusal.DetailZhCn));
+        Assert.Equal("只有该批次的卖家可以这样做。", refused.Refusal.DetailIn(System.Globalization.CultureInfo.GetCultureInfo("zh-CN")));
+        Assert.Equal("Only the lot's seller may do this.", refused.Refusal.DetailIn(System.Globalization.CultureInfo.GetCultureInfo("en")));
+    }
+
+    [Fact]
     public async Task Restock_grows_quantity_and_available_and_reopens_a_sold_out_lot()
     {
         var seller = NewSeller();
