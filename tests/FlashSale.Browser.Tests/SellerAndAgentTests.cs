@@ -82,7 +82,7 @@ public sealed partial class SellerAndAgentTests(LiveApp app)
         await seller.Context.CloseAsync();
     }
 
-    [GeneratedRegex(@"\p{IsCJKUnifiedIdeographs}")]
+    [GeneratedRegex(@"[\u4e00-\u9fff]")]
     private static partial Regex Chinese();
 
     [Fact]
