@@ -1,4 +1,5 @@
 // The FlashSale HTTP API, typed as docs/api.md describes it, and the identities kept in localStorage.
+import { language } from "./i18n";
 
 export type Role = "seller" | "shopper" | "agent";
 
@@ -6,6 +7,13 @@ export interface Lot {
   lotId: string; sellerId: string; name: string; unit: string; priceMinor: number; currency: string;
   quantity: number; available: number; reserved: number; sold: number; perShopperLimit: number;
   status: LotStatus; startsAt: string | null; endsAt: string | null; version: number;
+  waitingRoom?: { admitPerSecond: number; admissionWindowSeconds: number } | null;
+}
+export type TicketState = "awaiting-draw" | "waiting" | "admitted" | "lapsed";
+/** A place in a lot's waiting room; position and times are fixed once drawn, so the client counts down alone. */
+export interface QueueTicket {
+  lotId: string; shopperId: string; state: TicketState; position: number | null; admitsAt: string | null;
+  admittedUntil: string | null; ahead: number | null; joinedAt: string;
 }
 export type LotStatus = "scheduled" | "live" | "paused" | "sold-out" | "ended";
 export interface CartItem { lotId: string; quantity: number; priceMinor: number; expiresAt: string }
@@ -17,7 +25,10 @@ export interface Order {
 }
 export interface PaymentMethod { method: string; displayName: string; flow: string }
 export interface SellThroughPoint { minute: string; sold: number }
-export interface LotStats { lotId: string; sold: number; reserved: number; available: number; revenueMinor: number; paidOrders: number; sellThrough: SellThroughPoint[] }
+export interface LotStats {
+  lotId: string; sold: number; reserved: number; available: number; revenueMinor: number; paidOrders: number; sellThrough: SellThroughPoint[];
+  holdsExpiringSoon?: number;
+}
 export interface Villager { shopperId: string; name: string; registeredAt: string }
 export interface Identity { id: string; token: string; name: string }
 
@@ -51,7 +62,8 @@ export function newKey(): string {
 interface CallOptions { as?: Role; body?: unknown; headers?: Record<string, string> }
 
 export async function call<T>(method: string, path: string, options: CallOptions = {}): Promise<T> {
-  const headers: Record<string, string> = { ...options.headers };
+  // The API writes its own texts (problems, field messages, payment instructions) in this language.
+  const headers: Record<string, string> = { "Accept-Language": language, ...options.headers };
   if (options.body !== undefined) headers["Content-Type"] = "application/json";
   const token = options.as ? identity(options.as)?.token : undefined;
   if (token) headers.Authorization = `Bearer ${token}`;
@@ -87,6 +99,14 @@ export const paymentMethods = (currency: string) => call<PaymentMethod[]>("GET",
 export const getOrder = (orderId: string) => call<Order>("GET", `/api/orders/${orderId}`, { as: "shopper" });
 export const listOrders = () => call<Order[]>("GET", "/api/orders", { as: "shopper" });
 export const cancelOrder = (orderId: string) => call<Order>("POST", `/api/orders/${orderId}/cancel`, { as: "shopper" });
+/** The shopper's ticket for a lot's waiting room, or null when the shopper has none. */
+export const getTicket = (lotId: string) => orNull(call<QueueTicket>("GET", `/api/lots/${lotId}/queue`, { as: "shopper" }));
+export const joinQueue = (lotId: string) => call<QueueTicket>("POST", `/api/lots/${lotId}/queue`, { as: "shopper" });
+
+async function orNull<T>(request: Promise<T>): Promise<T | null> {
+  try { return await request; } catch (error) { if (error instanceof ApiError && error.status === 404) return null; throw error; }
+}
+
 export const sandboxPay = (paymentId: string, outcome: "succeeded" | "failed") =>
   call<unknown>("POST", `/api/sandbox/payments/${paymentId}/complete`, { body: { outcome } });
 
@@ -118,5 +138,13 @@ export const registerVillager = (name: string) => call<Villager>("POST", "/api/a
 export const listVillagers = () => call<Villager[]>("GET", "/api/agent/villagers", { as: "agent" });
 export const holdForVillager = (shopperId: string, lotId: string, quantity: number) =>
   call<Cart>("PUT", `/api/agent/villagers/${shopperId}/cart/items/${lotId}`, { as: "agent", body: { quantity } });
+export const villagerCart = (shopperId: string) => call<Cart>("GET", `/api/agent/villagers/${shopperId}/cart`, { as: "agent" });
+export const removeForVillager = (shopperId: string, lotId: string) =>
+  call<Cart>("DELETE", `/api/agent/villagers/${shopperId}/cart/items/${lotId}`, { as: "agent" });
 export const villagerOrders = (shopperId: string) => call<Order[]>("GET", `/api/agent/villagers/${shopperId}/orders`, { as: "agent" });
 export const markCollected = (orderId: string) => call<Order>("POST", `/api/agent/orders/${orderId}/collected`, { as: "agent" });
+export const agentCancelOrder = (orderId: string) => call<Order>("POST", `/api/agent/orders/${orderId}/cancel`, { as: "agent" });
+export const villagerTicket = (shopperId: string, lotId: string) =>
+  orNull(call<QueueTicket>("GET", `/api/agent/villagers/${shopperId}/lots/${lotId}/queue`, { as: "agent" }));
+export const joinQueueForVillager = (shopperId: string, lotId: string) =>
+  call<QueueTicket>("POST", `/api/agent/villagers/${shopperId}/lots/${lotId}/queue`, { as: "agent" });

@@ -3,6 +3,7 @@
 // gives up: it retries with growing waits, and after every reconnect it watches again what it
 // watched and tells the pages to reload what they show (they may have missed updates).
 import type { HubConnection } from "@microsoft/signalr";
+import type { QueueTicket } from "./api";
 
 export type ConnectionState = "connecting" | "live" | "reconnecting" | "offline";
 export interface StockUpdate { lotId: string; available: number; reserved: number; sold: number; status: string; version: number }
@@ -10,14 +11,17 @@ export interface SellThroughUpdate {
   lotId: string; name: string; quantity: number; sold: number; reserved: number; available: number; revenueMinor: number;
   paidOrders: number; sellThrough: { minute: string; sold: number }[]; holdsExpiringSoon: number; status: string; version: number;
 }
-export interface OrderUpdate { orderId: string; status: string }
+export interface OrderUpdate { orderId: string; shopperId?: string; status: string }
+/** How far a lot's waiting room has got: positions up to admittedThrough have reached their turn. */
+export interface QueueProgress { lotId: string; drawn: boolean; positions: number; admittedThrough: number; awaitingDraw: number; at: string }
 
 interface Events {
   stock: StockUpdate; sellThrough: SellThroughUpdate; order: OrderUpdate; state: ConnectionState; resync: void;
+  queue: QueueTicket; queueProgress: QueueProgress;
 }
 type Listener<K extends keyof Events> = (value: Events[K]) => void;
 const listeners: { [K in keyof Events]: Set<Listener<K>> } = {
-  stock: new Set(), sellThrough: new Set(), order: new Set(), state: new Set(), resync: new Set(),
+  stock: new Set(), sellThrough: new Set(), order: new Set(), state: new Set(), resync: new Set(), queue: new Set(), queueProgress: new Set(),
 };
 
 let connection: HubConnection | null = null;
@@ -26,6 +30,9 @@ let state: ConnectionState = "connecting";
 let reconnects = 0;
 const watchedLots = new Set<string>();
 let watchingSeller = false;
+let watchingVillagers = false;
+// Hub calls to repeat after every reconnect: [method, ...arguments], keyed by their JSON.
+const watchedQueues = new Map<string, [string, ...string[]]>();
 const newestVersion = new Map<string, number>();
 
 export function on<K extends keyof Events>(event: K, listener: Listener<K>): () => void {
@@ -66,6 +73,8 @@ export async function connect(token: string | undefined): Promise<void> {
   });
   built.on("sellThrough", (update: SellThroughUpdate) => emit("sellThrough", update));
   built.on("order", (update: OrderUpdate) => emit("order", update));
+  built.on("queue", (ticket: QueueTicket) => emit("queue", ticket));
+  built.on("queueProgress", (progress: QueueProgress) => emit("queueProgress", progress));
   built.onreconnecting(() => setState(navigator.onLine ? "reconnecting" : "offline"));
   built.onreconnected(async () => {
     reconnects++;
@@ -100,7 +109,9 @@ async function startWithRetry(target: HubConnection, attempt: number): Promise<v
 async function rewatch(target: HubConnection) {
   newestVersion.clear();
   await Promise.all([...watchedLots].map((lotId) => target.invoke("WatchLot", lotId).catch(() => undefined)));
+  await Promise.all([...watchedQueues.values()].map(([method, ...args]) => target.invoke(method, ...args).catch(() => undefined)));
   if (watchingSeller) await target.invoke("WatchSeller").catch(() => undefined);
+  if (watchingVillagers) await target.invoke("WatchVillagers").catch(() => undefined);
 }
 
 const isLive = () => connection?.state === "Connected";
@@ -116,7 +127,9 @@ export function watchLots(lotIds: string[]): void {
 export function unwatchAll(): void {
   if (isLive()) for (const lotId of watchedLots) void connection!.invoke("UnwatchLot", lotId).catch(() => undefined);
   watchedLots.clear();
+  watchedQueues.clear();
   watchingSeller = false;
+  watchingVillagers = false;
 }
 
 export function watchSeller(): void {
@@ -124,5 +137,26 @@ export function watchSeller(): void {
   if (isLive()) void connection!.invoke("WatchSeller").catch(() => undefined);
 }
 
+function watchAgain(method: string, ...args: string[]) {
+  watchedQueues.set(JSON.stringify([method, ...args]), [method, ...args]);
+  if (isLive()) void connection!.invoke(method, ...args).catch(() => undefined);
+}
+
+/** The shopper's ticket (a queue message at once) and the room's progress; the shopper must have joined. */
+export const watchQueue = (lotId: string) => watchAgain("WatchQueue", lotId);
+
+/** For an agent: a villager's ticket and the room's progress. */
+export const watchVillagerQueue = (shopperId: string, lotId: string) => watchAgain("WatchVillagerQueue", shopperId, lotId);
+
+/** For an agent: order messages of all the agent's villagers (call again after registering one). */
+export function watchVillagers(): void {
+  watchingVillagers = true;
+  if (isLive()) void connection!.invoke("WatchVillagers").catch(() => undefined);
+}
+
 addEventListener("offline", () => setState("offline"));
-addEventListener("online", () => { if (state === "offline") setState(isLive() ? "live" : "reconnecting"); });
+addEventListener("online", () => {
+  if (state !== "offline") return;
+  // Requests made while offline failed: when the channel held, the pages reload what they show.
+  if (isLive()) { setState("live"); emit("resync", undefined); } else setState("reconnecting");
+});

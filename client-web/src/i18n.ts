@@ -39,6 +39,17 @@ const en = {
   villagerName: "Villager's name", noVillagers: "No villagers registered yet.", orderFor: "Order for a villager", villager: "Villager",
   lot: "Lot", placeOrder: "Hold and order", toCollect: "Orders to collect", nothingToCollect: "Nothing to collect.",
   markCollected: "Cash collected", orderPlaced: "Order placed for {name}.",
+  waitingRoom: "Waiting room", joinQueue: "Join the queue", joinAgain: "Join the queue again", queueMarker: "Queue",
+  queue_none: "Shoppers are let in by turns. Join the queue for a place: places of everyone who joins before the opening are drawn at random.",
+  "queue_awaiting-draw": "You are in the queue. Places are drawn at the opening.", queue_waiting: "Waiting for your turn.",
+  queue_admitted: "It is your turn: add to cart now.", queue_lapsed: "Your turn ended. Join again for a new place at the back.",
+  queuePlace: "Place {position} · {ahead} ahead of you", queuePlaceAdmitted: "Place {position}", drawIn: "Draw in {time}",
+  drawing: "Drawing places…", turnIn: "Your turn in {time}", turnEndsIn: "Your turn ends in {time}",
+  reason_none: "Join the queue first: add to cart opens when your turn comes.", "reason_awaiting-draw": "Not your turn yet: places are drawn at the opening.",
+  reason_waiting: "Not your turn yet: wait in the queue.", reason_lapsed: "Your turn ended: join the queue again.",
+  admitPerSecond: "Waiting room: shoppers let in per second (empty: none)",
+  chooseVillager: "Acting for", villagerCart: "{name}'s cart", villagerOrders: "{name}'s orders", holdFor: "Hold for {name}",
+  hold: "Hold", heldFor: "Held for {name}.", lotsOffered: "Lots on sale", noLotsOffered: "No lot to hold.",
 };
 
 export type Key = keyof typeof en;
@@ -81,6 +92,17 @@ const zhCN: Record<Key, string> = {
   villagerName: "村民姓名", noVillagers: "尚未登记村民。", orderFor: "为村民下单", villager: "村民",
   lot: "商品", placeOrder: "锁定并下单", toCollect: "待收款订单", nothingToCollect: "没有待收款订单。",
   markCollected: "已收现金", orderPlaced: "已为 {name} 下单。",
+  waitingRoom: "排队", joinQueue: "加入排队", joinAgain: "重新排队", queueMarker: "排队",
+  queue_none: "本场分批入场。加入排队即可获得名次：开抢前加入的人，开抢时随机抽签排序。",
+  "queue_awaiting-draw": "您已在排队中，开抢时抽签决定名次。", queue_waiting: "正在等候入场。",
+  queue_admitted: "轮到您了：请立即加入购物车。", queue_lapsed: "您的入场时间已过。重新排队将排在队尾。",
+  queuePlace: "第 {position} 位 · 前面还有 {ahead} 人", queuePlaceAdmitted: "第 {position} 位", drawIn: "{time} 后抽签",
+  drawing: "正在抽签…", turnIn: "{time} 后轮到您", turnEndsIn: "入场剩余 {time}",
+  reason_none: "请先加入排队：轮到您后才能加入购物车。", "reason_awaiting-draw": "尚未轮到您：开抢时抽签。",
+  reason_waiting: "尚未轮到您：请排队等候。", reason_lapsed: "入场时间已过：请重新排队。",
+  admitPerSecond: "排队入场：每秒放行人数（留空为不排队）",
+  chooseVillager: "代购对象", villagerCart: "{name} 的购物车", villagerOrders: "{name} 的订单", holdFor: "为 {name} 锁定",
+  hold: "锁定", heldFor: "已为 {name} 锁定。", lotsOffered: "在售商品", noLotsOffered: "没有可锁定的商品。",
 };
 
 export type Language = "en" | "zh-CN";

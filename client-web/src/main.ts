@@ -59,7 +59,7 @@ async function route() {
   document.documentElement.dataset.readyAt ??= String(Math.round(performance.now()));
   document.documentElement.dataset.ready = "true";
   // The live channel connects after the page is usable, as the identity this page acts for.
-  void hub.connect(identity(role === "seller" ? "seller" : "shopper")?.token);
+  void hub.connect(identity(role)?.token);
 }
 
 function renderShell() {

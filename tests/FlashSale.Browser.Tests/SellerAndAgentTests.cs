@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using FlashSale.Browser.Tests.Infrastructure;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
@@ -6,7 +7,7 @@ namespace FlashSale.Browser.Tests;
 
 /// <summary>The seller's form and controls, and the village agent's round, in Chromium against the real app.</summary>
 [Collection(LiveAppCollection.Name)]
-public sealed class SellerAndAgentTests(LiveApp app)
+public sealed partial class SellerAndAgentTests(LiveApp app)
 {
     [Fact]
     public async Task The_lot_form_shows_the_servers_errors_beside_their_fields_and_the_seller_can_pause_resume_and_restock()
@@ -44,29 +45,133 @@ public sealed class SellerAndAgentTests(LiveApp app)
     }
 
     [Fact]
-    public async Task A_village_agent_registers_a_villager_orders_for_her_and_marks_the_cash_collected()
+    public async Task The_dashboard_shows_holds_expiring_soon_from_its_first_load_even_without_the_live_channel()
+    {
+        var (sellerId, sellerToken) = await app.SignUp("seller", "Kong Wen");
+        var lotId = await app.CreateLot(sellerToken, "Lingbao dates", quantity: 20);
+        var (_, shopperToken) = await app.SignUp("shopper", "Early holder");
+        await app.Hold(shopperToken, lotId, 3);
+
+        // No live channel at all: what the dashboard shows comes from its HTTP calls.
+        var seller = await app.OpenPageAs("#/seller", "en-US", context => context.RouteAsync("**/hubs/**", route => route.AbortAsync()),
+            ("seller", sellerId, sellerToken, "Kong Wen"));
+        var card = seller.Locator("#dashboard .dashboard").Filter(new() { HasText = "Lingbao dates" });
+        await Expect(card.Locator("[data-stat=reserved] dd")).ToHaveTextAsync("3");
+        await Expect(card.Locator("[data-stat=holdsExpiring] dd")).ToHaveTextAsync("3");
+        await Expect(seller.Locator("#connection")).Not.ToHaveAttributeAsync("data-state", "live");
+        await seller.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task With_chinese_chosen_the_lot_form_shows_the_servers_field_messages_in_chinese()
+    {
+        var (sellerId, sellerToken) = await app.SignUp("seller", "Ma Lin");
+        var seller = await app.OpenPageAs("#/seller", "zh-CN", ("seller", sellerId, sellerToken, "Ma Lin"));
+        await Expect(seller.Locator("html")).ToHaveAttributeAsync("lang", "zh-CN");
+        await seller.GetByLabel("农产品").FillAsync("烟台苹果");
+        await seller.GetByLabel("数量", new() { Exact = true }).FillAsync("10");
+        await seller.GetByLabel("每人限购").FillAsync("50");
+        await seller.GetByRole(AriaRole.Button, new() { Name = "创建商品" }).ClickAsync();
+
+        // The API writes its field messages in the language the client asks for (Accept-Language).
+        await Expect(seller.Locator("[data-error-for=unit]")).ToHaveTextAsync(Chinese());
+        await Expect(seller.Locator("[data-error-for=perShopperLimit]")).ToHaveTextAsync(Chinese());
+        await Expect(seller.Locator("[data-error-for=name]")).ToBeEmptyAsync();
+        await Expect(seller.Locator("#f-unit")).ToHaveAttributeAsync("aria-invalid", "true");
+        await LiveApp.Screenshot(seller, "seller-form-errors-zh-CN");
+        await seller.Context.CloseAsync();
+    }
+
+    [GeneratedRegex(@"[\u4e00-\u9fff]")]
+    private static partial Regex Chinese();
+
+    [Fact]
+    public async Task A_village_agent_queues_holds_and_orders_for_a_villager_and_sees_her_orders_change_live()
     {
         var (_, sellerToken) = await app.SignUp("seller", "Tian Yu");
         await app.CreateLot(sellerToken, "Hami melons", quantity: 40);
+        await app.CreateWaitingRoomLot(sellerToken, "Baishui apples", quantity: 40, startsAt: null, admitPerSecond: 10);
         var agent = await app.OpenPage("#/agent");
         await agent.GetByLabel("Your name").FillAsync("Liu Yang");
         await agent.GetByLabel("Village").FillAsync("Zhouzhi");
         await agent.GetByRole(AriaRole.Button, new() { Name = "Sign up" }).ClickAsync();
         await agent.GetByLabel("Villager's name").FillAsync("Grandma Zhao");
         await agent.GetByRole(AriaRole.Button, new() { Name = "Register villager" }).ClickAsync();
-        await Expect(agent.Locator("ul.plain")).ToContainTextAsync("Grandma Zhao");
+        await Expect(agent.Locator("#f-villager option:checked")).ToHaveTextAsync("Grandma Zhao");
+        await Expect(agent.Locator("#villager-cart")).ToHaveTextAsync("Your cart is empty.");
+        await Expect(agent.Locator("#connection")).ToHaveAttributeAsync("data-state", "live");
 
-        await agent.GetByLabel("Lot").SelectOptionAsync(new SelectOptionValue { Label = "Hami melons · CN¥68.00 / box (5 kg)" });
-        await agent.GetByLabel("Quantity").FillAsync("2");
-        await agent.GetByRole(AriaRole.Button, new() { Name = "Hold and order" }).ClickAsync();
-        await Expect(agent.GetByRole(AriaRole.Status).Filter(new() { HasText = "Order placed" })).ToHaveTextAsync("Order placed for Grandma Zhao.");
+        // The lot behind a waiting room: the agent joins the queue for her first.
+        var lot = agent.GetByLabel("Lot", new() { Exact = true });
+        var quantity = agent.GetByLabel("Quantity", new() { Exact = true });
+        var hold = agent.GetByRole(AriaRole.Button, new() { Name = "Hold", Exact = true });
+        await lot.SelectOptionAsync(new SelectOptionValue { Label = "Baishui apples · CN¥56.00 / box (5 kg)" });
+        var room = agent.Locator("#hold-form .queue");
+        await Expect(room).ToHaveAttributeAsync("data-state", "none");
+        await Expect(hold).ToBeDisabledAsync();
+        await Expect(agent.Locator("#hold-reason")).ToHaveTextAsync("Join the queue first: add to cart opens when your turn comes.");
+        await room.GetByRole(AriaRole.Button, new() { Name = "Join the queue" }).ClickAsync();
+        await Expect(room).ToHaveAttributeAsync("data-state", "admitted");
+        await Expect(room.Locator(".queue-place")).ToHaveAttributeAsync("data-position", "1");
+        await Expect(room.Locator(".queue-timer")).ToContainTextAsync("Your turn ends in");
+        await quantity.FillAsync("2");
+        await hold.ClickAsync();
+        var lines = agent.Locator("#villager-cart .cart-line");
+        await Expect(lines).ToContainTextAsync("2 × CN¥56.00 / box (5 kg)");
+        await Expect(lines).ToContainTextAsync("Hold ends in 9:5");
+        await Expect(agent.Locator("#offered .card").Filter(new() { HasText = "Baishui apples" }).Locator("[data-available]")).ToHaveTextAsync("38 of 40 left");
+        await LiveApp.Screenshot(agent, "agent-villager", docs: true);
+
+        // Another lot, then taken out again.
+        await lot.SelectOptionAsync(new SelectOptionValue { Label = "Hami melons · CN¥68.00 / box (5 kg)" });
+        await Expect(agent.Locator("#hold-form .queue")).ToHaveCountAsync(0);
+        await quantity.FillAsync("1");
+        await hold.ClickAsync();
+        await Expect(lines).ToHaveCountAsync(2);
+        await agent.GetByRole(AriaRole.Button, new() { Name = "Remove: Hami melons" }).ClickAsync();
+        await Expect(lines).ToHaveCountAsync(1);
+
+        // Checkout for the village agent to collect; the cash is collected elsewhere (the agent's
+        // other phone): the villager's order changes here live.
+        await agent.GetByRole(AriaRole.Button, new() { Name = "Place order" }).ClickAsync();
+        var orders = agent.Locator("#villager-orders li[data-order]");
+        await Expect(orders).ToHaveAttributeAsync("data-status", "awaiting-payment");
+        await Expect(agent.Locator("#villager-cart")).ToHaveTextAsync("Your cart is empty.");
+        await Expect(agent.Locator("#to-collect li[data-order]")).ToContainTextAsync("Grandma Zhao");
+        var orderId = await orders.GetAttributeAsync("data-order");
+        var agentToken = await agent.EvaluateAsync<string>("() => JSON.parse(localStorage.getItem('flashsale.identity.agent')).token");
+        using (var http = app.Http(agentToken))
+        {
+            using var collected = await http.PostAsync(new Uri($"/api/agent/orders/{orderId}/collected", UriKind.Relative), null);
+            collected.EnsureSuccessStatusCode();
+        }
+
+        await Expect(orders).ToHaveAttributeAsync("data-status", "paid");
+        await Expect(orders.Locator(".order-status")).ToHaveTextAsync("Paid");
+        await Expect(agent.Locator("#to-collect")).ToHaveTextAsync("Nothing to collect.");
+
+        // A second order, cancelled while it awaits the cash.
+        await quantity.FillAsync("1");
+        await hold.ClickAsync();
+        await Expect(lines).ToHaveCountAsync(1);
+        await agent.GetByRole(AriaRole.Button, new() { Name = "Place order" }).ClickAsync();
+        var awaiting = agent.Locator("#villager-orders li[data-status=awaiting-payment]");
+        await awaiting.GetByRole(AriaRole.Button, new() { Name = "Cancel order" }).ClickAsync();
+        await Expect(agent.Locator("#villager-orders li[data-status=cancelled]")).ToHaveCountAsync(1);
+        await Expect(awaiting).ToHaveCountAsync(0);
+
+        // Cash on delivery: confirmed at once, then the cash collected from the list.
+        await quantity.FillAsync("1");
+        await hold.ClickAsync();
+        await Expect(lines).ToHaveCountAsync(1);
+        await agent.GetByLabel("Cash on delivery").CheckAsync();
+        await agent.GetByRole(AriaRole.Button, new() { Name = "Place order" }).ClickAsync();
+        await Expect(agent.Locator("#villager-orders li[data-status=confirmed-cod]")).ToHaveCountAsync(1);
         var toCollect = agent.Locator("#to-collect li[data-order]");
-        await Expect(toCollect).ToContainTextAsync("Grandma Zhao");
-        await Expect(toCollect).ToContainTextAsync("Awaiting payment");
-        await LiveApp.Screenshot(agent, "agent-to-collect");
-
+        await Expect(toCollect).ToContainTextAsync("Confirmed, pay on delivery");
         await toCollect.GetByRole(AriaRole.Button, new() { Name = "Cash collected" }).ClickAsync();
         await Expect(agent.Locator("#to-collect")).ToHaveTextAsync("Nothing to collect.");
+        await Expect(agent.Locator("#villager-orders li[data-status=paid]")).ToHaveCountAsync(2);
         await agent.Context.CloseAsync();
     }
 }

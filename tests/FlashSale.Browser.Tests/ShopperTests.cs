@@ -43,7 +43,7 @@ public sealed class ShopperTests(LiveApp app, ITestOutputHelper output)
         await Expect(shopper.Locator(".cart-line")).ToContainTextAsync("Hold ends in");
         await Expect(shopper.Locator(".methods")).ToContainTextAsync("Bank transfer");
         await shopper.GetByLabel("Mobile wallet").CheckAsync();
-        await LiveApp.Screenshot(shopper, "shopper-cart");
+        await LiveApp.Screenshot(shopper, "shopper-cart", docs: true);
         await shopper.GetByRole(AriaRole.Button, new() { Name = "Place order" }).ClickAsync();
 
         await Expect(shopper.Locator("#order-status")).ToHaveAttributeAsync("data-status", "awaiting-payment");
@@ -57,7 +57,7 @@ public sealed class ShopperTests(LiveApp app, ITestOutputHelper output)
         await Expect(dashboard.Locator("[data-stat=revenue] dd")).ToContainTextAsync("136");
         await Expect(dashboard.Locator("[data-stat=paidOrders] dd")).ToHaveTextAsync("1");
         await Expect(dashboard.Locator(".chart rect")).ToHaveCountAsync(1);
-        await LiveApp.Screenshot(seller, "seller-dashboard");
+        await LiveApp.Screenshot(seller, "seller-dashboard", docs: true);
         await seller.Context.CloseAsync();
         await shopper.Context.CloseAsync();
     }
@@ -122,7 +122,7 @@ public sealed class ShopperTests(LiveApp app, ITestOutputHelper output)
         await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("丰收抢购");
         await Expect(page.Locator(".card").Filter(new() { HasText = "砀山酥梨" }).Locator(".badge")).ToHaveTextAsync("抢购中");
         await Expect(page.Locator("#connection")).ToHaveTextAsync("实时");
-        await LiveApp.Screenshot(page, "shopper-sale-list-zh-CN");
+        await LiveApp.Screenshot(page, "shopper-sale-list-zh-CN", docs: true);
 
         await page.GetByRole(AriaRole.Button, new() { Name = "English" }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Harvest sale");

@@ -6,6 +6,7 @@ using FlashSale.Carts;
 using FlashSale.Common;
 using FlashSale.Orders;
 using FlashSale.Payments;
+using FlashSale.WaitingRooms;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
@@ -29,6 +30,8 @@ public static class AgentApi
         agent.MapGet("/villagers/{shopperId}/cart", GetCart).WithSummary("A villager's cart");
         agent.MapPut("/villagers/{shopperId}/cart/items/{lotId}", SetItem).WithSummary("Hold a quantity of a lot for a villager (all or nothing)");
         agent.MapDelete("/villagers/{shopperId}/cart/items/{lotId}", RemoveItem).WithSummary("Release a villager's hold");
+        agent.MapPost("/villagers/{shopperId}/lots/{lotId}/queue", JoinQueue).WithSummary("Join a lot's waiting room for a villager (one ticket per villager)");
+        agent.MapGet("/villagers/{shopperId}/lots/{lotId}/queue", GetTicket).WithSummary("A villager's ticket for a lot's waiting room");
         agent.MapPost("/villagers/{shopperId}/checkout", Checkout).WithSummary("Check out a villager's cart (village-agent or cash-on-delivery; requires Idempotency-Key)");
         agent.MapGet("/villagers/{shopperId}/orders", ListOrders).WithSummary("A villager's orders, oldest first");
         agent.MapGet("/orders/{orderId}", GetOrder).WithSummary("One order of one of the agent's villagers");
@@ -55,7 +58,7 @@ public static class AgentApi
     public static async Task<Results<Ok<Cart>, ProblemHttpResult>> GetCart(string shopperId, ClaimsPrincipal user, IGrainFactory grains) =>
         await Represents(user, grains, shopperId)
             ? TypedResults.Ok(await grains.GetGrain<IShopperCartGrain>(shopperId).Get())
-            : Problems.NotFoundProblem("The villager");
+            : Problems.NotFoundProblem(EngineTexts.TheVillager);
 
     public static async Task<Results<Ok<Cart>, ValidationProblem, ProblemHttpResult>> SetItem(
         string shopperId, string lotId, SetCartItemRequest request, ClaimsPrincipal user, IGrainFactory grains)
@@ -68,12 +71,12 @@ public static class AgentApi
 
         if (!IsShopperId(shopperId))
         {
-            return Problems.NotFoundProblem("The villager");
+            return Problems.NotFoundProblem(EngineTexts.TheVillager);
         }
 
         if (!LotsApi.IsLotId(lotId))
         {
-            return Problems.NotFoundProblem("The lot");
+            return Problems.NotFoundProblem(EngineTexts.TheLot);
         }
 
         var cart = await Agent(user, grains).SetItem(shopperId, lotId, request.Quantity!.Value);
@@ -84,16 +87,48 @@ public static class AgentApi
     {
         if (!await Represents(user, grains, shopperId))
         {
-            return Problems.NotFoundProblem("The villager");
+            return Problems.NotFoundProblem(EngineTexts.TheVillager);
         }
 
         if (!LotsApi.IsLotId(lotId))
         {
-            return Problems.NotFoundProblem("The lot");
+            return Problems.NotFoundProblem(EngineTexts.TheLot);
         }
 
         var cart = await grains.GetGrain<IShopperCartGrain>(shopperId).RemoveItem(lotId);
         return cart.Succeeded ? TypedResults.Ok(cart.Value) : Problems.From(cart.Refusal);
+    }
+
+    /// <summary>
+    /// Each villager is a person with a place of their own in the queue, exactly as a shopper
+    /// joining for themselves; the agent's cap per lot still bounds what its villagers then hold.
+    /// </summary>
+    public static async Task<Results<Ok<QueueTicket>, ProblemHttpResult>> JoinQueue(string shopperId, string lotId, ClaimsPrincipal user, IGrainFactory grains)
+    {
+        if (!await Represents(user, grains, shopperId))
+        {
+            return Problems.NotFoundProblem(EngineTexts.TheVillager);
+        }
+
+        if (!LotsApi.IsLotId(lotId))
+        {
+            return Problems.NotFoundProblem(EngineTexts.TheLot);
+        }
+
+        var ticket = await grains.GetGrain<IWaitingRoomGrain>(lotId).Join(shopperId);
+        return ticket.Succeeded ? TypedResults.Ok(ticket.Value) : Problems.From(ticket.Refusal);
+    }
+
+    public static async Task<Results<Ok<QueueTicket>, ProblemHttpResult>> GetTicket(string shopperId, string lotId, ClaimsPrincipal user, IGrainFactory grains)
+    {
+        if (!await Represents(user, grains, shopperId))
+        {
+            return Problems.NotFoundProblem(EngineTexts.TheVillager);
+        }
+
+        return LotsApi.IsLotId(lotId) && await grains.GetGrain<IWaitingRoomGrain>(lotId).TicketOf(shopperId) is { } ticket
+            ? TypedResults.Ok(ticket)
+            : Problems.NotFoundProblem(EngineTexts.ATicketForThisLot);
     }
 
     public static async Task<Results<Created<Order>, ValidationProblem, ProblemHttpResult>> Checkout(
@@ -106,21 +141,21 @@ public static class AgentApi
     {
         if (!await Represents(user, grains, shopperId))
         {
-            return Problems.NotFoundProblem("The villager");
+            return Problems.NotFoundProblem(EngineTexts.TheVillager);
         }
 
         // A villager has no phone: the agent collects cash, now or on delivery.
         return await CheckoutApi.Execute(shopperId, request, idempotencyKey, grains, "/api/agent/orders/", method =>
             payments.Value.HasFlow(method, PaymentFlow.Agent) || payments.Value.HasFlow(method, PaymentFlow.OnDelivery)
                 ? null
-                : "An agent orders for a villager with village-agent or cash-on-delivery.");
+                : ApiTexts.AgentPaysInCash);
     }
 
     public static async Task<Results<Ok<Order[]>, ProblemHttpResult>> ListOrders(string shopperId, ClaimsPrincipal user, IGrainFactory grains)
     {
         if (!await Represents(user, grains, shopperId))
         {
-            return Problems.NotFoundProblem("The villager");
+            return Problems.NotFoundProblem(EngineTexts.TheVillager);
         }
 
         var ids = await grains.GetGrain<IShopperCartGrain>(shopperId).ListOrderIds();
@@ -129,13 +164,13 @@ public static class AgentApi
     }
 
     public static async Task<Results<Ok<Order>, ProblemHttpResult>> GetOrder(string orderId, ClaimsPrincipal user, IGrainFactory grains) =>
-        await VillagerOrder(orderId, user, grains) is { } order ? TypedResults.Ok(order) : Problems.NotFoundProblem("The order");
+        await VillagerOrder(orderId, user, grains) is { } order ? TypedResults.Ok(order) : Problems.NotFoundProblem(EngineTexts.TheOrder);
 
     public static async Task<Results<Ok<Order>, ProblemHttpResult>> CancelOrder(string orderId, ClaimsPrincipal user, IGrainFactory grains)
     {
         if (await VillagerOrder(orderId, user, grains) is not { } order)
         {
-            return Problems.NotFoundProblem("The order");
+            return Problems.NotFoundProblem(EngineTexts.TheOrder);
         }
 
         var cancelled = await grains.GetGrain<IOrderGrain>(orderId).Cancel(order.ShopperId);
@@ -146,18 +181,18 @@ public static class AgentApi
     {
         if (!Ids.IsWellFormed(orderId, Ids.OrderPrefix))
         {
-            return Problems.NotFoundProblem("The order");
+            return Problems.NotFoundProblem(EngineTexts.TheOrder);
         }
 
         var collected = await Agent(user, grains).MarkCollected(orderId);
         return collected.Succeeded ? TypedResults.Ok(collected.Value) : Problems.From(collected.Refusal);
     }
 
-    private static IAgentGrain Agent(ClaimsPrincipal user, IGrainFactory grains) => grains.GetGrain<IAgentGrain>(user.UserId());
+    internal static IAgentGrain Agent(ClaimsPrincipal user, IGrainFactory grains) => grains.GetGrain<IAgentGrain>(user.UserId());
 
-    private static bool IsShopperId(string shopperId) => Ids.IsWellFormed(shopperId, Ids.ShopperPrefix);
+    internal static bool IsShopperId(string shopperId) => Ids.IsWellFormed(shopperId, Ids.ShopperPrefix);
 
-    private static async Task<bool> Represents(ClaimsPrincipal user, IGrainFactory grains, string shopperId) =>
+    internal static async Task<bool> Represents(ClaimsPrincipal user, IGrainFactory grains, string shopperId) =>
         IsShopperId(shopperId) && await Agent(user, grains).Represents(shopperId);
 
     private static async Task<Order?> VillagerOrder(string orderId, ClaimsPrincipal user, IGrainFactory grains) =>

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using FlashSale.Api.Extensions;
+using FlashSale.Common;
 using FlashSale.Api.Identity;
 using FlashSale.Carts;
 using FlashSale.Lots;
@@ -33,7 +34,7 @@ public static class CartApi
 
         if (!LotsApi.IsLotId(lotId))
         {
-            return Problems.NotFoundProblem("The lot");
+            return Problems.NotFoundProblem(EngineTexts.TheLot);
         }
 
         var cart = await grains.GetGrain<IShopperCartGrain>(user.UserId()).SetItem(lotId, request.Quantity!.Value);
@@ -44,7 +45,7 @@ public static class CartApi
     {
         if (!LotsApi.IsLotId(lotId))
         {
-            return Problems.NotFoundProblem("The lot");
+            return Problems.NotFoundProblem(EngineTexts.TheLot);
         }
 
         var cart = await grains.GetGrain<IShopperCartGrain>(user.UserId()).RemoveItem(lotId);

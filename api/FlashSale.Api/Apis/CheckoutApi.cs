@@ -4,6 +4,7 @@ using System.Text;
 using FlashSale.Api.Extensions;
 using FlashSale.Api.Identity;
 using FlashSale.Checkout;
+using FlashSale.Common;
 using FlashSale.Orders;
 using FlashSale.Payments;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -37,7 +38,7 @@ public static class CheckoutApi
         IOptions<PaymentOptions> payments) =>
         Execute(user.UserId(), request, idempotencyKey, grains, "/api/orders/", method =>
             // No agent could confirm the cash of a shopper it did not register: such an order could only expire.
-            payments.Value.HasFlow(method, PaymentFlow.Agent) ? "village-agent orders are placed by a village agent for a villager it registered." : null);
+            payments.Value.HasFlow(method, PaymentFlow.Agent) ? ApiTexts.VillageAgentIsForAgents : null);
 
     /// <summary>
     /// One idempotent checkout for <paramref name="shopperId"/>: shared by the shopper's route and
@@ -45,16 +46,16 @@ public static class CheckoutApi
     /// caller may not use, with the reason.
     /// </summary>
     internal static async Task<Results<Created<Order>, ValidationProblem, ProblemHttpResult>> Execute(
-        string shopperId, CheckoutRequest request, string? idempotencyKey, IGrainFactory grains, string locationPrefix, Func<string, string?> refuseMethod)
+        string shopperId, CheckoutRequest request, string? idempotencyKey, IGrainFactory grains, string locationPrefix, Func<string, LocalText?> refuseMethod)
     {
         if (string.IsNullOrEmpty(idempotencyKey))
         {
-            return Problems.Problem(StatusCodes.Status400BadRequest, Problems.IdempotencyKeyRequired, "Send an Idempotency-Key header, new for each checkout and the same on its retries.");
+            return Problems.Problem(StatusCodes.Status400BadRequest, Problems.IdempotencyKeyRequired, ApiTexts.SendIdempotencyKey);
         }
 
         if (idempotencyKey.Length > MaxKeyLength || idempotencyKey.Any(c => c is < '!' or > '~'))
         {
-            return Problems.Problem(StatusCodes.Status400BadRequest, Problems.InvalidRequest, $"The Idempotency-Key must be 1 to {MaxKeyLength} visible ASCII characters.");
+            return Problems.Problem(StatusCodes.Status400BadRequest, Problems.InvalidRequest, ApiTexts.IdempotencyKeyShape.Format(MaxKeyLength));
         }
 
         var errors = new RequestErrors().Text("paymentMethod", request.PaymentMethod, max: 64);
@@ -72,8 +73,8 @@ public static class CheckoutApi
         var reply = await grains.GetGrain<ICheckoutRequestGrain>(key).Execute(Fingerprint(request), request.PaymentMethod!);
         return reply switch
         {
-            { Kind: CheckoutReplyKind.KeyReused } => Problems.Problem(StatusCodes.Status422UnprocessableEntity, Problems.IdempotencyKeyReused, "This Idempotency-Key was already used with another body."),
-            { Kind: CheckoutReplyKind.InFlight } => Problems.Problem(StatusCodes.Status409Conflict, Problems.IdempotencyKeyInFlight, "The first request with this Idempotency-Key is still running; retry shortly."),
+            { Kind: CheckoutReplyKind.KeyReused } => Problems.Problem(StatusCodes.Status422UnprocessableEntity, Problems.IdempotencyKeyReused, ApiTexts.IdempotencyKeyUsedWithAnotherBody),
+            { Kind: CheckoutReplyKind.InFlight } => Problems.Problem(StatusCodes.Status409Conflict, Problems.IdempotencyKeyInFlight, ApiTexts.IdempotencyKeyStillRunning),
             { Outcome.Succeeded: true } => TypedResults.Created(locationPrefix + reply.Outcome.Value!.OrderId, reply.Outcome.Value),
             _ => Problems.From(reply.Outcome!.Refusal!),
         };

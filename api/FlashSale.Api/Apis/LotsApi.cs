@@ -61,7 +61,7 @@ public static class LotsApi
     public static async Task<Results<Ok<Lot>, ProblemHttpResult>> GetLot(string lotId, IGrainFactory grains) =>
         IsLotId(lotId) && await grains.GetGrain<IProduceLotGrain>(lotId).Get() is { } lot
             ? TypedResults.Ok(lot)
-            : Problems.NotFoundProblem("The lot");
+            : Problems.NotFoundProblem(EngineTexts.TheLot);
 
     public static Task<Results<Ok<Lot>, ProblemHttpResult>> PauseLot(string lotId, ClaimsPrincipal user, IGrainFactory grains) =>
         AsOwner(lotId, grains, lot => lot.Pause(user.UserId()));
@@ -80,7 +80,7 @@ public static class LotsApi
 
         if (!IsLotId(lotId))
         {
-            return Problems.NotFoundProblem("The lot");
+            return Problems.NotFoundProblem(EngineTexts.TheLot);
         }
 
         var restocked = await grains.GetGrain<IProduceLotGrain>(lotId).Restock(user.UserId(), request.Quantity!.Value);
@@ -91,7 +91,7 @@ public static class LotsApi
     {
         if (!IsLotId(lotId))
         {
-            return Problems.NotFoundProblem("The lot");
+            return Problems.NotFoundProblem(EngineTexts.TheLot);
         }
 
         var stats = await grains.GetGrain<IProduceLotGrain>(lotId).GetStats(user.UserId());
@@ -104,7 +104,7 @@ public static class LotsApi
     {
         if (!IsLotId(lotId))
         {
-            return Problems.NotFoundProblem("The lot");
+            return Problems.NotFoundProblem(EngineTexts.TheLot);
         }
 
         var outcome = await act(grains.GetGrain<IProduceLotGrain>(lotId));
@@ -133,20 +133,20 @@ public sealed record CreateLotRequest(
             .Range("perShopperLimit", PerShopperLimit, 1, Math.Clamp(Quantity ?? LotLimits.MaxQuantity, 1, LotLimits.MaxQuantity));
         if (Currency is null)
         {
-            errors.Add("currency", "currency is required.");
+            errors.Add("currency", ApiTexts.Required.Format("currency"));
         }
         else if (!Iso4217.IsCurrency(Currency))
         {
-            errors.Add("currency", "currency must be an ISO 4217 code such as CNY.");
+            errors.Add("currency", ApiTexts.NotACurrency.Format("currency"));
         }
 
         if (StartsAt is { } startsAt && EndsAt is { } endsAt && startsAt >= endsAt)
         {
-            errors.Add("endsAt", "endsAt must be after startsAt.");
+            errors.Add("endsAt", ApiTexts.EndsAfterStarts);
         }
         else if (EndsAt is { } end && end <= now)
         {
-            errors.Add("endsAt", "endsAt must be in the future.");
+            errors.Add("endsAt", ApiTexts.EndsInFuture);
         }
 
         if (WaitingRoom is { } room)

@@ -28,12 +28,12 @@ public static class OrderPaymentApi
     public static async Task<Results<Ok<OrderPaymentRecord>, ProblemHttpResult>> ForShopper(string orderId, ClaimsPrincipal user, IGrainFactory grains) =>
         await Find(orderId, grains) is { } order && string.Equals(order.ShopperId, user.UserId(), StringComparison.Ordinal)
             ? TypedResults.Ok(await Record(order, grains))
-            : Problems.NotFoundProblem("The order");
+            : Problems.NotFoundProblem(EngineTexts.TheOrder);
 
     public static async Task<Results<Ok<OrderPaymentRecord>, ProblemHttpResult>> ForAgent(string orderId, ClaimsPrincipal user, IGrainFactory grains) =>
         await Find(orderId, grains) is { } order && await grains.GetGrain<Agents.IAgentGrain>(user.UserId()).Represents(order.ShopperId)
             ? TypedResults.Ok(await Record(order, grains))
-            : Problems.NotFoundProblem("The order");
+            : Problems.NotFoundProblem(EngineTexts.TheOrder);
 
     private static async Task<Order?> Find(string orderId, IGrainFactory grains) =>
         Ids.IsWellFormed(orderId, Ids.OrderPrefix) ? await grains.GetGrain<IOrderGrain>(orderId).Get() : null;

@@ -32,13 +32,13 @@ public static class OrdersApi
         && await grains.GetGrain<IOrderGrain>(orderId).Get() is { } order
         && string.Equals(order.ShopperId, user.UserId(), StringComparison.Ordinal)
             ? TypedResults.Ok(order)
-            : Problems.NotFoundProblem("The order");
+            : Problems.NotFoundProblem(EngineTexts.TheOrder);
 
     public static async Task<Results<Ok<Order>, ProblemHttpResult>> CancelOrder(string orderId, ClaimsPrincipal user, IGrainFactory grains)
     {
         if (!Ids.IsWellFormed(orderId, Ids.OrderPrefix))
         {
-            return Problems.NotFoundProblem("The order");
+            return Problems.NotFoundProblem(EngineTexts.TheOrder);
         }
 
         var cancelled = await grains.GetGrain<IOrderGrain>(orderId).Cancel(user.UserId());

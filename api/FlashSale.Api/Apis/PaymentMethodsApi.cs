@@ -20,7 +20,7 @@ public static class PaymentMethodsApi
     {
         if (!Iso4217.IsCurrency(currency))
         {
-            return new RequestErrors().Add("currency", "currency must be an ISO 4217 code such as CNY.").ToProblem();
+            return new RequestErrors().Add("currency", ApiTexts.NotACurrency.Format("currency")).ToProblem();
         }
 
         return TypedResults.Ok(payments.Value.MethodsFor(currency!));

@@ -1,4 +1,5 @@
 using FlashSale.Api.Extensions;
+using FlashSale.Common;
 using FlashSale.Api.Payments;
 using FlashSale.Orders;
 using FlashSale.Payments;
@@ -30,12 +31,12 @@ public static class PaymentWebhooksApi
     {
         if (providers.Find(provider) is not { AcceptsWebhooks: true } receiver)
         {
-            return Problems.Problem(StatusCodes.Status404NotFound, Problems.NotFound, $"No payment provider named '{provider}' receives webhooks.");
+            return Problems.Problem(StatusCodes.Status404NotFound, Problems.NotFound, ApiTexts.NoWebhookProvider.Format(provider));
         }
 
         if (await ReadBody(request, cancellationToken) is not { } body)
         {
-            return Problems.Problem(StatusCodes.Status400BadRequest, Problems.InvalidRequest, $"A notification is at most {MaxBodyBytes} bytes.");
+            return Problems.Problem(StatusCodes.Status400BadRequest, Problems.InvalidRequest, ApiTexts.NotificationTooLarge.Format(MaxBodyBytes));
         }
 
         var notification = receiver.VerifyNotification(request.Headers[WebhookSignature.HeaderName].ToString(), body, time.GetUtcNow());
@@ -52,7 +53,7 @@ public static class PaymentWebhooksApi
         var paymentEvent = notification.Event!;
         if (!PaymentsApiExtensions.IsPaymentId(paymentEvent.PaymentId))
         {
-            return Problems.NotFoundProblem("The payment");
+            return Problems.NotFoundProblem(EngineTexts.ThePayment);
         }
 
         var applied = await grains.GetGrain<IPaymentGrain>(paymentEvent.PaymentId).Apply(provider, paymentEvent);

@@ -1,4 +1,5 @@
 using FlashSale.Api.Extensions;
+using FlashSale.Common;
 using FlashSale.Api.Payments;
 using FlashSale.Payments;
 using FlashSale.Payments.Sandbox;
@@ -33,7 +34,7 @@ public static class SandboxGatewayApi
     public static async Task<Results<Ok<SandboxPayment>, ProblemHttpResult>> GetPayment(string paymentId, IGrainFactory grains) =>
         PaymentsApiExtensions.IsPaymentId(paymentId) && await grains.GetGrain<ISandboxPaymentGrain>(paymentId).Get() is { } payment
             ? TypedResults.Ok(payment)
-            : Problems.NotFoundProblem("The payment");
+            : Problems.NotFoundProblem(EngineTexts.ThePayment);
 
     public static async Task<Results<Accepted<SandboxCompletion>, ValidationProblem, ProblemHttpResult>> Complete(
         string paymentId, SandboxCompleteRequest request, IGrainFactory grains, SandboxWebhookSender sender)
@@ -47,7 +48,7 @@ public static class SandboxGatewayApi
         };
         if (outcome is null)
         {
-            errors.Add("outcome", "outcome must be \"succeeded\" or \"failed\".");
+            errors.Add("outcome", ApiTexts.SandboxOutcome);
         }
 
         errors.Range("copies", request.Copies ?? 1, 1, MaxCopies).Range("delaySeconds", request.DelaySeconds ?? 0, 0, MaxDelaySeconds);
@@ -58,7 +59,7 @@ public static class SandboxGatewayApi
 
         if (!PaymentsApiExtensions.IsPaymentId(paymentId))
         {
-            return Problems.NotFoundProblem("The payment");
+            return Problems.NotFoundProblem(EngineTexts.ThePayment);
         }
 
         var sandboxPayment = grains.GetGrain<ISandboxPaymentGrain>(paymentId);

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using FlashSale.Api.Extensions;
+using FlashSale.Common;
 using FlashSale.Api.Identity;
 using FlashSale.WaitingRooms;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -25,7 +26,7 @@ public static class WaitingRoomApi
     {
         if (!LotsApi.IsLotId(lotId))
         {
-            return Problems.NotFoundProblem("The lot");
+            return Problems.NotFoundProblem(EngineTexts.TheLot);
         }
 
         var ticket = await grains.GetGrain<IWaitingRoomGrain>(lotId).Join(user.UserId());
@@ -35,5 +36,5 @@ public static class WaitingRoomApi
     public static async Task<Results<Ok<QueueTicket>, ProblemHttpResult>> GetTicket(string lotId, ClaimsPrincipal user, IGrainFactory grains) =>
         LotsApi.IsLotId(lotId) && await grains.GetGrain<IWaitingRoomGrain>(lotId).TicketOf(user.UserId()) is { } ticket
             ? TypedResults.Ok(ticket)
-            : Problems.NotFoundProblem("A ticket for this lot");
+            : Problems.NotFoundProblem(EngineTexts.ATicketForThisLot);
 }

@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using FlashSale.Api.Seeding;
 using FlashSale.Cluster;
 using FlashSale.Common;
@@ -18,10 +19,42 @@ public static class ApiExtensions
         options.Converters.Add(new UtcTimeConverter());
     }
 
+    /// <summary>
+    /// An order's <c>payment.instructions</c> is written in the request's language: the payment
+    /// keeps its English and Chinese texts side by side, and the JSON shows the reader's one
+    /// under the contract's single field name (the Chinese field itself is never written).
+    /// </summary>
+    public static void PaymentInstructionsInReadersLanguage(JsonTypeInfo info)
+    {
+        if (info.Type != typeof(Orders.OrderPayment))
+        {
+            return;
+        }
+
+        foreach (var property in info.Properties)
+        {
+            var name = (property.AttributeProvider as System.Reflection.MemberInfo)?.Name;
+            if (name == nameof(Orders.OrderPayment.InstructionsZhCn))
+            {
+                property.ShouldSerialize = (_, _) => false;
+            }
+            else if (name == nameof(Orders.OrderPayment.Instructions))
+            {
+                property.Get = payment => ((Orders.OrderPayment)payment).InstructionsIn(System.Globalization.CultureInfo.CurrentUICulture);
+            }
+        }
+    }
+
     public static WebApplicationBuilder AddFlashSaleApi(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
-        services.ConfigureHttpJsonOptions(o => ConfigureContractJson(o.SerializerOptions));
+        services.ConfigureHttpJsonOptions(o =>
+        {
+            ConfigureContractJson(o.SerializerOptions);
+            o.SerializerOptions.TypeInfoResolver = (o.SerializerOptions.TypeInfoResolver ?? new DefaultJsonTypeInfoResolver())
+                .WithAddedModifier(PaymentInstructionsInReadersLanguage);
+        });
+        builder.AddFlashSaleRequestLanguages();
         services.AddSingleton<IProblemDetailsWriter, ContractProblemWriter>(); // ahead of the default writer
         services.TryAddKeyedSingleton(FlashSaleClock.Key, TimeProvider.System);
         services.AddProblemDetails(o => o.CustomizeProblemDetails = ctx =>
@@ -51,6 +84,9 @@ public static class ApiExtensions
 
     public static WebApplication UseFlashSaleApi(this WebApplication app)
     {
+        // First: the culture it sets flows only inward, and every problem written further in,
+        // by the exception handler and the status-code pages too, is in the request's language.
+        app.UseRequestLocalization();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseMiddleware<JsonBodiesOnly>();

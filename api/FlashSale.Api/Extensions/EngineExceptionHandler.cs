@@ -15,11 +15,11 @@ internal sealed partial class EngineExceptionHandler(IProblemDetailsService prob
     {
         var (status, code, detail) = exception switch
         {
-            BadHttpRequestException bad => (bad.StatusCode, Problems.CodeForStatus(bad.StatusCode), "The request could not be read: " + bad.Message),
-            System.Text.Json.JsonException => (StatusCodes.Status400BadRequest, Problems.InvalidRequest, "The body is not valid JSON for this request."),
+            BadHttpRequestException bad => (bad.StatusCode, Problems.CodeForStatus(bad.StatusCode), ApiTexts.RequestUnreadable.Format(bad.Message)),
+            System.Text.Json.JsonException => (StatusCodes.Status400BadRequest, Problems.InvalidRequest, ApiTexts.BodyNotJson),
             EngineUnavailableException or SiloUnavailableException or TimeoutException or OrleansMessageRejectionException
-                => (StatusCodes.Status503ServiceUnavailable, Problems.Unavailable, "The engine could not answer in time; nothing was changed that was not confirmed. Retry shortly."),
-            _ => (StatusCodes.Status500InternalServerError, Problems.Internal, "An unexpected error occurred."),
+                => (StatusCodes.Status503ServiceUnavailable, Problems.Unavailable, ApiTexts.EngineDidNotAnswer),
+            _ => (StatusCodes.Status500InternalServerError, Problems.Internal, ApiTexts.UnexpectedError),
         };
 
         if (status >= 500)
@@ -37,7 +37,7 @@ internal sealed partial class EngineExceptionHandler(IProblemDetailsService prob
         {
             HttpContext = httpContext,
             Exception = exception,
-            ProblemDetails = { Status = status, Type = Problems.TypeOf(code), Title = Problems.TitleOf(code), Detail = detail },
+            ProblemDetails = { Status = status, Type = Problems.TypeOf(code), Title = Problems.TitleOf(code), Detail = detail.ForReader() },
         });
     }
 

@@ -19,7 +19,7 @@ internal sealed class JsonBodiesOnly(RequestDelegate next)
         {
             // A problem result writes JSON whatever the client accepts; IProblemDetailsService.WriteAsync
             // would throw, a 500, for a client that accepts no JSON.
-            await Problems.Problem(StatusCodes.Status400BadRequest, Problems.InvalidRequest, "Send the body as application/json.").ExecuteAsync(context);
+            await Problems.Problem(StatusCodes.Status400BadRequest, Problems.InvalidRequest, ApiTexts.SendJson).ExecuteAsync(context);
             return;
         }
 

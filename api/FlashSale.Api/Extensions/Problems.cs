@@ -6,6 +6,7 @@ namespace FlashSale.Api.Extensions;
 /// <summary>
 /// The contract's problem types. Every 4xx and 5xx answer is <c>application/problem+json</c> whose
 /// <c>type</c> ends in one of these codes, so a client can branch on it without parsing prose.
+/// The prose (<c>title</c>, <c>detail</c>) is in the request's language; the codes never change.
 /// </summary>
 public static class Problems
 {
@@ -34,23 +35,32 @@ public static class Problems
 
     public static string TypeOf(string code) => TypePrefix + code;
 
+    /// <summary>A problem whose detail is read by a person, in the request's language.</summary>
+    public static ProblemHttpResult Problem(int status, string code, LocalText detail) => Problem(status, code, detail.ForReader());
+
+    /// <summary>A problem whose detail is already in its final words (a payment gateway's, read by its developers).</summary>
     public static ProblemHttpResult Problem(int status, string code, string detail) =>
         TypedResults.Problem(detail: detail, statusCode: status, title: TitleOf(code), type: TypeOf(code));
 
-    public static ProblemHttpResult From(Refusal refusal) => refusal.Code switch
+    public static ProblemHttpResult From(Refusal refusal)
     {
-        RefusalCode.InvalidRequest => Problem(StatusCodes.Status400BadRequest, InvalidRequest, refusal.Detail),
-        RefusalCode.Unauthorized => Problem(StatusCodes.Status401Unauthorized, Unauthorized, refusal.Detail),
-        RefusalCode.Forbidden => Problem(StatusCodes.Status403Forbidden, Forbidden, refusal.Detail),
-        RefusalCode.NotFound => Problem(StatusCodes.Status404NotFound, NotFound, refusal.Detail),
-        RefusalCode.SoldOut => Problem(StatusCodes.Status409Conflict, SoldOut, refusal.Detail),
-        RefusalCode.LimitExceeded => Problem(StatusCodes.Status409Conflict, LimitExceeded, refusal.Detail),
-        RefusalCode.SaleNotLive => Problem(StatusCodes.Status409Conflict, SaleNotLive, refusal.Detail),
-        RefusalCode.CurrencyMismatch => Problem(StatusCodes.Status409Conflict, CurrencyMismatch, refusal.Detail),
-        _ => Problem(StatusCodes.Status409Conflict, Conflict, refusal.Detail),
-    };
+        var detail = refusal.DetailIn(System.Globalization.CultureInfo.CurrentUICulture);
+        return refusal.Code switch
+        {
+            RefusalCode.InvalidRequest => Problem(StatusCodes.Status400BadRequest, InvalidRequest, detail),
+            RefusalCode.Unauthorized => Problem(StatusCodes.Status401Unauthorized, Unauthorized, detail),
+            RefusalCode.Forbidden => Problem(StatusCodes.Status403Forbidden, Forbidden, detail),
+            RefusalCode.NotFound => Problem(StatusCodes.Status404NotFound, NotFound, detail),
+            RefusalCode.SoldOut => Problem(StatusCodes.Status409Conflict, SoldOut, detail),
+            RefusalCode.LimitExceeded => Problem(StatusCodes.Status409Conflict, LimitExceeded, detail),
+            RefusalCode.SaleNotLive => Problem(StatusCodes.Status409Conflict, SaleNotLive, detail),
+            RefusalCode.CurrencyMismatch => Problem(StatusCodes.Status409Conflict, CurrencyMismatch, detail),
+            _ => Problem(StatusCodes.Status409Conflict, Conflict, detail),
+        };
+    }
 
-    public static ProblemHttpResult NotFoundProblem(string what) => Problem(StatusCodes.Status404NotFound, NotFound, $"{what} was not found.");
+    /// <summary>404 <c>not-found</c>: "{what} was not found.", with <paramref name="what"/> from <see cref="EngineTexts"/>.</summary>
+    public static ProblemHttpResult NotFoundProblem(LocalText what) => Problem(StatusCodes.Status404NotFound, NotFound, EngineTexts.NotFound.Format(what));
 
     /// <summary>The code a bare status gets when nothing more specific was said.</summary>
     public static string CodeForStatus(int status) => status switch
@@ -65,23 +75,26 @@ public static class Problems
         _ => InvalidRequest,
     };
 
-    public static string TitleOf(string code) => code switch
+    /// <summary>The title of <paramref name="code"/>, in the request's language.</summary>
+    public static string TitleOf(string code) => TitleTextOf(code).ForReader();
+
+    public static LocalText TitleTextOf(string code) => code switch
     {
-        InvalidRequest => "The request is not valid.",
-        Unauthorized => "A valid bearer token is required.",
-        Forbidden => "You may not do this.",
-        NotFound => "Not found.",
-        SoldOut => "Sold out.",
-        LimitExceeded => "Per-shopper limit reached.",
-        SaleNotLive => "The sale is not live.",
-        CurrencyMismatch => "The cart holds another currency.",
-        IdempotencyKeyRequired => "An Idempotency-Key header is required.",
-        IdempotencyKeyReused => "This Idempotency-Key was used with another request.",
-        IdempotencyKeyInFlight => "A request with this Idempotency-Key is still running.",
-        RateLimited => "Too many requests.",
-        SignatureInvalid => "The signature is not valid.",
-        Unavailable => "The engine is briefly unavailable.",
-        Internal => "Something went wrong on our side.",
-        _ => "The request conflicts with the current state.",
+        InvalidRequest => ApiTexts.InvalidRequestTitle,
+        Unauthorized => ApiTexts.UnauthorizedTitle,
+        Forbidden => ApiTexts.ForbiddenTitle,
+        NotFound => ApiTexts.NotFoundTitle,
+        SoldOut => ApiTexts.SoldOutTitle,
+        LimitExceeded => ApiTexts.LimitExceededTitle,
+        SaleNotLive => ApiTexts.SaleNotLiveTitle,
+        CurrencyMismatch => ApiTexts.CurrencyMismatchTitle,
+        IdempotencyKeyRequired => ApiTexts.IdempotencyKeyRequiredTitle,
+        IdempotencyKeyReused => ApiTexts.IdempotencyKeyReusedTitle,
+        IdempotencyKeyInFlight => ApiTexts.IdempotencyKeyInFlightTitle,
+        RateLimited => ApiTexts.RateLimitedTitle,
+        SignatureInvalid => ApiTexts.SignatureInvalidTitle,
+        Unavailable => ApiTexts.UnavailableTitle,
+        Internal => ApiTexts.InternalTitle,
+        _ => ApiTexts.ConflictTitle,
     };
 }

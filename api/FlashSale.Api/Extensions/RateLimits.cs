@@ -35,7 +35,7 @@ public static class RateLimits
                 var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromSeconds(1);
                 var response = context.HttpContext.Response;
                 response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
-                await Problems.Problem(StatusCodes.Status429TooManyRequests, Problems.RateLimited, "Too many requests; retry after the time in Retry-After.")
+                await Problems.Problem(StatusCodes.Status429TooManyRequests, Problems.RateLimited, ApiTexts.RetryAfter)
                     .ExecuteAsync(context.HttpContext);
             };
         });

@@ -1,18 +1,20 @@
+using FlashSale.Common;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace FlashSale.Api.Extensions;
 
 /// <summary>
 /// Collects field errors of one request, so a form can show each beside its field; answered as
-/// a 400 <c>invalid-request</c> validation problem with an <c>errors</c> map.
+/// a 400 <c>invalid-request</c> validation problem with an <c>errors</c> map. Messages are kept in
+/// every language and written in the request's; the map's keys are the contract's field names.
 /// </summary>
 public sealed class RequestErrors
 {
-    private readonly Dictionary<string, List<string>> _errors = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<LocalText>> _errors = new(StringComparer.Ordinal);
 
     public bool Any => _errors.Count > 0;
 
-    public RequestErrors Add(string field, string message)
+    public RequestErrors Add(string field, LocalText message)
     {
         if (!_errors.TryGetValue(field, out var list))
         {
@@ -27,17 +29,17 @@ public sealed class RequestErrors
     {
         if (string.IsNullOrWhiteSpace(value))
         {
-            return required ? Add(field, $"{field} is required.") : this;
+            return required ? Add(field, ApiTexts.Required.Format(field)) : this;
         }
 
         if (value.Length > max)
         {
-            Add(field, $"{field} must be at most {max} characters.");
+            Add(field, ApiTexts.TooLong.Format(field, max));
         }
 
         if (value.Any(char.IsControl))
         {
-            Add(field, $"{field} must not contain control characters.");
+            Add(field, ApiTexts.ControlCharacters.Format(field));
         }
 
         return this;
@@ -47,15 +49,15 @@ public sealed class RequestErrors
     {
         if (value is null)
         {
-            return Add(field, $"{field} is required.");
+            return Add(field, ApiTexts.Required.Format(field));
         }
 
-        return value < min || value > max ? Add(field, $"{field} must be between {min} and {max}.") : this;
+        return value < min || value > max ? Add(field, ApiTexts.OutOfRange.Format(field, min, max)) : this;
     }
 
     public ValidationProblem ToProblem() => TypedResults.ValidationProblem(
-        _errors.ToDictionary(e => e.Key, e => e.Value.ToArray()),
-        detail: "One or more fields are not valid.",
+        _errors.ToDictionary(e => e.Key, e => e.Value.Select(m => m.ForReader()).ToArray()),
+        detail: ApiTexts.FieldsNotValid.ForReader(),
         title: Problems.TitleOf(Problems.InvalidRequest),
         type: Problems.TypeOf(Problems.InvalidRequest));
 }

@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using FlashSale.Api.Apis;
 using FlashSale.Api.Identity;
 using FlashSale.Common;
 using FlashSale.Live;
@@ -11,7 +12,7 @@ namespace FlashSale.Api.Hubs;
 /// <summary>
 /// The live sale at <c>/hubs/sale</c>. Anyone may watch a lot; a seller may watch the sell-through
 /// of the seller's own lots; a shopper's connection receives that shopper's order updates and no
-/// one else's. Updates reach connections through groups; see <see cref="SaleFeedRelay"/>.
+/// one else's, and a village agent's may ask for its own villagers' too. Updates reach connections through groups; see <see cref="SaleFeedRelay"/>.
 /// </summary>
 public sealed class SaleHub(IGrainFactory grains, TimeProvider time) : Hub
 {
@@ -71,6 +72,44 @@ public sealed class SaleHub(IGrainFactory grains, TimeProvider time) : Hub
 
         var ticket = await grains.GetGrain<WaitingRooms.IWaitingRoomGrain>(lotId).TicketOf(Context.User!.UserId())
             ?? throw new HubException("Join the waiting room first (POST /api/lots/{lotId}/queue).");
+        await Groups.AddToGroupAsync(Context.ConnectionId, HubGroups.Lot(lotId));
+        await Clients.Caller.SendAsync(LiveMessages.Queue, ticket);
+    }
+
+    /// <summary>
+    /// For a village agent: joins the shopper group of each of the agent's villagers, so the
+    /// connection receives their <c>order</c> messages as the villagers' own phones would. A
+    /// villager registered later is not watched until the client calls this again.
+    /// </summary>
+    [Authorize(Policy = Roles.Agent)]
+    public async Task WatchVillagers()
+    {
+        var villagers = await AgentApi.Agent(Context.User!, grains).ListVillagers();
+        foreach (var villager in villagers)
+        {
+            await Groups.AddToGroupAsync(Context.ConnectionId, HubGroups.Shopper(villager.ShopperId));
+        }
+    }
+
+    /// <summary>
+    /// For a village agent whose villager has a ticket: as <see cref="WatchQueue"/> for that
+    /// villager. Another agent's villager is not found, exactly as on the agent's routes.
+    /// </summary>
+    [Authorize(Policy = Roles.Agent)]
+    public async Task WatchVillagerQueue(string shopperId, string lotId)
+    {
+        if (!await AgentApi.Represents(Context.User!, grains, shopperId))
+        {
+            throw new HubException("The villager was not found.");
+        }
+
+        if (!Ids.IsWellFormed(lotId, Ids.LotPrefix))
+        {
+            throw new HubException("The lot was not found.");
+        }
+
+        var ticket = await grains.GetGrain<WaitingRooms.IWaitingRoomGrain>(lotId).TicketOf(shopperId)
+            ?? throw new HubException("Join the waiting room for the villager first (POST /api/agent/villagers/{shopperId}/lots/{lotId}/queue).");
         await Groups.AddToGroupAsync(Context.ConnectionId, HubGroups.Lot(lotId));
         await Clients.Caller.SendAsync(LiveMessages.Queue, ticket);
     }

@@ -46,6 +46,7 @@ function lotForm(onCreated: () => void): HTMLFormElement {
         quantity: number(data.quantity), perShopperLimit: number(data.perShopperLimit),
         startsAt: data.startsAt ? new Date(data.startsAt).toISOString() : undefined,
         endsAt: data.endsAt ? new Date(data.endsAt).toISOString() : undefined,
+        waitingRoom: data["waitingRoom.admitPerSecond"] ? { admitPerSecond: number(data["waitingRoom.admitPerSecond"]) } : undefined,
       };
       try {
         await api.createLot(body);
@@ -68,8 +69,9 @@ function lotForm(onCreated: () => void): HTMLFormElement {
     field("currency", t("currency"), input("text", { required: true, value: "CNY", maxlength: "3", autocapitalize: "characters" })),
     field("quantity", t("quantity"), input("number", { required: true, min: "1", inputmode: "numeric" })),
     field("perShopperLimit", t("perShopperLimit"), input("number", { required: true, min: "1", inputmode: "numeric" })),
-    field("startsAt", t("startsAt"), input("datetime-local")),
-    field("endsAt", t("endsAt"), input("datetime-local")),
+    field("startsAt", t("startsAt"), input("datetime-local", { step: "1" })),
+    field("endsAt", t("endsAt"), input("datetime-local", { step: "1" })),
+    field("waitingRoom.admitPerSecond", t("admitPerSecond"), input("number", { min: "1", inputmode: "numeric" })),
     h("button", { type: "submit", class: "primary" }, t("createLot")), message);
   return form;
 }
@@ -150,7 +152,7 @@ export async function sellerPage(root: HTMLElement, scope: Scope) {
     const own = (await api.listLots()).filter((l) => l.sellerId === seller.id);
     own.forEach((l) => currencies.set(l.lotId, l.currency));
     const stats = await Promise.all(own.map((l) => api.lotStats(l.lotId)));
-    own.forEach((l, i) => paint({ ...stats[i], lotId: l.lotId, name: l.name, quantity: l.quantity, status: l.status, version: l.version, holdsExpiringSoon: views.get(l.lotId)?.holdsExpiringSoon ?? 0 }));
+    own.forEach((l, i) => paint({ ...stats[i], lotId: l.lotId, name: l.name, quantity: l.quantity, status: l.status, version: l.version, holdsExpiringSoon: stats[i].holdsExpiringSoon ?? views.get(l.lotId)?.holdsExpiringSoon ?? 0 }));
   };
   scope.add(hub.on("sellThrough", paint));
   scope.add(hub.on("resync", () => void load().catch(() => undefined)));

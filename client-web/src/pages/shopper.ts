@@ -4,9 +4,18 @@ import type { Lot } from "../api";
 import * as hub from "../hub";
 import { dateTime, duration, money, t, tv } from "../i18n";
 import { errorText, field, h, Scope } from "../dom";
+import { queueView, type QueueHandle } from "./queue";
+
+// The stock views on screen by lot, so a page that fetched lots again (after a resync) can show them.
+const stockViews = new Map<string, Set<(lot: Lot) => void>>();
+
+/** Shows lots fetched over HTTP in their stock views, where newer than what the views show. */
+export function freshLots(lots: Lot[]) {
+  for (const lot of lots) stockViews.get(lot.lotId)?.forEach((apply) => apply(lot));
+}
 
 /** A lot's stock: a bar of fixed size and numbers of fixed width, so a tick never moves the layout. */
-function stockView(lot: Lot, scope: Scope): HTMLElement {
+export function stockView(lot: Lot, scope: Scope): HTMLElement {
   const fill = h("span", { class: "fill" });
   const reservedFill = h("span", { class: "fill reserved" });
   const left = h("p", { class: "numbers" });
@@ -34,12 +43,16 @@ function stockView(lot: Lot, scope: Scope): HTMLElement {
   };
   paint();
   scope.every(1000, tick);
-  scope.add(hub.on("stock", (update) => {
-    if (update.lotId !== lot.lotId || update.version < current.version) return;
-    current = { ...current, ...update, status: update.status as Lot["status"] };
+  const apply = (update: Pick<Lot, "available" | "reserved" | "sold" | "version"> & { status: string }) => {
+    if (update.version < current.version) return;
+    current = { ...current, available: update.available, reserved: update.reserved, sold: update.sold, version: update.version, status: update.status as Lot["status"] };
     paint();
     view.dispatchEvent(new CustomEvent("stockchange", { detail: current }));
-  }));
+  };
+  scope.add(hub.on("stock", (update) => { if (update.lotId === lot.lotId) apply(update); }));
+  const appliers = stockViews.get(lot.lotId) ?? new Set();
+  stockViews.set(lot.lotId, appliers.add(apply));
+  scope.add(() => appliers.delete(apply));
   hub.watchLots([lot.lotId]);
   return view;
 }
@@ -57,42 +70,67 @@ export async function saleList(root: HTMLElement, scope: Scope) {
   }
   const cards = lots.map((lot) =>
     h("li", { class: "card" },
-      h("h2", {}, h("a", { href: `#/lot/${lot.lotId}` }, lot.name)),
+      h("h2", {}, h("a", { href: `#/lot/${lot.lotId}` }, lot.name), lot.waitingRoom ? h("span", { class: "badge queue-marker" }, t("queueMarker")) : null),
       h("p", { class: "price" }, t("unitPrice", { price: money(lot.priceMinor, lot.currency), unit: lot.unit })),
       stockView(lot, scope)));
   root.replaceChildren(h("h1", {}, t("saleTitle")), cards.length ? h("ul", { class: "cards" }, ...cards) : h("p", {}, t("noLots")));
-  scope.add(hub.on("resync", () => void api.listLots().catch(() => undefined)));
+  scope.add(hub.on("resync", () => void api.listLots().then(freshLots, () => undefined)));
 }
 
 export async function lotPage(root: HTMLElement, scope: Scope, lotId: string) {
-  let lot: Lot;
+  let lot: Lot, ticket: api.QueueTicket | null = null;
   try {
     lot = await api.getLot(lotId);
+    // Joining again after a reload shows the same ticket: ask for it before the first render.
+    if (lot.waitingRoom && api.identity("shopper")) ticket = await api.getTicket(lotId);
   } catch (error) {
     return failure(root, error, () => void lotPage(root, scope, lotId));
   }
   const signedUp = api.identity("shopper");
   const quantity = h("input", { type: "number", inputmode: "numeric", min: "1", max: String(lot.perShopperLimit), value: "1", required: true });
   const name = h("input", { type: "text", autocomplete: "name", required: true, maxlength: "200" });
-  const add = h("button", { type: "submit", class: "primary" }, t("addToCart"));
+  const add = h("button", { type: "submit", class: "primary", "aria-describedby": "buy-reason" }, t("addToCart"));
+  const reason = h("p", { class: "muted reason", id: "buy-reason" });
   const message = h("p", { class: "message", role: "status", "aria-live": "polite" });
-  const setBuyable = (status: string) => { add.disabled = status !== "live"; };
+  let status: string = lot.status;
+  let room: QueueHandle | null = null;
+  let busy = false;
+  // Buyable when on sale and, behind a waiting room, when the shopper's turn has come.
+  const setBuyable = () => {
+    const why = status === "sold-out" ? "error_sold-out" : room?.reason() ?? (status !== "live" ? "error_sale-not-live" : null);
+    add.disabled = busy || why !== null;
+    reason.textContent = why ? t(why) : "";
+  };
   const stock = stockView(lot, scope);
-  stock.addEventListener("stockchange", (e) => setBuyable((e as CustomEvent<Lot>).detail.status));
-  setBuyable(lot.status);
+  stock.addEventListener("stockchange", (e) => { status = (e as CustomEvent<Lot>).detail.status; setBuyable(); });
+
+  const signUpIfNeeded = async () => {
+    if (api.identity("shopper")) return true;
+    if (!name.reportValidity()) return false;
+    await api.signUp("shopper", { name: name.value.trim() });
+    void hub.connect(api.identity("shopper")?.token);
+    name.closest(".field")?.remove();
+    return true;
+  };
+  if (lot.waitingRoom) {
+    room = queueView(lot, scope, {
+      get: () => (api.identity("shopper") ? api.getTicket(lotId) : Promise.resolve(null)),
+      join: () => api.joinQueue(lotId),
+      watch: () => hub.watchQueue(lotId),
+      beforeJoin: signUpIfNeeded,
+    }, ticket, () => setBuyable());
+  }
 
   let holdTimer: Scope | null = null;
   const form = h("form", {
     class: "buy",
     onsubmit: async (event: Event) => {
       event.preventDefault();
-      add.disabled = true;
+      busy = true;
+      setBuyable();
       message.className = "message";
       try {
-        if (!api.identity("shopper")) {
-          await api.signUp("shopper", { name: name.value.trim() });
-          void hub.connect(api.identity("shopper")?.token);
-        }
+        if (!(await signUpIfNeeded())) return;
         const cart = await api.setCartItem(lot.lotId, Number(quantity.value));
         const line = cart.items.find((i) => i.lotId === lot.lotId)!;
         holdTimer?.dispose();
@@ -106,21 +144,24 @@ export async function lotPage(root: HTMLElement, scope: Scope, lotId: string) {
         message.className = "message error";
         message.textContent = errorText(error);
       } finally {
-        setBuyable(stock.dataset.status ?? lot.status);
+        busy = false;
+        setBuyable();
       }
     },
   },
-    signedUp ? null : field("name", t("yourName"), name),
     field("quantity", t("quantity"), quantity),
     h("p", { class: "muted" }, t("perShopper", { limit: lot.perShopperLimit })),
-    add, message);
+    add, reason, message);
 
+  setBuyable();
   root.replaceChildren(
     h("p", {}, h("a", { href: "#/" }, t("back"))),
     h("h1", {}, lot.name),
     h("p", { class: "price" }, t("unitPrice", { price: money(lot.priceMinor, lot.currency), unit: lot.unit })),
-    stock, form);
-  scope.add(hub.on("resync", () => void api.getLot(lotId).then((fresh) => setBuyable(fresh.status)).catch(() => undefined)));
+    stock,
+    ...(signedUp ? [] : [h("div", { class: "who" }, field("name", t("yourName"), name))]),
+    ...(room ? [room.element] : []), form);
+  scope.add(hub.on("resync", () => void api.getLot(lotId).then((fresh) => freshLots([fresh])).catch(() => undefined)));
 }
 
 export async function cartPage(root: HTMLElement, scope: Scope) {

@@ -57,7 +57,10 @@ public sealed record SellThroughPoint(
     [property: Id(0)] DateTimeOffset Minute,
     [property: Id(1)] int Sold);
 
-/// <summary>The owner's view of how a lot is selling.</summary>
+/// <summary>
+/// The owner's view of how a lot is selling. <see cref="HoldsExpiringSoon"/> counts held units
+/// whose hold ends within the live feed's expiring-soon window, as the <c>sellThrough</c> message does.
+/// </summary>
 [GenerateSerializer, Immutable]
 public sealed record LotStats(
     [property: Id(0)] string LotId,
@@ -66,4 +69,5 @@ public sealed record LotStats(
     [property: Id(3)] int Available,
     [property: Id(4)] long RevenueMinor,
     [property: Id(5)] int PaidOrders,
-    [property: Id(6)] IReadOnlyList<SellThroughPoint> SellThrough);
+    [property: Id(6)] IReadOnlyList<SellThroughPoint> SellThrough,
+    [property: Id(7)] int HoldsExpiringSoon = 0);

@@ -6,14 +6,25 @@ public sealed record OrderItem(
     [property: Id(1)] int Quantity,
     [property: Id(2)] long PriceMinor);
 
-/// <summary>The order's payment: what the shopper must do and until when.</summary>
+/// <summary>
+/// The order's payment: what the shopper must do and until when. <see cref="Instructions"/> is
+/// English, as every client has always read it; <see cref="InstructionsZhCn"/> is the same in
+/// Simplified Chinese, written beside it when the payment starts (null for older orders). The API
+/// shows one of them, as <c>instructions</c>, in the reader's language.
+/// </summary>
 [GenerateSerializer, Immutable]
 public sealed record OrderPayment(
     [property: Id(0)] string PaymentId,
     [property: Id(1)] string Method,
     [property: Id(2)] PaymentStatus Status,
     [property: Id(3)] DateTimeOffset ExpiresAt,
-    [property: Id(4)] string? Instructions);
+    [property: Id(4)] string? Instructions,
+    [property: Id(5)] string? InstructionsZhCn = null)
+{
+    /// <summary>The instructions in <paramref name="culture"/>'s language; English when there is no translation.</summary>
+    public string? InstructionsIn(System.Globalization.CultureInfo culture) =>
+        Common.TextLanguages.IsChineseSimplified(culture) && InstructionsZhCn is { } zh ? zh : Instructions;
+}
 
 [GenerateSerializer, Immutable]
 public sealed record Order(

@@ -25,7 +25,10 @@ public interface IPaymentProvider
     Task<PaymentRefundReceipt> RefundAsync(PaymentRefundRequest request, CancellationToken cancellationToken = default);
 }
 
-/// <summary>What a provider needs to open a payment for an order.</summary>
+/// <summary>
+/// What a provider needs to open a payment for an order. <see cref="MarketInstructions"/> is the
+/// market's English text; <see cref="MarketInstructionsZhCn"/> the same in Simplified Chinese.
+/// </summary>
 public sealed record PaymentStartRequest(
     string PaymentId,
     string OrderId,
@@ -33,10 +36,25 @@ public sealed record PaymentStartRequest(
     long AmountMinor,
     string Currency,
     DateTimeOffset ExpiresAt,
-    string? MarketInstructions);
+    string? MarketInstructions,
+    string? MarketInstructionsZhCn = null)
+{
+    /// <summary>The market's words in each language (English where there is no translation), or null when the market has none.</summary>
+    public Common.LocalText? LocalMarketInstructions =>
+        MarketInstructions is null ? null : new Common.LocalText(MarketInstructions, string.IsNullOrWhiteSpace(MarketInstructionsZhCn) ? MarketInstructions : MarketInstructionsZhCn);
+}
 
-/// <summary>What the shopper must do next; <see cref="Instructions"/> is the order's <c>payment.instructions</c>.</summary>
-public sealed record PaymentStart(string Instructions, string? RedirectUrl);
+/// <summary>
+/// What the shopper must do next; <see cref="Instructions"/> is the order's <c>payment.instructions</c>
+/// in English, <see cref="InstructionsZhCn"/> the same in Simplified Chinese.
+/// </summary>
+public sealed record PaymentStart(string Instructions, string? RedirectUrl, string? InstructionsZhCn = null)
+{
+    public PaymentStart(Common.LocalText instructions, string? redirectUrl)
+        : this(instructions.En, redirectUrl, instructions.ZhCn)
+    {
+    }
+}
 
 public sealed record PaymentRefundRequest(
     string PaymentId,

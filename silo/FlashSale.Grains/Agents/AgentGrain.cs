@@ -38,7 +38,7 @@ internal sealed class AgentGrain(
     {
         if (!state.State.Villagers.ContainsKey(villagerId))
         {
-            return Refusal.NotFound("The villager");
+            return Refusal.NotFound(EngineTexts.TheVillager);
         }
 
         var cart = GrainFactory.GetGrain<IShopperCartGrain>(villagerId);
@@ -46,15 +46,14 @@ internal sealed class AgentGrain(
         {
             if (await GrainFactory.GetGrain<IProduceLotGrain>(lotId).Get() is not { } lot)
             {
-                return Refusal.NotFound("The lot");
+                return Refusal.NotFound(EngineTexts.TheLot);
             }
 
             var cap = options.Value.CapFor(lot.Quantity);
             var others = await ShareOf(lotId, exceptVillager: villagerId);
             if (others + quantity > cap)
             {
-                return new Refusal(RefusalCode.LimitExceeded,
-                    $"An agent may take at most {cap} of this lot for its villagers; {others} are already held or bought by your other villagers.");
+                return new Refusal(RefusalCode.LimitExceeded, EngineTexts.AgentCap.Format(cap, others));
             }
 
             if (!state.State.VillagersByLot.TryGetValue(lotId, out var touched))
@@ -75,12 +74,12 @@ internal sealed class AgentGrain(
     {
         if (await GrainFactory.GetGrain<IOrderGrain>(orderId).Get() is not { } order || !state.State.Villagers.ContainsKey(order.ShopperId))
         {
-            return Refusal.NotFound("The order");
+            return Refusal.NotFound(EngineTexts.TheOrder);
         }
 
         if (payments.Value.Find(order.Currency, order.Payment.Method) is not { Flow: PaymentFlow.Agent or PaymentFlow.OnDelivery })
         {
-            return Refusal.Conflict($"This order is paid by {order.Payment.Method}, not in cash to an agent.");
+            return Refusal.Conflict(EngineTexts.NotPaidInCash.Format(order.Payment.Method));
         }
 
         // Cash for an order past its deadline retakes the stock if it is still there; that take
@@ -95,8 +94,7 @@ internal sealed class AgentGrain(
                 var share = await ShareOf(item.LotId, exceptVillager: null); // the expired order no longer counts
                 if (share + item.Quantity > cap)
                 {
-                    return new Refusal(RefusalCode.LimitExceeded,
-                        $"The order expired, and taking its stock again would exceed the agent's cap of {cap}; hand the cash back.");
+                    return new Refusal(RefusalCode.LimitExceeded, EngineTexts.ExpiredRetakeOverCap.Format(cap));
                 }
             }
         }

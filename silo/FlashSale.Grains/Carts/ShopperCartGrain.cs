@@ -43,14 +43,14 @@ internal sealed class ShopperCartGrain(
     {
         if (quantity < 0)
         {
-            return Refusal.Invalid("The quantity cannot be negative.");
+            return Refusal.Invalid(EngineTexts.QuantityNotNegative);
         }
 
         await ResolvePendingCheckout();
         var terms = await TermsOf(lotId);
         if (terms is null)
         {
-            return Refusal.NotFound("The lot");
+            return Refusal.NotFound(EngineTexts.TheLot);
         }
 
         if (quantity == 0)
@@ -61,13 +61,13 @@ internal sealed class ShopperCartGrain(
         var now = time.GetUtcNow();
         if (Cart.LiveLines(now).FirstOrDefault(l => l.LotId != lotId) is { } other && other.Currency != terms.Currency)
         {
-            return new Refusal(RefusalCode.CurrencyMismatch, $"The cart holds {other.Currency}; this lot sells in {terms.Currency}.");
+            return new Refusal(RefusalCode.CurrencyMismatch, EngineTexts.CartCurrencyMismatch.Format(other.Currency, terms.Currency));
         }
 
         if (await CommittedQuantity(lotId, quantity, terms.PerShopperLimit) is { } committed)
         {
             return new Refusal(RefusalCode.LimitExceeded,
-                $"At most {terms.PerShopperLimit} per shopper, and {committed} are already in your orders.");
+                EngineTexts.LimitWithOrders.Format(terms.PerShopperLimit, committed));
         }
 
         // While a lot's waiting room is on, only admitted shoppers may take more of it; anyone may
@@ -76,7 +76,7 @@ internal sealed class ShopperCartGrain(
         if (terms.WaitingRoom is not null && quantity > held
             && !await GrainFactory.GetGrain<WaitingRooms.IWaitingRoomGrain>(lotId).IsAdmitted(ShopperId))
         {
-            return new Refusal(RefusalCode.SaleNotLive, "This sale has a waiting room: join it (POST /api/lots/{lotId}/queue) and hold when your turn comes.");
+            return new Refusal(RefusalCode.SaleNotLive, EngineTexts.JoinTheWaitingRoom);
         }
 
         var expiresAt = now + holdExpiry.Value.Duration;
@@ -97,7 +97,7 @@ internal sealed class ShopperCartGrain(
         await ResolvePendingCheckout();
         if (await TermsOf(lotId) is null)
         {
-            return Refusal.NotFound("The lot");
+            return Refusal.NotFound(EngineTexts.TheLot);
         }
 
         var now = time.GetUtcNow();
@@ -121,20 +121,20 @@ internal sealed class ShopperCartGrain(
         var order = GrainFactory.GetGrain<IOrderGrain>(orderId);
         if (Cart.Orders.ContainsKey(orderId))
         {
-            return await order.Get() is { } known ? Outcome<Order>.Ok(known) : Refusal.NotFound("The order");
+            return await order.Get() is { } known ? Outcome<Order>.Ok(known) : Refusal.NotFound(EngineTexts.TheOrder);
         }
 
         var now = time.GetUtcNow();
         var lines = Cart.LiveLines(now).ToList();
         if (lines.Count == 0)
         {
-            return Refusal.Conflict("The cart is empty: hold something before checking out.");
+            return Refusal.Conflict(EngineTexts.CartEmpty);
         }
 
         var currency = lines[0].Currency;
         if (payments.Value.Find(currency, paymentMethod) is not { } method)
         {
-            return Refusal.Invalid($"'{paymentMethod}' is not a payment method for {currency}.");
+            return Refusal.Invalid(EngineTexts.NotAPaymentMethod.Format(paymentMethod, currency));
         }
 
         // Judged here, where the shopper's checkouts run one at a time, so two at once cannot both pass.
@@ -142,7 +142,7 @@ internal sealed class ShopperCartGrain(
         if (method.Flow == PaymentFlow.OnDelivery && await OpenCashOnDeliveryOrders(now) >= maxOpen)
         {
             return new Refusal(RefusalCode.LimitExceeded,
-                $"At most {maxOpen} cash-on-delivery orders may be open at once; pay for one or choose another method.");
+                EngineTexts.CashOnDeliveryOpenLimit.Format(maxOpen));
         }
 
         // Record the intent before the order takes the holds: if this activation dies in
@@ -283,7 +283,7 @@ internal sealed class ShopperCartGrain(
         var orderGrain = GrainFactory.GetGrain<IOrderGrain>(orderId);
         if (!Cart.Orders.ContainsKey(orderId) || await orderGrain.Get() is not { } order)
         {
-            return Refusal.NotFound("The order");
+            return Refusal.NotFound(EngineTexts.TheOrder);
         }
 
         // An order past its deadline has given its stock back and left the limit; taking the

@@ -137,37 +137,37 @@ internal sealed class LotInventory
     {
         if (Exists)
         {
-            return Refusal.Conflict($"Lot {LotId} already exists.");
+            return Refusal.Conflict(EngineTexts.LotExists.Format(LotId));
         }
 
         if (definition.Quantity is < 1 or > LotLimits.MaxQuantity)
         {
-            return Refusal.Invalid($"Quantity must be between 1 and {LotLimits.MaxQuantity}.");
+            return Refusal.Invalid(EngineTexts.QuantityRange.Format(LotLimits.MaxQuantity));
         }
 
         if (definition.PerShopperLimit < 1 || definition.PerShopperLimit > definition.Quantity)
         {
-            return Refusal.Invalid("The per-shopper limit must be between 1 and the quantity.");
+            return Refusal.Invalid(EngineTexts.PerShopperLimitRange);
         }
 
-        return definition.PriceMinor <= 0 ? Refusal.Invalid("The price must be positive.") : null;
+        return definition.PriceMinor <= 0 ? Refusal.Invalid(EngineTexts.PricePositive) : null;
     }
 
     public Decision DecideHold(string shopperId, int quantity, DateTimeOffset expiresAt, DateTimeOffset now)
     {
         if (!Exists)
         {
-            return Refusal.NotFound("The lot");
+            return Refusal.NotFound(EngineTexts.TheLot);
         }
 
         if (quantity < 0)
         {
-            return Refusal.Invalid("The quantity cannot be negative.");
+            return Refusal.Invalid(EngineTexts.QuantityNotNegative);
         }
 
         if (quantity > Definition!.PerShopperLimit)
         {
-            return new Refusal(RefusalCode.LimitExceeded, $"At most {Definition.PerShopperLimit} {Definition.Unit} per shopper.");
+            return new Refusal(RefusalCode.LimitExceeded, EngineTexts.AtMostPerShopper.Format(Definition.PerShopperLimit, Definition.Unit));
         }
 
         var current = HeldBy(shopperId);
@@ -182,14 +182,14 @@ internal sealed class LotInventory
             var status = StatusAt(now, Counts);
             if (status is LotStatus.Scheduled or LotStatus.Paused or LotStatus.Ended)
             {
-                return new Refusal(RefusalCode.SaleNotLive, $"The sale is {Describe(status)}.");
+                return new Refusal(RefusalCode.SaleNotLive, EngineTexts.SaleIs.Format(Describe(status)));
             }
 
             if (Counts.Available < more)
             {
                 return new Refusal(RefusalCode.SoldOut, Counts.Available == 0
-                    ? "The lot is sold out."
-                    : $"Only {Counts.Available} {Definition.Unit} left.");
+                    ? EngineTexts.LotSoldOut
+                    : EngineTexts.OnlyLeft.Format(Counts.Available, Definition.Unit));
             }
         }
 
@@ -203,7 +203,7 @@ internal sealed class LotInventory
     {
         if (!Exists)
         {
-            return Refusal.NotFound("The lot");
+            return Refusal.NotFound(EngineTexts.TheLot);
         }
 
         if (_reservations.ContainsKey(orderId) || _sales.ContainsKey(orderId))
@@ -214,16 +214,16 @@ internal sealed class LotInventory
         var held = HeldBy(shopperId);
         if (held == 0)
         {
-            return Refusal.Conflict("The hold on this lot has expired.");
+            return Refusal.Conflict(EngineTexts.HoldExpired);
         }
 
         if (held != quantity)
         {
-            return Refusal.Conflict($"The hold is for {held}, not {quantity}.");
+            return Refusal.Conflict(EngineTexts.HoldIsFor.Format(held, quantity));
         }
 
         return deadline <= now && !sellNow
-            ? Refusal.Invalid("The payment deadline has already passed.")
+            ? Refusal.Invalid(EngineTexts.DeadlineAlreadyPassed)
             : new HoldMovedToOrder(now, shopperId, orderId, quantity, deadline, sellNow);
     }
 
@@ -236,12 +236,12 @@ internal sealed class LotInventory
 
         if (!_reservations.TryGetValue(orderId, out var reservation))
         {
-            return Refusal.Conflict("The order's reservation has been released.");
+            return Refusal.Conflict(EngineTexts.ReservationReleased);
         }
 
         // The deadline is inclusive of its instant: at the deadline the stock goes back.
         return reservation.PaymentDeadline <= now
-            ? Refusal.Conflict("The order's payment deadline has passed.")
+            ? Refusal.Conflict(EngineTexts.OrderDeadlinePassed)
             : new ReservationSold(now, orderId);
     }
 
@@ -253,7 +253,7 @@ internal sealed class LotInventory
     {
         if (!Exists)
         {
-            return Refusal.NotFound("The lot");
+            return Refusal.NotFound(EngineTexts.TheLot);
         }
 
         if (_sales.ContainsKey(orderId))
@@ -263,12 +263,12 @@ internal sealed class LotInventory
 
         if (_reservations.ContainsKey(orderId))
         {
-            return Refusal.Conflict("The order still holds its reservation; sell it instead.");
+            return Refusal.Conflict(EngineTexts.ReservationStillHeld);
         }
 
         return Counts.Available >= quantity
             ? new StockRetaken(now, orderId, quantity)
-            : new Refusal(RefusalCode.SoldOut, "The stock went back on sale and is gone.");
+            : new Refusal(RefusalCode.SoldOut, EngineTexts.StockBackOnSaleAndGone);
     }
 
     /// <summary>A paid order was refunded: its sold stock goes back on sale.</summary>
@@ -287,7 +287,7 @@ internal sealed class LotInventory
 
         if (StatusAt(now, Counts) == LotStatus.Ended)
         {
-            return Refusal.Conflict("The sale has ended.");
+            return Refusal.Conflict(EngineTexts.SaleEnded);
         }
 
         if (Counts.Paused == pause)
@@ -307,22 +307,22 @@ internal sealed class LotInventory
 
         if (quantity < 1 || (long)Counts.Quantity + quantity > LotLimits.MaxQuantity)
         {
-            return Refusal.Invalid($"A restock adds 1 or more, up to a total of {LotLimits.MaxQuantity}.");
+            return Refusal.Invalid(EngineTexts.RestockRange.Format(LotLimits.MaxQuantity));
         }
 
-        return StatusAt(now, Counts) == LotStatus.Ended ? Refusal.Conflict("The sale has ended.") : new Restocked(now, quantity);
+        return StatusAt(now, Counts) == LotStatus.Ended ? Refusal.Conflict(EngineTexts.SaleEnded) : new Restocked(now, quantity);
     }
 
     public Refusal? CheckOwner(string sellerId)
     {
         if (!Exists)
         {
-            return Refusal.NotFound("The lot");
+            return Refusal.NotFound(EngineTexts.TheLot);
         }
 
         return string.Equals(Definition!.SellerId, sellerId, StringComparison.Ordinal)
             ? null
-            : Refusal.Forbidden("Only the lot's seller may do this.");
+            : Refusal.Forbidden(EngineTexts.OnlyTheSeller);
     }
 
     /// <summary>Events that return every hold and reservation expired at <paramref name="now"/>.</summary>
@@ -540,9 +540,10 @@ internal sealed class LotInventory
         }
     }
 
-    public LotStats ToStats(LotCounts counts) => new(
+    /// <summary>The owner's stats; <paramref name="expiringSoonBy"/> bounds the holds counted as expiring soon.</summary>
+    public LotStats ToStats(LotCounts counts, DateTimeOffset expiringSoonBy) => new(
         LotId, counts.Sold, counts.Reserved, counts.Available,
-        counts.Sold * Definition!.PriceMinor, _sales.Count, SellThrough());
+        counts.Sold * Definition!.PriceMinor, _sales.Count, SellThrough(), HeldUnitsExpiringBy(expiringSoonBy));
 
     private List<SellThroughPoint> SellThrough() => _sellThrough.Select(p => new SellThroughPoint(p.Key, p.Value)).ToList();
 
@@ -583,12 +584,12 @@ internal sealed class LotInventory
         return value;
     }
 
-    private static string Describe(LotStatus status) => status switch
+    private static LocalText Describe(LotStatus status) => status switch
     {
-        LotStatus.Scheduled => "not open yet",
-        LotStatus.Paused => "paused",
-        LotStatus.Ended => "over",
-        _ => "live",
+        LotStatus.Scheduled => EngineTexts.SaleNotOpenYet,
+        LotStatus.Paused => EngineTexts.SalePaused,
+        LotStatus.Ended => EngineTexts.SaleOver,
+        _ => EngineTexts.SaleLive,
     };
 
     private readonly record struct ShopperHold(int Quantity, DateTimeOffset ExpiresAt);

@@ -186,7 +186,7 @@ internal sealed partial class ProduceLotGrain : Grain, IProduceLotGrain
         }
 
         await ReturnExpiredNow();
-        return Outcome<LotStats>.Ok(_inventory.ToStats(_committed));
+        return Outcome<LotStats>.Ok(_inventory.ToStats(_committed, Now + _live.ExpiringSoonWindow));
     }
 
     public async Task<Outcome<SellThroughUpdate>> GetSellThrough(string sellerId)
@@ -368,13 +368,13 @@ internal sealed partial class ProduceLotGrain : Grain, IProduceLotGrain
     private (StockUpdate Stock, SellThroughUpdate SellThrough) Updates(DateTimeOffset now)
     {
         var lot = _inventory.ToLot(now, _committed);
-        var stats = _inventory.ToStats(_committed);
+        var stats = _inventory.ToStats(_committed, now + _live.ExpiringSoonWindow);
         var status = LiveFormat.Status(lot.Status);
         return (
             new StockUpdate(LotId, lot.Available, lot.Reserved, lot.Sold, status, lot.Version, now),
             new SellThroughUpdate(
                 LotId, lot.SellerId, lot.Name, lot.Quantity, stats.Sold, stats.Reserved, stats.Available, stats.RevenueMinor,
-                stats.PaidOrders, stats.SellThrough, _inventory.HeldUnitsExpiringBy(now + _live.ExpiringSoonWindow), status, lot.Version));
+                stats.PaidOrders, stats.SellThrough, stats.HoldsExpiringSoon, status, lot.Version));
     }
 
     private Lot CommittedLot() => _inventory.ToLot(Now, _committed);

@@ -53,13 +53,13 @@ internal sealed partial class OrderGrain(
         {
             return string.Equals(existing.ShopperId, command.ShopperId, StringComparison.Ordinal)
                 ? Outcome<Order>.Ok(existing)
-                : Refusal.Conflict("This order id is taken.");
+                : Refusal.Conflict(EngineTexts.OrderIdTaken);
         }
 
         var method = payments.Value.Find(command.Currency, command.PaymentMethod);
         if (method is null || providers.Find(method.Method) is not { } provider)
         {
-            return Refusal.Invalid($"'{command.PaymentMethod}' is not a payment method for {command.Currency}.");
+            return Refusal.Invalid(EngineTexts.NotAPaymentMethod.Format(command.PaymentMethod, command.Currency));
         }
 
         var now = time.GetUtcNow();
@@ -73,20 +73,21 @@ internal sealed partial class OrderGrain(
         var items = receipts.Where(r => r.Succeeded).Select(r => new OrderItem(r.Value!.LotId, r.Value.Quantity, r.Value.PriceMinor)).ToList();
         if (items.Count == 0)
         {
-            return Refusal.Conflict("The holds in the cart have expired; nothing was ordered.");
+            return Refusal.Conflict(EngineTexts.HoldsExpiredNothingOrdered);
         }
 
         // The provider opens the payment (idempotent per payment id, so a retried checkout that
         // reaches this point again opens the same one) and says what the shopper must do next.
         var paymentId = PaymentIds.For(OrderId);
         var total = items.Sum(i => i.PriceMinor * i.Quantity);
-        var start = await provider.StartAsync(new PaymentStartRequest(paymentId, OrderId, command.ShopperId, total, command.Currency, deadline, method.Instructions));
+        var start = await provider.StartAsync(new PaymentStartRequest(paymentId, OrderId, command.ShopperId, total, command.Currency, deadline, method.Instructions, method.InstructionsZhCn));
         var payment = new OrderPayment(
             paymentId,
             method.Method,
             onDelivery ? PaymentStatus.CashOnDelivery : PaymentStatus.Pending,
             deadline,
-            start.Instructions);
+            start.Instructions,
+            start.InstructionsZhCn);
         state.State.Order = new Order(
             OrderId, command.ShopperId, onDelivery ? OrderStatus.ConfirmedCod : OrderStatus.AwaitingPayment,
             items, total, command.Currency, payment, now);
@@ -115,12 +116,12 @@ internal sealed partial class OrderGrain(
         await ExpireIfDue();
         if (state.State.Order is not { } order || !string.Equals(order.ShopperId, shopperId, StringComparison.Ordinal))
         {
-            return Refusal.NotFound("The order");
+            return Refusal.NotFound(EngineTexts.TheOrder);
         }
 
         if (order.Status != OrderStatus.AwaitingPayment)
         {
-            return Refusal.Conflict($"Only an order awaiting payment can be cancelled; this one is {order.Status}.");
+            return Refusal.Conflict(EngineTexts.OnlyAwaitingPaymentCancels.Format(order.Status));
         }
 
         // Written first: once the order says cancelled no payment can claim its stock, and if
@@ -140,12 +141,12 @@ internal sealed partial class OrderGrain(
         await ExpireIfDue();
         if (state.State.Order is not { } order || !string.Equals(order.Payment.PaymentId, paymentId, StringComparison.Ordinal))
         {
-            return Refusal.NotFound("The payment");
+            return Refusal.NotFound(EngineTexts.ThePayment);
         }
 
         if (amountMinor != order.TotalMinor || !string.Equals(currency, order.Currency, StringComparison.Ordinal))
         {
-            return Refusal.Conflict($"The payment of {amountMinor} {currency} does not match the order's {order.TotalMinor} {order.Currency}.");
+            return Refusal.Conflict(EngineTexts.PaymentDoesNotMatchOrder.Format(amountMinor, currency, order.TotalMinor, order.Currency));
         }
 
         if (order.Status is OrderStatus.Paid or OrderStatus.Refunded)
@@ -168,7 +169,7 @@ internal sealed partial class OrderGrain(
         await ExpireIfDue();
         if (state.State.Order is not { } order || !string.Equals(order.Payment.PaymentId, paymentId, StringComparison.Ordinal))
         {
-            return Refusal.NotFound("The payment");
+            return Refusal.NotFound(EngineTexts.ThePayment);
         }
 
         // A failed attempt only matters while the order waits: the shopper may try again until

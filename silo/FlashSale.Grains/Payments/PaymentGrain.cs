@@ -27,13 +27,13 @@ internal sealed partial class PaymentGrain(
     {
         if (!string.Equals(paymentEvent.PaymentId, PaymentId, StringComparison.Ordinal))
         {
-            return Refusal.Invalid("The event is for another payment.");
+            return Refusal.Invalid(EngineTexts.EventForAnotherPayment);
         }
 
         if (PaymentIds.OrderOf(PaymentId) is null || await OrderGrain.Get() is not { } order
             || !string.Equals(order.Payment.PaymentId, PaymentId, StringComparison.Ordinal))
         {
-            return Refusal.NotFound("The payment");
+            return Refusal.NotFound(EngineTexts.ThePayment);
         }
 
         // Events of this payment left half-applied by an earlier delivery are finished first, so

@@ -17,15 +17,15 @@ public sealed class PaymentOptions
         {
             ["CNY"] =
             [
-                new() { Method = "wallet", DisplayName = "Mobile wallet", Flow = PaymentFlow.Redirect, PaymentWindow = TimeSpan.FromMinutes(15), Instructions = "Confirm the payment in your wallet app." },
-                new() { Method = "bank-transfer", DisplayName = "Bank transfer", Flow = PaymentFlow.Offline, PaymentWindow = TimeSpan.FromHours(24), Instructions = "Transfer the total quoting the payment id as reference." },
-                new() { Method = "cash-on-delivery", DisplayName = "Cash on delivery", Flow = PaymentFlow.OnDelivery, PaymentWindow = TimeSpan.FromDays(7), Instructions = "Pay the courier in cash when the produce arrives." },
-                new() { Method = "village-agent", DisplayName = "Village agent", Flow = PaymentFlow.Agent, PaymentWindow = TimeSpan.FromHours(48), Instructions = "Pay your village agent in cash; the agent confirms it." },
+                new() { Method = "wallet", DisplayName = "Mobile wallet", Flow = PaymentFlow.Redirect, PaymentWindow = TimeSpan.FromMinutes(15), Instructions = "Confirm the payment in your wallet app.", InstructionsZhCn = "请在钱包应用中确认付款。" },
+                new() { Method = "bank-transfer", DisplayName = "Bank transfer", Flow = PaymentFlow.Offline, PaymentWindow = TimeSpan.FromHours(24), Instructions = "Transfer the total quoting the payment id as reference.", InstructionsZhCn = "请转账付清总额，并以付款编号作为附言。" },
+                new() { Method = "cash-on-delivery", DisplayName = "Cash on delivery", Flow = PaymentFlow.OnDelivery, PaymentWindow = TimeSpan.FromDays(7), Instructions = "Pay the courier in cash when the produce arrives.", InstructionsZhCn = "农产品送达时，请以现金付给快递员。" },
+                new() { Method = "village-agent", DisplayName = "Village agent", Flow = PaymentFlow.Agent, PaymentWindow = TimeSpan.FromHours(48), Instructions = "Pay your village agent in cash; the agent confirms it.", InstructionsZhCn = "请以现金付给您的村代理，由代理确认收款。" },
             ],
             ["KES"] =
             [
-                new() { Method = "mobile-money", DisplayName = "Mobile money", Flow = PaymentFlow.Redirect, PaymentWindow = TimeSpan.FromMinutes(15), Instructions = "Approve the payment prompt on your phone." },
-                new() { Method = "cash-on-delivery", DisplayName = "Cash on delivery", Flow = PaymentFlow.OnDelivery, PaymentWindow = TimeSpan.FromDays(7), Instructions = "Pay the rider in cash when the produce arrives." },
+                new() { Method = "mobile-money", DisplayName = "Mobile money", Flow = PaymentFlow.Redirect, PaymentWindow = TimeSpan.FromMinutes(15), Instructions = "Approve the payment prompt on your phone.", InstructionsZhCn = "请在手机上确认付款提示。" },
+                new() { Method = "cash-on-delivery", DisplayName = "Cash on delivery", Flow = PaymentFlow.OnDelivery, PaymentWindow = TimeSpan.FromDays(7), Instructions = "Pay the rider in cash when the produce arrives.", InstructionsZhCn = "农产品送达时，请以现金付给骑手。" },
             ],
         },
     };
@@ -56,5 +56,9 @@ public sealed class PaymentMethodOptions
     /// <summary>How long the order keeps its stock while the shopper pays (the payment deadline).</summary>
     public TimeSpan PaymentWindow { get; set; } = TimeSpan.FromMinutes(15);
 
+    /// <summary>The market's own words to the shopper, in English, before the payment's particulars.</summary>
     public string? Instructions { get; set; }
+
+    /// <summary>The same words in Simplified Chinese; without them a Chinese reader gets the English words and Chinese particulars.</summary>
+    public string? InstructionsZhCn { get; set; }
 }

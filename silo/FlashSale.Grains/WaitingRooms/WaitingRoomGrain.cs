@@ -63,12 +63,12 @@ internal sealed class WaitingRoomGrain : Grain, IWaitingRoomGrain
     {
         if (_terms is null)
         {
-            return Refusal.NotFound("The lot");
+            return Refusal.NotFound(EngineTexts.TheLot);
         }
 
         if (_terms.WaitingRoom is not { } policy)
         {
-            return Refusal.Conflict("This sale has no waiting room: hold straight away.");
+            return Refusal.Conflict(EngineTexts.NoWaitingRoom);
         }
 
         var now = _time.GetUtcNow();

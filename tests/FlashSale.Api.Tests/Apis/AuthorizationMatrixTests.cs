@@ -59,6 +59,8 @@ public sealed class AuthorizationMatrixTests(FlashSaleApiFactory api)
         ("GET /api/agent/villagers/{villager}/cart", null, [401, 403, 403, 403, 403, 200]),
         ("PUT /api/agent/villagers/{villager}/cart/items/{lot}", """{"quantity":1}""", [401, 403, 403, 403, 403, 200]),
         ("DELETE /api/agent/villagers/{villager}/cart/items/{lot}", null, [401, 403, 403, 403, 403, 200]),
+        ("POST /api/agent/villagers/{villager}/lots/{lot}/queue", null, [401, 403, 403, 403, 403, 409]),
+        ("GET /api/agent/villagers/{villager}/lots/{lot}/queue", null, [401, 403, 403, 403, 403, 404]),
         ("POST /api/agent/villagers/{villager}/checkout", """{"paymentMethod":"village-agent"}""", [401, 403, 403, 403, 403, 201]),
         ("GET /api/agent/villagers/{villager}/orders", null, [401, 403, 403, 403, 403, 200]),
         ("GET /api/agent/orders/{villagerOrder}", null, [401, 403, 403, 403, 403, 200]),

@@ -166,7 +166,29 @@ public sealed class LotsApiTests(FlashSaleApiFactory api)
         var json = await seller.Http.GetFromJsonAsync<JsonElement>($"/api/lots/{lot.LotId}/stats", ApiJson.Options);
 
         string[] contract = ["lotId", "sold", "reserved", "available", "revenueMinor", "paidOrders", "sellThrough"];
-        Assert.Equal(contract.ToHashSet(), ApiJson.PropertyNames(json));
+        string[] additions = ["holdsExpiringSoon"];
+        Assert.Equal(contract.Concat(additions).ToHashSet(), ApiJson.PropertyNames(json));
+    }
+
+    [Fact]
+    public async Task Stats_count_the_held_units_whose_hold_ends_within_a_minute()
+    {
+        var seller = await api.SignUpSeller();
+        var lot = await seller.CreateLot(quantity: 20, perShopperLimit: 5);
+        var early = await api.SignUpShopper();
+        await early.Hold(lot.LotId, 3);
+        var fresh = await seller.GetStats(lot.LotId);
+        Assert.Equal((3, 0), (fresh.Reserved, fresh.HoldsExpiringSoon));
+
+        // Holds last 10 minutes: 9.5 minutes on, the early hold ends within the minute, the later one does not.
+        api.Clock.Advance(TimeSpan.FromMinutes(5));
+        var late = await api.SignUpShopper();
+        await late.Hold(lot.LotId, 2);
+        api.Clock.Advance(TimeSpan.FromMinutes(4.5));
+
+        var stats = await seller.GetStats(lot.LotId);
+
+        Assert.Equal((5, 3), (stats.Reserved, stats.HoldsExpiringSoon));
     }
 
     [Theory]

@@ -1,8 +1,13 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
 using FlashSale.Api.Extensions;
 using FlashSale.Api.Tests.Infrastructure;
 using FlashSale.Live;
+using FlashSale.Lots;
+using FlashSale.WaitingRooms;
 using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
@@ -120,12 +125,117 @@ public sealed class SaleHubTests(FlashSaleApiFactory api)
         Assert.DoesNotContain(ownerWatcher.Orders, u => u.OrderId == theirs.OrderId);
     }
 
+    [Fact]
+    public async Task An_agent_watching_its_villagers_gets_their_order_updates()
+    {
+        var seller = await api.SignUpSeller();
+        var lot = await seller.CreateLot(quantity: 40);
+        var agent = await api.SignUpAgent();
+        var stranger = await api.SignUpAgent("Qian Bo");
+        var villager = await RegisterVillager(agent, "Ma Li");
+        var order = await OrderFor(agent, villager, lot.LotId);
+        var strangersVillager = await RegisterVillager(stranger, "Sun Mei");
+        await using var agentWatcher = await Watcher.Connect(api, agent.Token);
+        await using var strangerWatcher = await Watcher.Connect(api, stranger.Token);
+        await agentWatcher.Hub.InvokeAsync("WatchVillagers");
+        await strangerWatcher.Hub.InvokeAsync("WatchVillagers");
+
+        using (var collected = await agent.Http.PostAsync(new Uri($"/api/agent/orders/{order}/collected", UriKind.Relative), null))
+        {
+            Assert.True(collected.IsSuccessStatusCode, await collected.Content.ReadAsStringAsync());
+        }
+
+        var paid = await agentWatcher.NextOrder(order, u => u.Status == "paid");
+        Assert.Equal(villager, paid.ShopperId);
+
+        // A villager registered later is watched once the client asks again.
+        var later = await RegisterVillager(agent, "Zhou Hua");
+        await agentWatcher.Hub.InvokeAsync("WatchVillagers");
+        var laterOrder = await OrderFor(agent, later, lot.LotId);
+        using (var cancelled = await agent.Http.PostAsync(new Uri($"/api/agent/orders/{laterOrder}/cancel", UriKind.Relative), null))
+        {
+            Assert.True(cancelled.IsSuccessStatusCode, await cancelled.Content.ReadAsStringAsync());
+        }
+
+        await agentWatcher.NextOrder(laterOrder, u => u.Status == "cancelled");
+
+        // The stranger's own villager proves its connection works and was reached later.
+        var theirs = await OrderFor(stranger, strangersVillager, lot.LotId);
+        await strangerWatcher.NextOrder(theirs, _ => true);
+        Assert.DoesNotContain(strangerWatcher.Orders, u => u.OrderId == order || u.OrderId == laterOrder);
+    }
+
+    [Fact]
+    public async Task An_agent_watches_its_own_villagers_queue_and_no_one_else_may()
+    {
+        var seller = await api.SignUpSeller();
+        using var created = await seller.Http.PostAsJsonAsync("/api/lots", new
+        {
+            name = "Navel oranges", unit = "box", priceMinor = 9900, currency = "CNY", quantity = 800, perShopperLimit = 4,
+            waitingRoom = new { admitPerSecond = 1, admissionWindowSeconds = 120 },
+        }, ApiJson.Options);
+        var lot = await created.ReadAs<Lot>(HttpStatusCode.Created);
+        var agent = await api.SignUpAgent();
+        var stranger = await api.SignUpAgent("Qian Bo");
+        var villager = await RegisterVillager(agent, "Ma Li");
+        var unqueued = await RegisterVillager(agent, "Zhou Hua");
+        using (var joined = await agent.Http.PostAsync(new Uri($"/api/agent/villagers/{villager}/lots/{lot.LotId}/queue", UriKind.Relative), null))
+        {
+            Assert.True(joined.IsSuccessStatusCode, await joined.Content.ReadAsStringAsync());
+        }
+
+        await using var anonymous = await Watcher.Connect(api);
+        await using var shopperWatcher = await Watcher.Connect(api, (await api.SignUpShopper()).Token);
+        await using var sellerWatcher = await Watcher.Connect(api, seller.Token);
+        await using var strangerWatcher = await Watcher.Connect(api, stranger.Token);
+        await using var agentWatcher = await Watcher.Connect(api, agent.Token);
+
+        foreach (var wrongRole in new[] { anonymous, shopperWatcher, sellerWatcher })
+        {
+            await Assert.ThrowsAsync<HubException>(() => wrongRole.Hub.InvokeAsync("WatchVillagers"));
+            await Assert.ThrowsAsync<HubException>(() => wrongRole.Hub.InvokeAsync("WatchVillagerQueue", villager, lot.LotId));
+        }
+
+        await Assert.ThrowsAsync<HubException>(() => strangerWatcher.Hub.InvokeAsync("WatchVillagerQueue", villager, lot.LotId));
+        await Assert.ThrowsAsync<HubException>(() => agentWatcher.Hub.InvokeAsync("WatchVillagerQueue", unqueued, lot.LotId));
+        await Assert.ThrowsAsync<HubException>(() => agentWatcher.Hub.InvokeAsync("WatchVillagerQueue", "not an id", lot.LotId));
+        await Assert.ThrowsAsync<HubException>(() => agentWatcher.Hub.InvokeAsync("WatchVillagerQueue", villager, "pears"));
+        await Assert.ThrowsAsync<HubException>(() => agentWatcher.Hub.InvokeAsync("WatchVillagerQueue", villager, "lot_0000000000000000"));
+
+        await agentWatcher.Hub.InvokeAsync("WatchVillagerQueue", villager, lot.LotId);
+
+        var ticket = await agentWatcher.NextTicket(lot.LotId, _ => true);
+        Assert.Equal((villager, TicketState.Admitted, 1), (ticket.ShopperId, ticket.State, ticket.Position));
+        Assert.Empty(strangerWatcher.Tickets);
+    }
+
+    private static async Task<string> RegisterVillager(Caller agent, string name)
+    {
+        using var registered = await agent.Http.PostAsJsonAsync("/api/agent/villagers", new { name }, ApiJson.Options);
+        return (await registered.ReadAs<JsonElement>(HttpStatusCode.Created)).GetProperty("shopperId").GetString()!;
+    }
+
+    /// <summary>Holds one unit for the villager and checks out with the village agent; returns the order id.</summary>
+    private static async Task<string> OrderFor(Caller agent, string villager, string lotId)
+    {
+        using var held = await agent.Http.PutAsJsonAsync($"/api/agent/villagers/{villager}/cart/items/{lotId}", new { quantity = 1 }, ApiJson.Options);
+        Assert.Equal(HttpStatusCode.OK, held.StatusCode);
+        using var checkout = new HttpRequestMessage(HttpMethod.Post, new Uri($"/api/agent/villagers/{villager}/checkout", UriKind.Relative))
+        {
+            Content = JsonContent.Create(new { paymentMethod = "village-agent" }, options: ApiJson.Options),
+        };
+        checkout.Headers.Add("Idempotency-Key", SaleApi.NewIdempotencyKey());
+        using var placed = await agent.Http.SendAsync(checkout);
+        return (await placed.ReadAs<JsonElement>(HttpStatusCode.Created)).GetProperty("orderId").GetString()!;
+    }
+
     private sealed class Watcher : IAsyncDisposable
     {
         private static readonly TimeSpan Bound = TimeSpan.FromSeconds(20);
         private readonly ConcurrentQueue<StockUpdate> _stock = new();
         private readonly ConcurrentQueue<SellThroughUpdate> _sellThrough = new();
         private readonly ConcurrentQueue<OrderUpdate> _orders = new();
+        private readonly ConcurrentQueue<QueueTicket> _tickets = new();
         private readonly SemaphoreSlim _arrived = new(0);
 
         private Watcher(HubConnection hub)
@@ -134,6 +244,7 @@ public sealed class SaleHubTests(FlashSaleApiFactory api)
             hub.On<StockUpdate>("stock", u => Arrived(_stock, u));
             hub.On<SellThroughUpdate>("sellThrough", u => Arrived(_sellThrough, u));
             hub.On<OrderUpdate>("order", u => Arrived(_orders, u));
+            hub.On<QueueTicket>("queue", t => Arrived(_tickets, t));
         }
 
         public HubConnection Hub { get; }
@@ -170,6 +281,11 @@ public sealed class SaleHubTests(FlashSaleApiFactory api)
         public List<SellThroughUpdate> SellThrough(string lotId) => _sellThrough.Where(u => u.LotId == lotId).ToList();
 
         public IReadOnlyList<OrderUpdate> Orders => _orders.ToList();
+
+        public IReadOnlyList<QueueTicket> Tickets => _tickets.ToList();
+
+        public Task<QueueTicket> NextTicket(string lotId, Func<QueueTicket, bool> wanted) =>
+            Await(() => _tickets.Where(t => t.LotId == lotId).LastOrDefault(wanted));
 
         public Task<OrderUpdate> NextOrder(string orderId, Func<OrderUpdate, bool> wanted) =>
             Await(() => _orders.Where(u => u.OrderId == orderId).LastOrDefault(wanted));

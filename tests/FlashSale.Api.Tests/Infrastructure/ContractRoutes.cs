@@ -40,7 +40,7 @@ public static class ContractRoutes
         using var request = Named(route).ToRequest(scene);
         using var response = await caller.Http.SendAsync(request);
 
-        await response.ReadProblem(System.Net.HttpStatusCode.Forbidden, Extensions.Problems.Forbidden);
+        await response.ReadProblem(System.Net.HttpStatusCode.Forbidden, FlashSale.Api.Extensions.Problems.Forbidden);
         Assert.Equal(before, await scene.Snapshot());
     }
 

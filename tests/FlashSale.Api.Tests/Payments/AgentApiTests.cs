@@ -5,7 +5,9 @@ using FlashSale.Api.Extensions;
 using FlashSale.Api.Tests.Infrastructure;
 using FlashSale.Carts;
 using FlashSale.Orders;
+using FlashSale.Lots;
 using FlashSale.Payments;
+using FlashSale.WaitingRooms;
 
 namespace FlashSale.Api.Tests.Payments;
 
@@ -36,6 +38,125 @@ public sealed class AgentApiTests(PaymentsApiFactory api)
 
     private static Task<HttpResponseMessage> Collected(Caller agent, string orderId) =>
         agent.Http.PostAsync(new Uri($"/api/agent/orders/{orderId}/collected", UriKind.Relative), null);
+
+    private static Task<HttpResponseMessage> JoinQueue(Caller agent, string villager, string lotId) =>
+        agent.Http.PostAsync(new Uri($"/api/agent/villagers/{villager}/lots/{lotId}/queue", UriKind.Relative), null);
+
+    private static Task<HttpResponseMessage> GetTicket(Caller agent, string villager, string lotId) =>
+        agent.Http.GetAsync(new Uri($"/api/agent/villagers/{villager}/lots/{lotId}/queue", UriKind.Relative));
+
+    /// <summary>A lot behind a waiting room that lets one person in per second.</summary>
+    private static async Task<Lot> CreateQueuedLot(Caller seller)
+    {
+        using var created = await seller.Http.PostAsJsonAsync("/api/lots", new
+        {
+            name = "Navel oranges", unit = "box", priceMinor = 9900, currency = "CNY", quantity = 800, perShopperLimit = 4,
+            waitingRoom = new { admitPerSecond = 1, admissionWindowSeconds = 120 },
+        }, ApiJson.Options);
+        return await created.ReadAs<Lot>(HttpStatusCode.Created);
+    }
+
+    [Fact]
+    public async Task An_agent_queues_a_villager_and_holds_once_the_villager_is_admitted()
+    {
+        var seller = await api.SignUpSeller();
+        var lot = await CreateQueuedLot(seller);
+        var agent = await api.SignUpAgent();
+        var villager = await Register(agent);
+        var shopper = await api.SignUpShopper();
+        using (var first = await shopper.Http.PostAsync(new Uri($"/api/lots/{lot.LotId}/queue", UriKind.Relative), null))
+        {
+            Assert.Equal(TicketState.Admitted, (await first.ReadAs<QueueTicket>()).State);
+        }
+
+        using (var unqueued = await Hold(agent, villager.ShopperId, lot.LotId, 2))
+        {
+            await unqueued.ReadProblem(HttpStatusCode.Conflict, Problems.SaleNotLive);
+        }
+
+        using var joined = await JoinQueue(agent, villager.ShopperId, lot.LotId);
+        using var again = await JoinQueue(agent, villager.ShopperId, lot.LotId);
+        var ticket = await joined.ReadAs<QueueTicket>();
+        Assert.Equal((villager.ShopperId, TicketState.Waiting, 2, 0), (ticket.ShopperId, ticket.State, ticket.Position, ticket.Ahead));
+        Assert.Equal(ticket.Position, (await again.ReadAs<QueueTicket>()).Position); // one ticket per villager
+        using (var waiting = await Hold(agent, villager.ShopperId, lot.LotId, 2))
+        {
+            await waiting.ReadProblem(HttpStatusCode.Conflict, Problems.SaleNotLive);
+        }
+
+        api.Clock.Advance(TimeSpan.FromSeconds(1));
+
+        using var read = await GetTicket(agent, villager.ShopperId, lot.LotId);
+        Assert.Equal(TicketState.Admitted, (await read.ReadAs<QueueTicket>()).State);
+        using var held = await Hold(agent, villager.ShopperId, lot.LotId, 2);
+        Assert.Equal(2, Assert.Single((await held.ReadAs<Cart>()).Items).Quantity);
+        using var checkout = await Checkout(agent, villager.ShopperId, "village-agent");
+        var order = await checkout.ReadAs<Order>(HttpStatusCode.Created);
+        Assert.Equal((villager.ShopperId, OrderStatus.AwaitingPayment, 19800L), (order.ShopperId, order.Status, order.TotalMinor));
+    }
+
+    [Fact]
+    public async Task A_villagers_ticket_is_the_registering_agents_alone()
+    {
+        var seller = await api.SignUpSeller();
+        var queued = await CreateQueuedLot(seller);
+        var plain = await seller.CreateLot(quantity: 40, perShopperLimit: 5);
+        var agent = await api.SignUpAgent();
+        var stranger = await api.SignUpAgent("Qian Bo");
+        var villager = await Register(agent);
+        var unqueued = await Register(agent, "Zhou Hua");
+        using (var joined = await JoinQueue(agent, villager.ShopperId, queued.LotId))
+        {
+            await joined.ReadAs<QueueTicket>();
+        }
+
+        var refusals = new (HttpResponseMessage Response, HttpStatusCode Status, string Code)[]
+        {
+            (await JoinQueue(stranger, villager.ShopperId, queued.LotId), HttpStatusCode.NotFound, Problems.NotFound),
+            (await GetTicket(stranger, villager.ShopperId, queued.LotId), HttpStatusCode.NotFound, Problems.NotFound),
+            (await GetTicket(agent, unqueued.ShopperId, queued.LotId), HttpStatusCode.NotFound, Problems.NotFound),
+            (await JoinQueue(agent, villager.ShopperId, plain.LotId), HttpStatusCode.Conflict, Problems.Conflict),
+            (await GetTicket(agent, villager.ShopperId, plain.LotId), HttpStatusCode.NotFound, Problems.NotFound),
+            (await JoinQueue(agent, villager.ShopperId, FlashSale.Common.Ids.New(FlashSale.Common.Ids.LotPrefix)), HttpStatusCode.NotFound, Problems.NotFound),
+        };
+
+        foreach (var (response, status, code) in refusals)
+        {
+            await response.ReadProblem(status, code);
+            response.Dispose();
+        }
+
+        using var asShopper = await (await api.SignUpShopper()).Http.PostAsync(new Uri($"/api/agent/villagers/{villager.ShopperId}/lots/{queued.LotId}/queue", UriKind.Relative), null);
+        await asShopper.ReadProblem(HttpStatusCode.Forbidden, Problems.Forbidden);
+        using var ticket = await GetTicket(agent, villager.ShopperId, queued.LotId);
+        Assert.Equal(1, (await ticket.ReadAs<QueueTicket>()).Position); // the stranger's attempt took no place
+    }
+
+    /// <summary>Malformed ids on the queue routes are not found, and nothing joins any room.</summary>
+    [Theory]
+    [InlineData("POST", "villager", "ord_0123456789abcdef")]
+    [InlineData("POST", "villager", "shp_")]
+    [InlineData("POST", "villager", "not an id")]
+    [InlineData("POST", "lot", "lot_")]
+    [InlineData("POST", "lot", "LOT_0123456789abcdef")]
+    [InlineData("POST", "lot", "pears")]
+    [InlineData("GET", "villager", "shp_")]
+    [InlineData("GET", "lot", "lot_0123456789abcdeu")]
+    [InlineData("GET", "lot", "ord_0123456789abcdef")]
+    public async Task Malformed_ids_on_the_queue_routes_are_not_found(string method, string which, string malformed)
+    {
+        var seller = await api.SignUpSeller();
+        var lot = await CreateQueuedLot(seller);
+        var agent = await api.SignUpAgent();
+        var villager = await Register(agent);
+        var (shopperId, lotId) = which == "villager" ? (Uri.EscapeDataString(malformed), lot.LotId) : (villager.ShopperId, Uri.EscapeDataString(malformed));
+
+        using var response = await agent.Http.SendAsync(new HttpRequestMessage(new HttpMethod(method), new Uri($"/api/agent/villagers/{shopperId}/lots/{lotId}/queue", UriKind.Relative)));
+
+        await response.ReadProblem(HttpStatusCode.NotFound, Problems.NotFound);
+        using var none = await GetTicket(agent, villager.ShopperId, lot.LotId);
+        await none.ReadProblem(HttpStatusCode.NotFound, Problems.NotFound);
+    }
 
     [Fact]
     public async Task An_agent_orders_for_a_villager_and_the_collected_cash_pays_the_order()

@@ -54,6 +54,12 @@ public sealed class LiveApp : WebApplicationFactory<Program>, IAsyncLifetime
     /// <summary>Screenshots land in the test output folder, under screenshots/.</summary>
     public static string ScreenshotDirectory { get; } = Path.Combine(AppContext.BaseDirectory, "screenshots");
 
+    /// <summary>The repository's root: the folder holding FlashSale.sln, above the test output.</summary>
+    public static string RepositoryRoot { get; } = FindRepositoryRoot();
+
+    /// <summary>The README's images: a few screenshots are written here on every run, so they show the latest client.</summary>
+    public static string DocsScreenshotDirectory => Path.Combine(RepositoryRoot, "docs", "screenshots");
+
     public async Task InitializeAsync()
     {
         StartServer();
@@ -80,6 +86,8 @@ public sealed class LiveApp : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("Orleans:SiloPort", _siloPort.ToString(CultureInfo.InvariantCulture));
         builder.UseSetting("Orleans:GatewayPort", _gatewayPort.ToString(CultureInfo.InvariantCulture));
         builder.UseSetting("FlashSale:Demo:Seed", "false");
+        // Every hold (10 minutes) counts as expiring soon, so the seller's dashboard shows the count.
+        builder.UseSetting("FlashSale:LiveStock:ExpiringSoonWindow", "00:15:00");
         builder.ConfigureTestServices(services =>
         {
             services.AddSingleton<HubConnectionDropper>();
@@ -122,8 +130,80 @@ public sealed class LiveApp : WebApplicationFactory<Program>, IAsyncLifetime
     /// <summary>The client marks the document ready once a page is rendered and its handlers are bound.</summary>
     public static Task WaitReady(IPage page) => page.Locator("html[data-ready]").WaitForAsync(new() { State = WaitForSelectorState.Attached });
 
-    public static async Task Screenshot(IPage page, string name) =>
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ScreenshotDirectory, name + ".png"), FullPage = true });
+    /// <summary>Saves a full-page screenshot with the test output; with <paramref name="docs"/>, also as the README's image of that name.</summary>
+    public static async Task Screenshot(IPage page, string name, bool docs = false)
+    {
+        var bytes = await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ScreenshotDirectory, name + ".png"), FullPage = true, Animations = ScreenshotAnimations.Disabled });
+        if (docs)
+        {
+            Directory.CreateDirectory(DocsScreenshotDirectory);
+            await File.WriteAllBytesAsync(Path.Combine(DocsScreenshotDirectory, name + ".png"), bytes);
+        }
+    }
+
+    /// <summary>
+    /// A fresh browser context signed in as the given identities (as the client keeps them in
+    /// localStorage), opened at the client.
+    /// </summary>
+    public Task<IPage> OpenPageAs(string hash, string locale, params (string Role, string Id, string Token, string Name)[] identities) =>
+        OpenPageAs(hash, locale, null, identities);
+
+    /// <summary>As above, with <paramref name="prepare"/> run on the context before the page opens (routes, for instance).</summary>
+    public async Task<IPage> OpenPageAs(string hash, string locale, Func<IBrowserContext, Task>? prepare, params (string Role, string Id, string Token, string Name)[] identities)
+    {
+        var context = await Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            BaseURL = BaseUrl.ToString(), ViewportSize = Phone, Locale = locale, HasTouch = true,
+        });
+        context.SetDefaultTimeout(15_000);
+        var script = string.Concat(identities.Select(i =>
+            $"localStorage.setItem('flashsale.identity.{i.Role}', {JsonSerializer.Serialize(JsonSerializer.Serialize(new { id = i.Id, token = i.Token, name = i.Name }))});"));
+        await context.AddInitScriptAsync(script);
+        if (prepare is not null)
+        {
+            await prepare(context);
+        }
+
+        var page = await context.NewPageAsync();
+        await page.GotoAsync("/" + hash);
+        await WaitReady(page);
+        return page;
+    }
+
+    /// <summary>A lot behind a waiting room that lets <paramref name="admitPerSecond"/> shoppers in per second from <paramref name="startsAt"/> (null: now).</summary>
+    public async Task<string> CreateWaitingRoomLot(string sellerToken, string name, int quantity, DateTimeOffset? startsAt, int admitPerSecond, int admissionWindowSeconds = 120, int perShopperLimit = 5)
+    {
+        using var http = Http(sellerToken);
+        using var response = await http.PostAsJsonAsync("/api/lots", new
+        {
+            name, unit = "box (5 kg)", priceMinor = 5600, currency = "CNY", quantity, perShopperLimit, startsAt,
+            waitingRoom = new { admitPerSecond, admissionWindowSeconds },
+        });
+        response.EnsureSuccessStatusCode();
+        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("lotId").GetString()!;
+    }
+
+    /// <summary>Joins a lot's waiting room through the API; returns the ticket.</summary>
+    public async Task<JsonElement> JoinQueue(string shopperToken, string lotId)
+    {
+        using var http = Http(shopperToken);
+        using var response = await http.PostAsync(new Uri($"/api/lots/{lotId}/queue", UriKind.Relative), null);
+        response.EnsureSuccessStatusCode();
+        return await response.Content.ReadFromJsonAsync<JsonElement>();
+    }
+
+    private static string FindRepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "FlashSale.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException($"No FlashSale.sln above {AppContext.BaseDirectory}.");
+    }
 
     public HttpClient Http(string? token = null)
     {

@@ -124,7 +124,7 @@ public sealed class LotInventoryTests
         copy.Restore(lot.ToSnapshot());
 
         Assert.Equal(lot.Counts, copy.Counts);
-        var (original, restored) = (lot.ToStats(lot.Counts), copy.ToStats(copy.Counts));
+        var (original, restored) = (lot.ToStats(lot.Counts, T0.AddMinutes(20)), copy.ToStats(copy.Counts, T0.AddMinutes(20)));
         Assert.Equal(original.SellThrough, restored.SellThrough);
         Assert.Equal(original, restored with { SellThrough = original.SellThrough });
         Assert.Equal(1, ApplyExpired(copy, T0.AddMinutes(11)));

@@ -145,6 +145,39 @@ public sealed class ProduceLotGrainTests(EngineClusterFixture cluster)
     }
 
     [Fact]
+    public async Task Stats_count_held_units_whose_hold_ends_within_the_expiring_soon_window()
+    {
+        var seller = NewSeller();
+        var (_, lot) = await CreateLot(Grains, quantity: 20, limit: 5, sellerId: seller);
+        var now = cluster.Clock.GetUtcNow();
+        Value(await lot.SetHold(NewShopper(), 3, now.AddSeconds(30)));
+        Value(await lot.SetHold(NewShopper(), 2, now.AddMinutes(10)));
+        Value(await lot.SetHold(NewShopper(), 1, now.AddMinutes(1)));
+
+        var first = Value(await lot.GetStats(seller));
+        cluster.Clock.Advance(TimeSpan.FromMinutes(9.5));
+        var later = Value(await lot.GetStats(seller));
+
+        // The window is the live feed's (one minute): an end exactly at its edge counts.
+        Assert.Equal((6, 4), (first.Reserved, first.HoldsExpiringSoon));
+        Assert.Equal((2, 2), (later.Reserved, later.HoldsExpiringSoon));
+    }
+
+    [Fact]
+    public async Task A_refusal_carries_its_detail_in_english_and_chinese()
+    {
+        var seller = NewSeller();
+        var (_, lot) = await CreateLot(Grains, quantity: 10, sellerId: seller);
+
+        var refused = await lot.Pause(NewSeller());
+
+        Assert.Equal(RefusalCode.Forbidden, refused.Refusal!.Code);
+        Assert.Equal(("Only the lot's seller may do this.", "只有该批次的卖家可以这样做。"), (refused.Refusal.Detail, refused.Refusal.DetailZhCn));
+        Assert.Equal("只有该批次的卖家可以这样做。", refused.Refusal.DetailIn(System.Globalization.CultureInfo.GetCultureInfo("zh-CN")));
+        Assert.Equal("Only the lot's seller may do this.", refused.Refusal.DetailIn(System.Globalization.CultureInfo.GetCultureInfo("en")));
+    }
+
+    [Fact]
     public async Task Restock_grows_quantity_and_available_and_reopens_a_sold_out_lot()
     {
         var seller = NewSeller();

@@ -139,6 +139,20 @@ public sealed class PaymentLifecycleTests(EngineClusterFixture cluster)
     }
 
     [Fact]
+    public async Task Instructions_are_written_in_english_and_chinese_when_the_payment_starts()
+    {
+        var (lotId, _) = await CreateLot(Grains, quantity: 50, limit: 5, price: 6800);
+
+        var bank = await PlaceOrder(Grains, "bank-transfer", (lotId, 2));
+
+        Assert.StartsWith("Transfer the total quoting the payment id as reference. Amount 136.00 CNY, reference ", bank.Payment.Instructions, StringComparison.Ordinal);
+        Assert.StartsWith("请转账付清总额，并以付款编号作为附言。金额 136.00 CNY，附言 ", bank.Payment.InstructionsZhCn, StringComparison.Ordinal);
+        Assert.Contains(bank.Payment.PaymentId, bank.Payment.InstructionsZhCn, StringComparison.Ordinal);
+        Assert.Equal(bank.Payment.InstructionsZhCn, bank.Payment.InstructionsIn(System.Globalization.CultureInfo.GetCultureInfo("zh-CN")));
+        Assert.Equal(bank.Payment.Instructions, bank.Payment.InstructionsIn(System.Globalization.CultureInfo.GetCultureInfo("fr")));
+    }
+
+    [Fact]
     public async Task A_second_market_pays_with_its_own_method()
     {
         var (lotId, lot) = await CreateLot(Grains, quantity: 10, limit: 5, price: 15000, currency: "KES");

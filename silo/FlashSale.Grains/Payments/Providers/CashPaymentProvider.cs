@@ -27,7 +27,15 @@ internal abstract class CashPaymentProvider(TimeProvider time) : IPaymentProvide
             $"cash-{request.PaymentId}", request.AmountMinor, request.Currency, time.GetUtcNow(),
             $"Hand {MoneyText.Format(request.AmountMinor, request.Currency)} back in cash: {request.Reason}"));
 
-    protected abstract string Describe(PaymentStartRequest request);
+    /// <summary>The order's <c>payment.instructions</c>, in each language.</summary>
+    protected abstract LocalText Describe(PaymentStartRequest request);
+
+    /// <summary>The market's words (or <paramref name="fallback"/>), then the particulars: a space between in English, none in Chinese.</summary>
+    protected static LocalText Join(LocalText? marketInstructions, LocalText fallback, LocalText particulars)
+    {
+        var words = marketInstructions ?? fallback;
+        return new LocalText($"{words.En} {particulars.En}".Trim(), (words.ZhCn + particulars.ZhCn).Trim());
+    }
 }
 
 /// <summary>Cash on delivery: the order is confirmed at once and its stock sold; the courier collects.</summary>
@@ -37,8 +45,8 @@ internal sealed class CashOnDeliveryProvider([FromKeyedServices(FlashSaleClock.K
 
     public override PaymentFlow Flow => PaymentFlow.OnDelivery;
 
-    protected override string Describe(PaymentStartRequest request) =>
-        $"{request.MarketInstructions ?? "Pay in cash on delivery."} Have {MoneyText.Format(request.AmountMinor, request.Currency)} ready.".Trim();
+    protected override LocalText Describe(PaymentStartRequest request) =>
+        Join(request.LocalMarketInstructions, EngineTexts.PayCashOnDelivery, EngineTexts.HaveCashReady.Format(MoneyText.Format(request.AmountMinor, request.Currency)));
 }
 
 /// <summary>A village agent collects the cash within the agent's collection window and confirms it.</summary>
@@ -48,6 +56,7 @@ internal sealed class VillageAgentProvider([FromKeyedServices(FlashSaleClock.Key
 
     public override PaymentFlow Flow => PaymentFlow.Agent;
 
-    protected override string Describe(PaymentStartRequest request) =>
-        $"{request.MarketInstructions ?? "Pay your village agent in cash."} Amount {MoneyText.Format(request.AmountMinor, request.Currency)}, by {MoneyText.Deadline(request.ExpiresAt)}.".Trim();
+    protected override LocalText Describe(PaymentStartRequest request) =>
+        Join(request.LocalMarketInstructions, EngineTexts.PayYourAgent,
+            EngineTexts.AgentAmountBy.Format(MoneyText.Format(request.AmountMinor, request.Currency), MoneyText.Deadline(request.ExpiresAt)));
 }

@@ -1,3 +1,4 @@
+using FlashSale.Common;
 using Microsoft.Extensions.Options;
 
 namespace FlashSale.Payments.Providers;
@@ -33,11 +34,12 @@ internal abstract class GatewayPaymentProvider(IPaymentGateway gateway, IOptions
     public Task<PaymentRefundReceipt> RefundAsync(PaymentRefundRequest request, CancellationToken cancellationToken = default) =>
         gateway.RefundAsync(Method, request, cancellationToken);
 
-    /// <summary>The order's <c>payment.instructions</c>: the market's words, then this payment's particulars.</summary>
-    protected abstract string Describe(PaymentStartRequest request, GatewaySession session);
+    /// <summary>The order's <c>payment.instructions</c> in each language: the market's words, then this payment's particulars.</summary>
+    protected abstract LocalText Describe(PaymentStartRequest request, GatewaySession session);
 
-    protected static string Join(string? marketInstructions, string particulars) =>
-        string.IsNullOrWhiteSpace(marketInstructions) ? particulars : $"{marketInstructions} {particulars}";
+    /// <summary>A space between the two in English, none in Chinese.</summary>
+    protected static LocalText Join(LocalText? marketInstructions, LocalText particulars) =>
+        string.IsNullOrWhiteSpace(marketInstructions?.En) ? particulars : new LocalText($"{marketInstructions.En} {particulars.En}", marketInstructions.ZhCn + particulars.ZhCn);
 }
 
 /// <summary>A mobile wallet: the shopper is redirected to approve; the wallet confirms within minutes.</summary>
@@ -47,9 +49,9 @@ internal sealed class WalletProvider(IPaymentGateway gateway, IOptions<WebhookOp
 
     public override PaymentFlow Flow => PaymentFlow.Redirect;
 
-    protected override string Describe(PaymentStartRequest request, GatewaySession session) =>
-        Join(request.MarketInstructions,
-            $"Approve {MoneyText.Format(request.AmountMinor, request.Currency)} at {session.RedirectUrl ?? "your wallet"} before {MoneyText.Deadline(request.ExpiresAt)}.");
+    protected override LocalText Describe(PaymentStartRequest request, GatewaySession session) =>
+        Join(request.LocalMarketInstructions, EngineTexts.WalletApprove.Format(
+            MoneyText.Format(request.AmountMinor, request.Currency), (object?)session.RedirectUrl ?? EngineTexts.YourWallet, MoneyText.Deadline(request.ExpiresAt)));
 }
 
 /// <summary>A bank transfer: paid outside the app against a reference, confirmed by the bank hours later.</summary>
@@ -59,9 +61,9 @@ internal sealed class BankTransferProvider(IPaymentGateway gateway, IOptions<Web
 
     public override PaymentFlow Flow => PaymentFlow.Offline;
 
-    protected override string Describe(PaymentStartRequest request, GatewaySession session) =>
-        Join(request.MarketInstructions,
-            $"Amount {MoneyText.Format(request.AmountMinor, request.Currency)}, reference {session.Reference}, to arrive before {MoneyText.Deadline(request.ExpiresAt)}.");
+    protected override LocalText Describe(PaymentStartRequest request, GatewaySession session) =>
+        Join(request.LocalMarketInstructions, EngineTexts.BankTransferParticulars.Format(
+            MoneyText.Format(request.AmountMinor, request.Currency), session.Reference, MoneyText.Deadline(request.ExpiresAt)));
 }
 
 /// <summary>Mobile money (for example in Kenya): the operator pushes a prompt to the shopper's phone.</summary>
@@ -71,7 +73,7 @@ internal sealed class MobileMoneyProvider(IPaymentGateway gateway, IOptions<Webh
 
     public override PaymentFlow Flow => PaymentFlow.Redirect;
 
-    protected override string Describe(PaymentStartRequest request, GatewaySession session) =>
-        Join(request.MarketInstructions,
-            $"A prompt for {MoneyText.Format(request.AmountMinor, request.Currency)} (reference {session.Reference}) is on its way; approve it before {MoneyText.Deadline(request.ExpiresAt)}.");
+    protected override LocalText Describe(PaymentStartRequest request, GatewaySession session) =>
+        Join(request.LocalMarketInstructions, EngineTexts.MobileMoneyPrompt.Format(
+            MoneyText.Format(request.AmountMinor, request.Currency), session.Reference, MoneyText.Deadline(request.ExpiresAt)));
 }

@@ -31,12 +31,12 @@ internal sealed class SandboxPaymentGrain(
     {
         if (state.State.Terms is not { } terms)
         {
-            return Refusal.NotFound("The payment");
+            return Refusal.NotFound(EngineTexts.ThePayment);
         }
 
         if (state.State.Status is SandboxPaymentStatus.Succeeded or SandboxPaymentStatus.Refunded)
         {
-            return Refusal.Conflict($"The payment has already {(state.State.Status == SandboxPaymentStatus.Succeeded ? "succeeded" : "been refunded")}.");
+            return Refusal.Conflict(state.State.Status == SandboxPaymentStatus.Succeeded ? EngineTexts.PaymentAlreadySucceeded : EngineTexts.PaymentAlreadyRefunded);
         }
 
         var paymentEvent = new PaymentEvent(Ids.New(Ids.EventPrefix), PaymentId, outcome, terms.AmountMinor, terms.Currency);
@@ -63,7 +63,7 @@ internal sealed class SandboxPaymentGrain(
     {
         if (state.State.Terms is not { } terms)
         {
-            return Refusal.NotFound("The payment");
+            return Refusal.NotFound(EngineTexts.ThePayment);
         }
 
         if (state.State.Status == SandboxPaymentStatus.Refunded)
@@ -73,12 +73,12 @@ internal sealed class SandboxPaymentGrain(
 
         if (state.State.Status != SandboxPaymentStatus.Succeeded)
         {
-            return Refusal.Conflict("Only a payment that succeeded can be refunded.");
+            return Refusal.Conflict(EngineTexts.OnlySucceededRefunds);
         }
 
         if (amountMinor != terms.AmountMinor || !string.Equals(currency, terms.Currency, StringComparison.Ordinal))
         {
-            return Refusal.Invalid($"A refund of {amountMinor} {currency} does not match the payment of {terms.AmountMinor} {terms.Currency}.");
+            return Refusal.Invalid(EngineTexts.RefundDoesNotMatch.Format(amountMinor, currency, terms.AmountMinor, terms.Currency));
         }
 
         state.State.Status = SandboxPaymentStatus.Refunded;

@@ -1,0 +1,87 @@
+namespace FlashSale.Common;
+
+/// <summary>
+/// The engine's texts a person reads: refusal details and the particulars of payment
+/// instructions, each in English and Simplified Chinese. Templates take their values as
+/// <c>{0}</c>, <c>{1}</c>…; a test walks this class and fails on any text without its twin.
+/// </summary>
+public static class EngineTexts
+{
+    // ---- Things that may not be found: "{0} was not found."
+    public static readonly LocalText NotFound = new("{0} was not found.", "未找到{0}。");
+    public static readonly LocalText TheLot = new("The lot", "该批次");
+    public static readonly LocalText TheVillager = new("The villager", "该村民");
+    public static readonly LocalText TheOrder = new("The order", "该订单");
+    public static readonly LocalText ThePayment = new("The payment", "该付款");
+    public static readonly LocalText ATicketForThisLot = new("A ticket for this lot", "此批次的排队号");
+
+    // ---- Lots
+    public static readonly LocalText LotExists = new("Lot {0} already exists.", "批次 {0} 已存在。");
+    public static readonly LocalText QuantityRange = new("Quantity must be between 1 and {0}.", "数量必须在 1 到 {0} 之间。");
+    public static readonly LocalText PerShopperLimitRange = new("The per-shopper limit must be between 1 and the quantity.", "每位顾客的限购数必须在 1 到总数量之间。");
+    public static readonly LocalText PricePositive = new("The price must be positive.", "价格必须大于零。");
+    public static readonly LocalText QuantityNotNegative = new("The quantity cannot be negative.", "数量不能为负数。");
+    public static readonly LocalText AtMostPerShopper = new("At most {0} {1} per shopper.", "每位顾客最多 {0} {1}。");
+    public static readonly LocalText SaleIs = new("The sale is {0}.", "本次销售{0}。");
+    public static readonly LocalText SaleNotOpenYet = new("not open yet", "尚未开始");
+    public static readonly LocalText SalePaused = new("paused", "已暂停");
+    public static readonly LocalText SaleOver = new("over", "已结束");
+    public static readonly LocalText SaleLive = new("live", "正在进行");
+    public static readonly LocalText LotSoldOut = new("The lot is sold out.", "该批次已售罄。");
+    public static readonly LocalText OnlyLeft = new("Only {0} {1} left.", "仅剩 {0} {1}。");
+    public static readonly LocalText HoldExpired = new("The hold on this lot has expired.", "您对该批次的预留已过期。");
+    public static readonly LocalText HoldIsFor = new("The hold is for {0}, not {1}.", "预留数量为 {0}，而不是 {1}。");
+    public static readonly LocalText DeadlineAlreadyPassed = new("The payment deadline has already passed.", "付款截止时间已过。");
+    public static readonly LocalText ReservationReleased = new("The order's reservation has been released.", "该订单预留的库存已释放。");
+    public static readonly LocalText OrderDeadlinePassed = new("The order's payment deadline has passed.", "该订单的付款截止时间已过。");
+    public static readonly LocalText ReservationStillHeld = new("The order still holds its reservation; sell it instead.", "该订单仍保留着库存，请直接售出。");
+    public static readonly LocalText StockBackOnSaleAndGone = new("The stock went back on sale and is gone.", "库存已重新上架并已售完。");
+    public static readonly LocalText SaleEnded = new("The sale has ended.", "本次销售已结束。");
+    public static readonly LocalText RestockRange = new("A restock adds 1 or more, up to a total of {0}.", "补货数量至少为 1，补货后总数不超过 {0}。");
+    public static readonly LocalText OnlyTheSeller = new("Only the lot's seller may do this.", "只有该批次的卖家可以这样做。");
+
+    // ---- Waiting rooms and carts
+    public static readonly LocalText NoWaitingRoom = new("This sale has no waiting room: hold straight away.", "本次销售没有排队：请直接预留。");
+    public static readonly LocalText JoinTheWaitingRoom = new(
+        "This sale has a waiting room: join it (POST /api/lots/{lotId}/queue) and hold when your turn comes.",
+        "本次销售需要排队：请先排队（POST /api/lots/{lotId}/queue），轮到您时再预留。");
+    public static readonly LocalText CartCurrencyMismatch = new("The cart holds {0}; this lot sells in {1}.", "购物车中的商品以 {0} 计价；此批次以 {1} 销售。");
+    public static readonly LocalText LimitWithOrders = new("At most {0} per shopper, and {1} are already in your orders.", "每位顾客最多 {0}，您的订单中已有 {1}。");
+    public static readonly LocalText CartEmpty = new("The cart is empty: hold something before checking out.", "购物车是空的：请先预留商品再结账。");
+    public static readonly LocalText NotAPaymentMethod = new("'{0}' is not a payment method for {1}.", "“{0}”不是 {1} 可用的付款方式。");
+    public static readonly LocalText CashOnDeliveryOpenLimit = new(
+        "At most {0} cash-on-delivery orders may be open at once; pay for one or choose another method.",
+        "同时最多只能有 {0} 个未完成的货到付款订单；请先支付其中一个，或选择其他付款方式。");
+
+    // ---- Orders and payments
+    public static readonly LocalText OrderIdTaken = new("This order id is taken.", "该订单号已被占用。");
+    public static readonly LocalText HoldsExpiredNothingOrdered = new("The holds in the cart have expired; nothing was ordered.", "购物车中的预留已过期，未生成订单。");
+    public static readonly LocalText OnlyAwaitingPaymentCancels = new("Only an order awaiting payment can be cancelled; this one is {0}.", "只有待付款的订单可以取消；此订单的状态为 {0}。");
+    public static readonly LocalText PaymentDoesNotMatchOrder = new("The payment of {0} {1} does not match the order's {2} {3}.", "付款 {0} {1} 与订单金额 {2} {3} 不符。");
+    public static readonly LocalText EventForAnotherPayment = new("The event is for another payment.", "该事件属于另一笔付款。");
+    public static readonly LocalText PaymentAlreadySucceeded = new("The payment has already succeeded.", "该付款已经成功。");
+    public static readonly LocalText PaymentAlreadyRefunded = new("The payment has already been refunded.", "该付款已经退款。");
+    public static readonly LocalText OnlySucceededRefunds = new("Only a payment that succeeded can be refunded.", "只有成功的付款才能退款。");
+    public static readonly LocalText RefundDoesNotMatch = new("A refund of {0} {1} does not match the payment of {2} {3}.", "退款 {0} {1} 与付款 {2} {3} 不符。");
+
+    // ---- Village agents
+    public static readonly LocalText AgentCap = new(
+        "An agent may take at most {0} of this lot for its villagers; {1} are already held or bought by your other villagers.",
+        "每位代理最多可为其村民购买此批次 {0} 件；您的其他村民已预留或购买 {1} 件。");
+    public static readonly LocalText NotPaidInCash = new("This order is paid by {0}, not in cash to an agent.", "此订单通过 {0} 支付，而不是以现金交给代理。");
+    public static readonly LocalText ExpiredRetakeOverCap = new(
+        "The order expired, and taking its stock again would exceed the agent's cap of {0}; hand the cash back.",
+        "订单已过期，重新占用其库存将超过代理上限 {0}；请退还现金。");
+
+    // ---- Payment instructions: a provider's particulars, after the market's own words.
+    public static readonly LocalText WalletApprove = new("Approve {0} at {1} before {2}.", "请在 {2} 前于 {1} 确认支付 {0}。");
+    public static readonly LocalText YourWallet = new("your wallet", "您的钱包");
+    public static readonly LocalText BankTransferParticulars = new("Amount {0}, reference {1}, to arrive before {2}.", "金额 {0}，附言 {1}，须在 {2} 前到账。");
+    public static readonly LocalText MobileMoneyPrompt = new(
+        "A prompt for {0} (reference {1}) is on its way; approve it before {2}.",
+        "金额 {0} 的付款提示（附言 {1}）即将发到您的手机；请在 {2} 前确认。");
+    public static readonly LocalText PayCashOnDelivery = new("Pay in cash on delivery.", "货到时以现金付款。");
+    public static readonly LocalText HaveCashReady = new("Have {0} ready.", "请备好 {0}。");
+    public static readonly LocalText PayYourAgent = new("Pay your village agent in cash.", "请以现金付给您的村代理。");
+    public static readonly LocalText AgentAmountBy = new("Amount {0}, by {1}.", "金额 {0}，请于 {1} 前付清。");
+}
