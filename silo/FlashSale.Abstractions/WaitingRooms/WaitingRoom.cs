@@ -48,4 +48,10 @@ public interface IWaitingRoomGrain : IGrainWithStringKey
 
     /// <summary>True while the shopper's admission window is open.</summary>
     Task<bool> IsAdmitted(string shopperId);
+
+    /// <summary>
+    /// The room's own clock: called at the opening and as admissions pass, so the draw happens
+    /// and watchers hear how far the queue has got without waiting for anyone to ask.
+    /// </summary>
+    Task Advance();
 }

@@ -12,8 +12,10 @@ namespace FlashSale.WaitingRooms;
 /// One lot's waiting room. Reentrant with group-committed writes, like the lot: thousands of
 /// shoppers join in the opening second, each decision is made in one turn (no await between
 /// reading the queue and extending it), and a caller hears back only after the write that holds
-/// its ticket. Admission times are fixed when a position is given, so admission needs no timer:
-/// a shopper is admitted from <c>AdmitsAt</c> for the lot's admission window.
+/// its ticket. Admission times are fixed when a position is given, so admission itself needs no
+/// timer: a shopper is admitted from <c>AdmitsAt</c> for the lot's admission window. One timer on
+/// the engine clock (<see cref="Advance"/>) only draws at the opening and tells watchers, at most
+/// once a second, how far admission has got, so a waiting phone sees its turn come without asking.
 /// </summary>
 [Reentrant]
 internal sealed class WaitingRoomGrain : Grain, IWaitingRoomGrain
@@ -26,6 +28,8 @@ internal sealed class WaitingRoomGrain : Grain, IWaitingRoomGrain
     private readonly TimeProvider _wallClock;
     private LotTerms? _terms;
     private IGrainTimer? _publishTimer;
+    private ITimer? _advanceTimer;
+    private DateTimeOffset? _advanceDue;
 
     public WaitingRoomGrain(
         [PersistentState("room", StorageNames.Default)] IPersistentState<WaitingRoomState> state,
@@ -47,6 +51,7 @@ internal sealed class WaitingRoomGrain : Grain, IWaitingRoomGrain
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         WaitingRoomGauge.Forget(LotId);
+        _advanceTimer?.Dispose();
         return Task.CompletedTask;
     }
 
@@ -56,6 +61,70 @@ internal sealed class WaitingRoomGrain : Grain, IWaitingRoomGrain
         for (var i = 0; i < Room.Queue.Count; i++)
         {
             _positionOf[Room.Queue[i].ShopperId] = i + 1;
+        }
+
+        ScheduleAdvance(_time.GetUtcNow());
+    }
+
+    public async Task Advance()
+    {
+        if (_terms?.WaitingRoom is not { } policy)
+        {
+            return;
+        }
+
+        var now = _time.GetUtcNow();
+        _advanceDue = null;
+        var drawn = DrawIfDue(now, policy);
+        Publish(now, policy);
+        ScheduleAdvance(now);
+        if (drawn)
+        {
+            await _commit.Enqueue(true);
+        }
+    }
+
+    /// <summary>
+    /// The next moment watchers should hear of: the opening while arrivals await the draw, then
+    /// the next admission while positions wait (at most once a second: a fast room moves many
+    /// positions per message), then nothing.
+    /// </summary>
+    private void ScheduleAdvance(DateTimeOffset now)
+    {
+        DateTimeOffset? next = null;
+        if (!Room.Drawn && Room.Pending.Count > 0)
+        {
+            next = _terms!.Opening;
+        }
+        else if (AdmittedCount(now) is var admitted && admitted < Room.Queue.Count)
+        {
+            var nextAdmission = Room.Queue[admitted].AdmitsAt;
+            next = nextAdmission > now + TimeSpan.FromSeconds(1) ? nextAdmission : now + TimeSpan.FromSeconds(1);
+        }
+
+        if (next == _advanceDue)
+        {
+            return;
+        }
+
+        _advanceDue = next;
+        if (next is not { } due)
+        {
+            _advanceTimer?.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            return;
+        }
+
+        var wait = due > now ? due - now : TimeSpan.Zero;
+        if (_advanceTimer is null)
+        {
+            // The engine clock's timer calls the grain through its reference, so the call runs
+            // as a grain turn (and a fake clock drives it in tests).
+            var self = this.AsReference<IWaitingRoomGrain>();
+            _advanceTimer = _time.CreateTimer(static state => ((IWaitingRoomGrain)state!).Advance().Ignore(), self, wait, Timeout.InfiniteTimeSpan);
+        }
+        else
+        {
+            _advanceTimer.Change(wait, Timeout.InfiniteTimeSpan);
         }
     }
 
@@ -95,6 +164,7 @@ internal sealed class WaitingRoomGrain : Grain, IWaitingRoomGrain
         if (changed)
         {
             Publish(now, policy);
+            ScheduleAdvance(now);
             await _commit.Enqueue(true);
         }
 
@@ -112,6 +182,7 @@ internal sealed class WaitingRoomGrain : Grain, IWaitingRoomGrain
         if (DrawIfDue(now, policy))
         {
             Publish(now, policy);
+            ScheduleAdvance(now);
             await _commit.Enqueue(true);
         }
 
