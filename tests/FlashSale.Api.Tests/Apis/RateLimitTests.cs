@@ -54,6 +54,26 @@ public sealed class RateLimitTests(RateLimitedApiFactory api)
     }
 
     [Fact]
+    public async Task A_chinese_reader_is_told_to_slow_down_in_chinese()
+    {
+        var seller = await api.SignUpSeller();
+        var lot = await seller.CreateLot(quantity: 50, perShopperLimit: 5);
+        var shopper = await api.SignUpShopper();
+        shopper.Http.DefaultRequestHeaders.TryAddWithoutValidation("Accept-Language", "zh-CN");
+
+        var answers = new List<HttpResponseMessage>();
+        for (var i = 0; i < RateLimitedApiFactory.ShopperBurst + 3; i++)
+        {
+            answers.Add(await shopper.SetItem(lot.LotId, 1 + (i % 2)));
+        }
+
+        var limited = answers.First(a => a.StatusCode == HttpStatusCode.TooManyRequests);
+        var problem = await limited.ReadProblem(HttpStatusCode.TooManyRequests, "rate-limited");
+        Assert.Equal(("请求过多。", "请求过多；请在 Retry-After 所示的时间之后重试。"), (problem.GetProperty("title").GetString(), problem.GetProperty("detail").GetString()));
+        answers.ForEach(a => a.Dispose());
+    }
+
+    [Fact]
     public async Task One_shoppers_limit_does_not_touch_another_shopper()
     {
         var seller = await api.SignUpSeller();

@@ -132,7 +132,7 @@ public sealed class AgentApiTests(PaymentsApiFactory api)
         Assert.Equal(1, (await ticket.ReadAs<QueueTicket>()).Position); // the stranger's attempt took no place
     }
 
-    /// <summary>Malformed ids on the queue routes are not found, and nothing joins any room.</summary>
+    /// <summary>Malformed or unknown ids on the queue routes are not found, and nothing joins any room.</summary>
     [Theory]
     [InlineData("POST", "villager", "ord_0123456789abcdef")]
     [InlineData("POST", "villager", "shp_")]
@@ -143,6 +143,9 @@ public sealed class AgentApiTests(PaymentsApiFactory api)
     [InlineData("GET", "villager", "shp_")]
     [InlineData("GET", "lot", "lot_0123456789abcdeu")]
     [InlineData("GET", "lot", "ord_0123456789abcdef")]
+    [InlineData("POST", "villager", "shp_0123456789abcdef")] // well formed, nobody's villager
+    [InlineData("POST", "lot", "lot_0123456789abcdef")] // well formed, no such lot
+    [InlineData("GET", "lot", "lot_0123456789abcdef")]
     public async Task Malformed_ids_on_the_queue_routes_are_not_found(string method, string which, string malformed)
     {
         var seller = await api.SignUpSeller();
