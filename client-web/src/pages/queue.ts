@@ -1,7 +1,8 @@
 // A lot's waiting room as a shopper (or an agent for a villager) sees it: join, the ticket's state
 // in words, the place and how many are ahead, and countdowns to the turn and to its end.
 // Positions and times are fixed once drawn, so the view counts down on its own; the hub's
-// queueProgress only makes "ahead" smaller sooner, and its draw tells the view to fetch its place.
+// queueProgress (sent at the draw and as admissions pass) keeps "ahead" current, and its draw
+// tells the view to fetch its place.
 import type { Lot, QueueTicket, TicketState } from "../api";
 import * as hub from "../hub";
 import { duration, t, type Key } from "../i18n";
@@ -94,8 +95,10 @@ export function queueView(lot: Lot, scope: Scope, access: QueueAccess, initial: 
       view === "awaiting-draw" ? (opensAt > now ? t("drawIn", { time: duration(opensAt - now) }) : t("drawing"))
       : view === "waiting" ? t("turnIn", { time: duration(Date.parse(ticket!.admitsAt!) - now) })
       : view === "admitted" ? t("turnEndsIn", { time: duration(Date.parse(ticket!.admittedUntil!) - now) }) : "";
-    // The draw happens when someone asks after the opening: ask, a few seconds apart, until placed.
-    if (view === "awaiting-draw" && now >= opensAt && now - fetchedAt > 2000) void refresh();
+    // The room draws at the opening and says so over the hub. Without the live channel (or if
+    // that message is lost) ask, a few seconds apart, until placed.
+    const patience = hub.connectionState() === "live" ? 10_000 : 2000;
+    if (view === "awaiting-draw" && now >= opensAt + 1000 && now - fetchedAt > patience) void refresh();
   };
 
   const setTicket = (fresh: QueueTicket) => {
@@ -118,7 +121,8 @@ export function queueView(lot: Lot, scope: Scope, access: QueueAccess, initial: 
   scope.add(hub.on("queueProgress", (progress) => {
     if (progress.lotId !== lot.lotId) return;
     admittedThrough = Math.max(admittedThrough, progress.admittedThrough);
-    if (progress.drawn && ticket?.state === "awaiting-draw") void refresh();
+    // Every waiting phone hears of the draw at once: spread their questions over a second or two.
+    if (progress.drawn && ticket?.state === "awaiting-draw") { fetchedAt = Date.now(); setTimeout(() => void refresh(), Math.random() * 1500); }
     else paint();
   }));
   scope.add(hub.on("resync", () => { if (ticket) void refresh(); }));
