@@ -12,7 +12,8 @@ namespace FlashSale.Api.Hubs;
 /// <summary>
 /// The live sale at <c>/hubs/sale</c>. Anyone may watch a lot; a seller may watch the sell-through
 /// of the seller's own lots; a shopper's connection receives that shopper's order updates and no
-/// one else's, and a village agent's may ask for its own villagers' too. Updates reach connections through groups; see <see cref="SaleFeedRelay"/>.
+/// one else's, and a village agent's may ask for its own villagers' too. Updates reach
+/// connections through groups; see <see cref="SaleFeedRelay"/>.
 /// </summary>
 public sealed class SaleHub(IGrainFactory grains, TimeProvider time) : Hub
 {
