@@ -1,6 +1,7 @@
 using FlashSale.Cluster.Tests.Infrastructure;
 using FlashSale.Lots;
 using FlashSale.Lots.Storage;
+using FlashSale.Testing.Redis;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Serialization;
 using StackExchange.Redis;
@@ -13,7 +14,7 @@ public sealed class RedisLotJournalTests : IAsyncLifetime
     private static readonly DateTimeOffset T0 = new(2026, 11, 1, 8, 0, 0, TimeSpan.Zero);
     private static readonly LotDefinition Pears = new("sel_x", "Pears", "box", 500, "CNY", 10, 5, null, null);
 
-    private RedisServer? _redis;
+    private PrivateRedisServer? _redis;
     private ConnectionMultiplexer? _connection;
     private ServiceProvider? _services;
 
@@ -21,7 +22,7 @@ public sealed class RedisLotJournalTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _redis = await RedisServer.StartAsync();
+        _redis = await PrivateRedisServer.StartAsync(port: FreePorts.Next());
         _connection = await ConnectionMultiplexer.ConnectAsync(_redis.ConnectionString);
         _services = new ServiceCollection().AddSerializer(b => b.AddAssembly(typeof(LotEvent).Assembly).AddAssembly(typeof(LotDefinition).Assembly)).BuildServiceProvider();
     }

@@ -4,6 +4,7 @@ using FlashSale.Cluster;
 using FlashSale.Common;
 using FlashSale.Lots;
 using FlashSale.Lots.Storage;
+using FlashSale.Testing.Redis;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.TestingHost;

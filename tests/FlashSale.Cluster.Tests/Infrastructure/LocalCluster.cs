@@ -1,4 +1,5 @@
 using System.Globalization;
+using FlashSale.Testing.Redis;
 
 namespace FlashSale.Cluster.Tests.Infrastructure;
 
@@ -10,14 +11,14 @@ public sealed class LocalCluster : IAsyncDisposable
 {
     private static readonly TimeSpan StartBound = TimeSpan.FromSeconds(60);
 
-    private LocalCluster(RedisServer redis, List<NodeProcess> silos, List<NodeProcess> apis)
+    private LocalCluster(PrivateRedisServer redis, List<NodeProcess> silos, List<NodeProcess> apis)
     {
         Redis = redis;
         Silos = silos;
         Apis = apis;
     }
 
-    public RedisServer Redis { get; }
+    public PrivateRedisServer Redis { get; }
 
     public IReadOnlyList<NodeProcess> Silos { get; }
 
@@ -25,7 +26,7 @@ public sealed class LocalCluster : IAsyncDisposable
 
     public static async Task<LocalCluster> StartAsync(int silos, int apis)
     {
-        var redis = await RedisServer.StartAsync();
+        var redis = await PrivateRedisServer.StartAsync(port: FreePorts.Next());
         var clusterId = "test-" + Guid.NewGuid().ToString("N")[..8];
         var silo = NodeProcess.Locate("silo/FlashSale.Silo", "FlashSale.Silo");
         var api = NodeProcess.Locate("api/FlashSale.Api", "FlashSale.Api");

@@ -3,12 +3,14 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 
-namespace FlashSale.Benchmarks.Lots;
+namespace FlashSale.Testing.Redis;
 
 /// <summary>
-/// A redis-server of the benchmark's own on a free loopback port, with AOF on and the given fsync
-/// policy, in a temporary folder removed afterwards. Private so that no other process's load on a
-/// shared Redis lands in the figures, and so that each case starts from an empty AOF.
+/// A redis-server of the caller's own on a loopback port, with AOF on and the given fsync policy
+/// (<c>always</c>, as <c>scripts/cluster.sh</c> runs it, unless told otherwise), in a temporary
+/// folder removed afterwards. Private so that no other process's load or data reaches a test or a
+/// measurement, and so that each starts from an empty AOF. RDB snapshots are off: durability
+/// comes from the AOF alone, as in the cluster, and a background save never lands mid-measurement.
 /// </summary>
 public sealed class PrivateRedisServer : IAsyncDisposable
 {
@@ -26,15 +28,14 @@ public sealed class PrivateRedisServer : IAsyncDisposable
 
     public string ConnectionString => $"127.0.0.1:{Port}";
 
-    /// <param name="appendFsync">Redis's <c>appendfsync</c> value: <c>always</c> or <c>everysec</c>.</param>
-    public static async Task<PrivateRedisServer> StartAsync(string appendFsync)
+    /// <param name="appendFsync">Redis's <c>appendfsync</c>: <c>always</c> or <c>everysec</c>.</param>
+    /// <param name="port">The port to listen on; a free one when not given.</param>
+    public static async Task<PrivateRedisServer> StartAsync(string appendFsync = "always", int? port = null)
     {
-        var directory = Directory.CreateTempSubdirectory("flashsale-bench-redis-").FullName;
-        var port = FreeLoopbackPort();
-        // RDB snapshots off (--save ""): durability comes from the AOF alone, as in the cluster,
-        // and a background RDB save must not fall into a measured iteration.
+        var directory = Directory.CreateTempSubdirectory("flashsale-redis-").FullName;
+        var listenOn = port ?? FreeLoopbackPort();
         var process = Process.Start(new ProcessStartInfo("redis-server",
-            ["--bind", "127.0.0.1", "--port", port.ToString(CultureInfo.InvariantCulture), "--dir", directory,
+            ["--bind", "127.0.0.1", "--port", listenOn.ToString(CultureInfo.InvariantCulture), "--dir", directory,
              "--appendonly", "yes", "--appendfsync", appendFsync, "--save", ""])
         {
             RedirectStandardOutput = true,
@@ -46,14 +47,14 @@ public sealed class PrivateRedisServer : IAsyncDisposable
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
 
-        var server = new PrivateRedisServer(process, directory, port);
+        var server = new PrivateRedisServer(process, directory, listenOn);
         using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(20));
         while (true)
         {
             try
             {
                 using var client = new TcpClient();
-                await client.ConnectAsync(IPAddress.Loopback, port, deadline.Token);
+                await client.ConnectAsync(IPAddress.Loopback, listenOn, deadline.Token);
                 return server;
             }
             catch (SocketException) when (!deadline.IsCancellationRequested && !process.HasExited)
