@@ -18,8 +18,20 @@ internal sealed partial class OrderGrain(
     [FromKeyedServices(FlashSaleClock.Key)] TimeProvider time,
     IOptions<PaymentOptions> payments,
     PaymentProviders providers,
-    ILogger<OrderGrain> logger) : Grain, IOrderGrain
+    ILogger<OrderGrain> logger) : Grain, IOrderGrain, IRemindable
 {
+    /// <summary>
+    /// The reminder that wakes an order owing stock back to its lots when no call comes: a
+    /// cancelled order whose activation died before the lots heard would otherwise keep its stock
+    /// out of the sale until the payment deadline, up to days away.
+    /// </summary>
+    public const string StockOwedReminder = "stock-owed";
+
+    /// <summary>The reminder's interval; Orleans reminders tick at most once a minute.</summary>
+    private static readonly TimeSpan StockOwedReminderPeriod = TimeSpan.FromMinutes(1);
+
+    private bool _stockOwedReminderSet;
+
     private ITimer? _deadlineTimer;
     private OrderStatus? _publishedStatus;
     private IGrainTimer? _unfinishedWork;
@@ -127,7 +139,7 @@ internal sealed partial class OrderGrain(
         // Written first: once the order says cancelled no payment can claim its stock, and if
         // this activation dies before the lots hear of it, activation finishes the return.
         state.State.Order = order with { Status = OrderStatus.Cancelled, Payment = order.Payment with { Status = PaymentStatus.Cancelled } };
-        state.State.StockOwed = StockOwed.Release;
+        await OweStock(StockOwed.Release);
         await Save();
         await ReturnStockIfOwed();
         return Outcome<Order>.Ok(state.State.Order);
@@ -188,7 +200,7 @@ internal sealed partial class OrderGrain(
         if (state.State.Order is { Status: OrderStatus.AwaitingPayment } order && state.State.Settling is null && time.GetUtcNow() >= order.Payment.ExpiresAt)
         {
             state.State.Order = Expired(order);
-            state.State.StockOwed = StockOwed.Release;
+            await OweStock(StockOwed.Release);
             await Save();
             await ReturnStockIfOwed();
         }
@@ -288,7 +300,7 @@ internal sealed partial class OrderGrain(
     {
         var order = state.State.Order!;
         state.State.Order = order with { Status = OrderStatus.Refunded, Payment = order.Payment with { Status = PaymentStatus.Refunded } };
-        state.State.StockOwed = StockOwed.Refund;
+        await OweStock(StockOwed.Refund);
         state.State.Settlement = new PaymentSettlement(order.Payment.PaymentId, SettlementPath.Refunded, detail, time.GetUtcNow());
         state.State.Settling = null;
         await Save();
@@ -325,6 +337,51 @@ internal sealed partial class OrderGrain(
 
         state.State.StockOwed = StockOwed.Nothing;
         await Save();
+        await ForgetStockOwedReminder();
+    }
+
+    private async Task ForgetStockOwedReminder()
+    {
+        if (_stockOwedReminderSet && await this.GetReminder(StockOwedReminder) is { } reminder)
+        {
+            await this.UnregisterReminder(reminder);
+        }
+
+        _stockOwedReminderSet = false;
+    }
+
+    /// <summary>
+    /// Records a stock debt (written by the caller's next save). The reminder is set first, so no
+    /// crash can leave a debt that nothing will come back for.
+    /// </summary>
+    private async Task OweStock(StockOwed debt)
+    {
+        if (!_stockOwedReminderSet)
+        {
+            await this.RegisterOrUpdateReminder(StockOwedReminder, StockOwedReminderPeriod, StockOwedReminderPeriod);
+            _stockOwedReminderSet = true;
+        }
+
+        state.State.StockOwed = debt;
+    }
+
+    /// <summary>Pays a stock debt no call came back for; with none left, the reminder goes.</summary>
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        if (reminderName != StockOwedReminder)
+        {
+            return;
+        }
+
+        _stockOwedReminderSet = true; // set by an earlier activation
+        if (state.State.StockOwed != StockOwed.Nothing && state.State.Order is not null)
+        {
+            await ReturnStockIfOwed(); // removes the reminder once paid; a failure leaves it to fire again
+        }
+        else
+        {
+            await ForgetStockOwedReminder(); // paid meanwhile by a call or by this activation's start
+        }
     }
 
     private bool NothingUnfinished => state.State.Settling is null && state.State.StockOwed == StockOwed.Nothing;
