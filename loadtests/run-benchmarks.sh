@@ -66,7 +66,7 @@ start lua loadtests/FlashSale.RedisLuaBaseline bin/Release/net10.0/FlashSale.Red
   --urls "http://127.0.0.1:$lua_port" --Redis="127.0.0.1:$redis_fast"
 start lua-durable loadtests/FlashSale.RedisLuaBaseline bin/Release/net10.0/FlashSale.RedisLuaBaseline.dll \
   --urls "http://127.0.0.1:$lua_durable_port" --Redis="127.0.0.1:$redis_durable"
-if want baselines; then
+if want baselines || want marketplace; then
   start silo silo/FlashSale.Silo bin/Release/net10.0/FlashSale.Silo.dll --FlashSale:Redis="127.0.0.1:$redis_durable" \
     --FlashSale:Cluster:ClusterId=bench --FlashSale:Cluster:SiloPort=$silo_port --FlashSale:Cluster:GatewayPort=$gateway_port \
     --urls "http://127.0.0.1:$silo_http" --Logging:LogLevel:Default=Warning
@@ -107,7 +107,11 @@ want opening-surge && {
   harness opening-surge opening-surge --url "$embedded" --shoppers 20000 --quantity 1000 --arrival 3
   harness opening-surge-10s opening-surge --url "$embedded" --shoppers 20000 --quantity 1000 --arrival 10
 }
-want marketplace && harness marketplace marketplace --url "$embedded" --lots 50 --shoppers 2000 --rate 300 --duration 30
+want marketplace && {
+  harness marketplace marketplace --url "$embedded" --lots 50 --shoppers 2000 --rate 300 --duration 30
+  # The same on the durable pair, where every cart, order and reminder write is a Redis round trip.
+  harness marketplace-durable marketplace --url "http://127.0.0.1:$durable_port" --lots 50 --shoppers 2000 --rate 300 --duration 30
+}
 want watchers && for k in 100 1000 2000; do
   harness watchers-$k watchers --url "$embedded" --watchers $k --rate 200 --duration 20 --server-pid "$(cat "$run/embedded.pid")"
 done
