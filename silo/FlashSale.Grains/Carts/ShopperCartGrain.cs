@@ -29,6 +29,9 @@ internal sealed class ShopperCartGrain(
     // so they are cached for the life of the activation.
     private readonly Dictionary<string, LotTerms> _terms = new(StringComparer.Ordinal);
 
+    // The reminder this activation set, kept so that removing it costs no lookup.
+    private IGrainReminder? _pendingCheckoutReminder;
+
     private string ShopperId => this.GetPrimaryKeyString();
 
     private CartState Cart => state.State;
@@ -152,7 +155,7 @@ internal sealed class ShopperCartGrain(
         // before the intent is written, so no crash can leave an intent without it.
         var command = new PlaceOrder(ShopperId, lines.Select(l => new OrderLine(l.LotId, l.Quantity)).ToList(), currency, paymentMethod);
         var retry = checkoutRecovery.Value.RetryAfter;
-        await this.RegisterOrUpdateReminder(PendingCheckoutReminder, retry, retry);
+        _pendingCheckoutReminder = await this.RegisterOrUpdateReminder(PendingCheckoutReminder, retry, retry);
         Cart.Pending = new PendingCheckout(orderId, lines.Select(l => l.LotId).ToList(), command);
         await state.WriteStateAsync();
 
@@ -190,10 +193,12 @@ internal sealed class ShopperCartGrain(
 
     private async Task ForgetPendingCheckoutReminder()
     {
-        if (await this.GetReminder(PendingCheckoutReminder) is { } reminder)
+        if ((_pendingCheckoutReminder ?? await this.GetReminder(PendingCheckoutReminder)) is { } reminder)
         {
             await this.UnregisterReminder(reminder);
         }
+
+        _pendingCheckoutReminder = null;
     }
 
     public async Task<IReadOnlyList<string>> ListOrderIds()

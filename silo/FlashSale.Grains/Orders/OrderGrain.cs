@@ -30,7 +30,10 @@ internal sealed partial class OrderGrain(
     /// <summary>The reminder's interval; Orleans reminders tick at most once a minute.</summary>
     private static readonly TimeSpan StockOwedReminderPeriod = TimeSpan.FromMinutes(1);
 
+    // The reminder this activation set (kept so that removing it costs no lookup), or a
+    // placeholder for one an earlier activation set.
     private bool _stockOwedReminderSet;
+    private IGrainReminder? _stockOwedReminder;
 
     private ITimer? _deadlineTimer;
     private OrderStatus? _publishedStatus;
@@ -342,12 +345,13 @@ internal sealed partial class OrderGrain(
 
     private async Task ForgetStockOwedReminder()
     {
-        if (_stockOwedReminderSet && await this.GetReminder(StockOwedReminder) is { } reminder)
+        if (_stockOwedReminderSet && (_stockOwedReminder ?? await this.GetReminder(StockOwedReminder)) is { } reminder)
         {
             await this.UnregisterReminder(reminder);
         }
 
         _stockOwedReminderSet = false;
+        _stockOwedReminder = null;
     }
 
     /// <summary>
@@ -358,7 +362,7 @@ internal sealed partial class OrderGrain(
     {
         if (!_stockOwedReminderSet)
         {
-            await this.RegisterOrUpdateReminder(StockOwedReminder, StockOwedReminderPeriod, StockOwedReminderPeriod);
+            _stockOwedReminder = await this.RegisterOrUpdateReminder(StockOwedReminder, StockOwedReminderPeriod, StockOwedReminderPeriod);
             _stockOwedReminderSet = true;
         }
 
