@@ -3,6 +3,7 @@ using FlashSale.Lots;
 using FlashSale.Orders;
 using FlashSale.Payments;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace FlashSale.Carts;
@@ -14,13 +15,14 @@ namespace FlashSale.Carts;
 /// A checkout that dies part-way is finished by the shopper's next call or, if none comes, by
 /// the <see cref="PendingCheckoutReminder"/>, a durable reminder that outlives the activation.
 /// </summary>
-internal sealed class ShopperCartGrain(
+internal sealed partial class ShopperCartGrain(
     [PersistentState("cart", StorageNames.Default)] IPersistentState<CartState> state,
     [FromKeyedServices(FlashSaleClock.Key)] TimeProvider time,
     IOptions<HoldExpiryOptions> holdExpiry,
     IOptions<PaymentOptions> payments,
     IOptions<CashOnDeliveryOptions> cashOnDelivery,
-    IOptions<CheckoutRecoveryOptions> checkoutRecovery) : Grain, IShopperCartGrain, IRemindable
+    IOptions<CheckoutRecoveryOptions> checkoutRecovery,
+    ILogger<ShopperCartGrain> logger) : Grain, IShopperCartGrain, IRemindable
 {
     /// <summary>The reminder that wakes a cart whose checkout died before it was recorded.</summary>
     public const string PendingCheckoutReminder = "pending-checkout";
@@ -191,11 +193,22 @@ internal sealed class ShopperCartGrain(
         await ResolvePendingCheckout();
     }
 
+    /// <summary>
+    /// Best effort: the checkout is recorded, so a reminder left behind only fires once more and
+    /// removes itself (<see cref="ReceiveReminder"/>); failing the shopper's call for it would not help.
+    /// </summary>
     private async Task ForgetPendingCheckoutReminder()
     {
-        if ((_pendingCheckoutReminder ?? await this.GetReminder(PendingCheckoutReminder)) is { } reminder)
+        try
         {
-            await this.UnregisterReminder(reminder);
+            if ((_pendingCheckoutReminder ?? await this.GetReminder(PendingCheckoutReminder)) is { } reminder)
+            {
+                await this.UnregisterReminder(reminder);
+            }
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            LogReminderLeft(logger, ex, ShopperId);
         }
 
         _pendingCheckoutReminder = null;
@@ -385,6 +398,9 @@ internal sealed class ShopperCartGrain(
         var items = Cart.LiveLines(now).Select(l => new CartItem(l.LotId, l.Quantity, l.PriceMinor, l.ExpiresAt)).ToList();
         return new Cart(ShopperId, items, items.Sum(i => i.PriceMinor * i.Quantity), Cart.LiveLines(now).FirstOrDefault()?.Currency);
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Shopper {ShopperId}'s checkout is recorded but its reminder could not be removed; it fires once more and removes itself")]
+    private static partial void LogReminderLeft(ILogger logger, Exception exception, string shopperId);
 }
 
 /// <summary>How long a hold lasts before its stock returns to the lot (the contract's default: 10 minutes).</summary>

@@ -141,8 +141,9 @@ internal sealed partial class OrderGrain(
 
         // Written first: once the order says cancelled no payment can claim its stock, and if
         // this activation dies before the lots hear of it, activation finishes the return.
+        await SetStockOwedReminder();
         state.State.Order = order with { Status = OrderStatus.Cancelled, Payment = order.Payment with { Status = PaymentStatus.Cancelled } };
-        await OweStock(StockOwed.Release);
+        state.State.StockOwed = StockOwed.Release;
         await Save();
         await ReturnStockIfOwed();
         return Outcome<Order>.Ok(state.State.Order);
@@ -202,8 +203,9 @@ internal sealed partial class OrderGrain(
     {
         if (state.State.Order is { Status: OrderStatus.AwaitingPayment } order && state.State.Settling is null && time.GetUtcNow() >= order.Payment.ExpiresAt)
         {
+            await SetStockOwedReminder();
             state.State.Order = Expired(order);
-            await OweStock(StockOwed.Release);
+            state.State.StockOwed = StockOwed.Release;
             await Save();
             await ReturnStockIfOwed();
         }
@@ -301,9 +303,10 @@ internal sealed partial class OrderGrain(
     /// </summary>
     private async Task<Order> RefundAll(string detail)
     {
+        await SetStockOwedReminder();
         var order = state.State.Order!;
         state.State.Order = order with { Status = OrderStatus.Refunded, Payment = order.Payment with { Status = PaymentStatus.Refunded } };
-        await OweStock(StockOwed.Refund);
+        state.State.StockOwed = StockOwed.Refund;
         state.State.Settlement = new PaymentSettlement(order.Payment.PaymentId, SettlementPath.Refunded, detail, time.GetUtcNow());
         state.State.Settling = null;
         await Save();
@@ -343,11 +346,22 @@ internal sealed partial class OrderGrain(
         await ForgetStockOwedReminder();
     }
 
+    /// <summary>
+    /// Best effort: the debt is paid and written, so a reminder left behind only fires once more
+    /// and removes itself (<see cref="ReceiveReminder"/>); failing the caller for it would not help.
+    /// </summary>
     private async Task ForgetStockOwedReminder()
     {
-        if (_stockOwedReminderSet && (_stockOwedReminder ?? await this.GetReminder(StockOwedReminder)) is { } reminder)
+        try
         {
-            await this.UnregisterReminder(reminder);
+            if (_stockOwedReminderSet && (_stockOwedReminder ?? await this.GetReminder(StockOwedReminder)) is { } reminder)
+            {
+                await this.UnregisterReminder(reminder);
+            }
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            LogReminderLeft(logger, ex, OrderId);
         }
 
         _stockOwedReminderSet = false;
@@ -355,18 +369,18 @@ internal sealed partial class OrderGrain(
     }
 
     /// <summary>
-    /// Records a stock debt (written by the caller's next save). The reminder is set first, so no
-    /// crash can leave a debt that nothing will come back for.
+    /// Set before a stock debt is written, so no crash can leave a debt that nothing will come
+    /// back for; and before the state in memory changes at all, so a failure to set it (the
+    /// reminder service is briefly unavailable while silos come and go) leaves nothing behind that
+    /// a read could show but storage never got.
     /// </summary>
-    private async Task OweStock(StockOwed debt)
+    private async Task SetStockOwedReminder()
     {
         if (!_stockOwedReminderSet)
         {
             _stockOwedReminder = await this.RegisterOrUpdateReminder(StockOwedReminder, StockOwedReminderPeriod, StockOwedReminderPeriod);
             _stockOwedReminderSet = true;
         }
-
-        state.State.StockOwed = debt;
     }
 
     /// <summary>Pays a stock debt no call came back for; with none left, the reminder goes.</summary>
@@ -408,7 +422,18 @@ internal sealed partial class OrderGrain(
     /// </summary>
     private async Task Save()
     {
-        await state.WriteStateAsync();
+        try
+        {
+            await state.WriteStateAsync();
+        }
+        catch
+        {
+            // The state in memory is ahead of storage now: drop this activation, so no read shows
+            // what was never written; the next one starts from storage and finishes the work.
+            this.DeactivateOnIdle();
+            throw;
+        }
+
         if (state.State.Order is { } order && order.Status != _publishedStatus)
         {
             if (_publishedStatus is not null || order.Status != OrderStatus.AwaitingPayment)
@@ -441,6 +466,9 @@ internal sealed partial class OrderGrain(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Order {OrderId} was paid as its deadline passed; taking the returned stock again, or refunding")]
     private partial void LogPartialSale(string orderId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Order {OrderId} paid its stock back but could not remove its reminder; it fires once more and removes itself")]
+    private static partial void LogReminderLeft(ILogger logger, Exception exception, string orderId);
 }
 
 /// <summary>When an order's unpaid stock goes back on sale.</summary>
