@@ -79,6 +79,11 @@ public class FlashSaleApiFactory : WebApplicationFactory<Program>, IAsyncLifetim
             // rather than rely on "the last registration wins".
             services.RemoveAllKeyed<TimeProvider>(FlashSaleClock.Key);
             services.AddKeyedSingleton<TimeProvider>(FlashSaleClock.Key, Clock);
+
+            // The silo's graceful stop can wait out one grain call's 30-second response timeout
+            // (seen once on a loaded machine, at the end of a collection): the host's default
+            // 30 seconds would then fail the collection's cleanup though every test passed.
+            services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromMinutes(2));
         });
     }
 
