@@ -29,8 +29,7 @@ internal sealed partial class ProduceLotGrain : Grain, IProduceLotGrain
     private readonly TimeProvider _wallClock;
     private readonly LiveStockOptions _live;
     private readonly PublishPacer _pacer;
-    private ITimer? _expiryTimer;
-    private DateTimeOffset? _expiryTimerDue;
+    private EngineClockAlarm? _expiryAlarm;
     private long _publishedVersion = -1;
     private IGrainTimer? _publishTimer;
 
@@ -80,7 +79,7 @@ internal sealed partial class ProduceLotGrain : Grain, IProduceLotGrain
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        _expiryTimer?.Dispose();
+        _expiryAlarm?.Dispose();
         return Task.CompletedTask;
     }
 
@@ -381,37 +380,8 @@ internal sealed partial class ProduceLotGrain : Grain, IProduceLotGrain
 
     private void ScheduleExpiry()
     {
-        var next = Earliest(_inventory.NextExpiry, _inventory.NextScheduledChange(Now));
-        if (next == _expiryTimerDue)
-        {
-            return;
-        }
-
-        _expiryTimerDue = next;
-        if (next is null)
-        {
-            _expiryTimer?.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
-            return;
-        }
-
-        var due = next.Value - Now;
-        if (due < TimeSpan.Zero)
-        {
-            due = TimeSpan.Zero;
-        }
-
-        if (_expiryTimer is null)
-        {
-            // A TimeProvider timer, not an Orleans grain timer, so that a fake clock in tests
-            // drives expiry. Its callback runs off the grain's scheduler and therefore goes
-            // through the grain reference like any other caller.
-            var self = this.AsReference<IProduceLotGrain>();
-            _expiryTimer = _time.CreateTimer(static state => ((IProduceLotGrain)state!).ReturnExpired().Ignore(), self, due, Timeout.InfiniteTimeSpan);
-        }
-        else
-        {
-            _expiryTimer.Change(due, Timeout.InfiniteTimeSpan);
-        }
+        _expiryAlarm ??= new EngineClockAlarm(_time, this.AsReference<IProduceLotGrain>().ReturnExpired);
+        _expiryAlarm.Set(Earliest(_inventory.NextExpiry, _inventory.NextScheduledChange(Now)));
     }
 
     private static void CountHold(Decision decision)

@@ -28,8 +28,7 @@ internal sealed class WaitingRoomGrain : Grain, IWaitingRoomGrain
     private readonly TimeProvider _wallClock;
     private LotTerms? _terms;
     private IGrainTimer? _publishTimer;
-    private ITimer? _advanceTimer;
-    private DateTimeOffset? _advanceDue;
+    private EngineClockAlarm? _advanceAlarm;
 
     public WaitingRoomGrain(
         [PersistentState("room", StorageNames.Default)] IPersistentState<WaitingRoomState> state,
@@ -51,7 +50,7 @@ internal sealed class WaitingRoomGrain : Grain, IWaitingRoomGrain
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         WaitingRoomGauge.Forget(LotId);
-        _advanceTimer?.Dispose();
+        _advanceAlarm?.Dispose();
         return Task.CompletedTask;
     }
 
@@ -74,7 +73,7 @@ internal sealed class WaitingRoomGrain : Grain, IWaitingRoomGrain
         }
 
         var now = _time.GetUtcNow();
-        _advanceDue = null;
+        _advanceAlarm?.Rang();
         var drawn = DrawIfDue(now, policy);
         Publish(now, policy);
         ScheduleAdvance(now);
@@ -102,30 +101,8 @@ internal sealed class WaitingRoomGrain : Grain, IWaitingRoomGrain
             next = nextAdmission > now + TimeSpan.FromSeconds(1) ? nextAdmission : now + TimeSpan.FromSeconds(1);
         }
 
-        if (next == _advanceDue)
-        {
-            return;
-        }
-
-        _advanceDue = next;
-        if (next is not { } due)
-        {
-            _advanceTimer?.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
-            return;
-        }
-
-        var wait = due > now ? due - now : TimeSpan.Zero;
-        if (_advanceTimer is null)
-        {
-            // The engine clock's timer calls the grain through its reference, so the call runs
-            // as a grain turn (and a fake clock drives it in tests).
-            var self = this.AsReference<IWaitingRoomGrain>();
-            _advanceTimer = _time.CreateTimer(static state => ((IWaitingRoomGrain)state!).Advance().Ignore(), self, wait, Timeout.InfiniteTimeSpan);
-        }
-        else
-        {
-            _advanceTimer.Change(wait, Timeout.InfiniteTimeSpan);
-        }
+        _advanceAlarm ??= new EngineClockAlarm(_time, this.AsReference<IWaitingRoomGrain>().Advance);
+        _advanceAlarm.Set(next);
     }
 
     public async Task<Outcome<QueueTicket>> Join(string shopperId)
