@@ -15,7 +15,7 @@ namespace FlashSale.Carts;
 /// A checkout that dies part-way is finished by the shopper's next call or, if none comes, by
 /// the <see cref="PendingCheckoutReminder"/>, a durable reminder that outlives the activation.
 /// </summary>
-internal sealed partial class ShopperCartGrain(
+internal sealed class ShopperCartGrain(
     [PersistentState("cart", StorageNames.Default)] IPersistentState<CartState> state,
     [FromKeyedServices(FlashSaleClock.Key)] TimeProvider time,
     IOptions<HoldExpiryOptions> holdExpiry,
@@ -31,12 +31,14 @@ internal sealed partial class ShopperCartGrain(
     // so they are cached for the life of the activation.
     private readonly Dictionary<string, LotTerms> _terms = new(StringComparer.Ordinal);
 
-    // The reminder this activation set, kept so that removing it costs no lookup.
-    private IGrainReminder? _pendingCheckoutReminder;
+    private RecoveryReminder? _pendingCheckout;
 
     private string ShopperId => this.GetPrimaryKeyString();
 
     private CartState Cart => state.State;
+
+    private RecoveryReminder PendingCheckoutRecovery =>
+        _pendingCheckout ??= new RecoveryReminder(this, PendingCheckoutReminder, checkoutRecovery.Value.RetryAfter, logger);
 
     public async Task<Cart> Get()
     {
@@ -156,8 +158,7 @@ internal sealed partial class ShopperCartGrain(
         // cash-on-delivery lot sold to the order would wait for the shopper's return. It is set
         // before the intent is written, so no crash can leave an intent without it.
         var command = new PlaceOrder(ShopperId, lines.Select(l => new OrderLine(l.LotId, l.Quantity)).ToList(), currency, paymentMethod);
-        var retry = checkoutRecovery.Value.RetryAfter;
-        _pendingCheckoutReminder = await this.RegisterOrUpdateReminder(PendingCheckoutReminder, retry, retry);
+        await PendingCheckoutRecovery.Set();
         Cart.Pending = new PendingCheckout(orderId, lines.Select(l => l.LotId).ToList(), command);
         await state.WriteStateAsync();
 
@@ -170,7 +171,7 @@ internal sealed partial class ShopperCartGrain(
         Cart.Pending = null;
         Cart.PruneExpired(now);
         await state.WriteStateAsync();
-        await ForgetPendingCheckoutReminder();
+        await PendingCheckoutRecovery.Forget();
         return placed;
     }
 
@@ -182,36 +183,16 @@ internal sealed partial class ShopperCartGrain(
             return;
         }
 
+        PendingCheckoutRecovery.MayBeSet();
         if (Cart.Pending is null)
         {
             // A call of the shopper's finished it first, or the intent was never written.
-            await ForgetPendingCheckoutReminder();
+            await PendingCheckoutRecovery.Forget();
             return;
         }
 
         // A failure here leaves the intent and the reminder in place: it fires again.
         await ResolvePendingCheckout();
-    }
-
-    /// <summary>
-    /// Best effort: the checkout is recorded, so a reminder left behind only fires once more and
-    /// removes itself (<see cref="ReceiveReminder"/>); failing the shopper's call for it would not help.
-    /// </summary>
-    private async Task ForgetPendingCheckoutReminder()
-    {
-        try
-        {
-            if ((_pendingCheckoutReminder ?? await this.GetReminder(PendingCheckoutReminder)) is { } reminder)
-            {
-                await this.UnregisterReminder(reminder);
-            }
-        }
-        catch (Exception ex) when (ex is not OutOfMemoryException)
-        {
-            LogReminderLeft(logger, ex, ShopperId);
-        }
-
-        _pendingCheckoutReminder = null;
     }
 
     public async Task<IReadOnlyList<string>> ListOrderIds()
@@ -227,6 +208,8 @@ internal sealed partial class ShopperCartGrain(
             return;
         }
 
+        PendingCheckoutRecovery.MayBeSet(); // an earlier activation set it with the intent
+
         // The checkout died part-way. Placing the order again is idempotent: it finds what the
         // lots already moved to it (a cash-on-delivery sale included) and moves what they still
         // hold, so no stock stays with an order that was never written.
@@ -239,7 +222,7 @@ internal sealed partial class ShopperCartGrain(
 
         Cart.Pending = null;
         await state.WriteStateAsync();
-        await ForgetPendingCheckoutReminder();
+        await PendingCheckoutRecovery.Forget();
     }
 
     /// <summary>The placed order now owns the stock: its lines leave the cart and count as bought.</summary>
@@ -398,9 +381,6 @@ internal sealed partial class ShopperCartGrain(
         var items = Cart.LiveLines(now).Select(l => new CartItem(l.LotId, l.Quantity, l.PriceMinor, l.ExpiresAt)).ToList();
         return new Cart(ShopperId, items, items.Sum(i => i.PriceMinor * i.Quantity), Cart.LiveLines(now).FirstOrDefault()?.Currency);
     }
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Shopper {ShopperId}'s checkout is recorded but its reminder could not be removed; it fires once more and removes itself")]
-    private static partial void LogReminderLeft(ILogger logger, Exception exception, string shopperId);
 }
 
 /// <summary>How long a hold lasts before its stock returns to the lot (the contract's default: 10 minutes).</summary>

@@ -30,10 +30,7 @@ internal sealed partial class OrderGrain(
     /// <summary>The reminder's interval; Orleans reminders tick at most once a minute.</summary>
     private static readonly TimeSpan StockOwedReminderPeriod = TimeSpan.FromMinutes(1);
 
-    // The reminder this activation set (kept so that removing it costs no lookup), or a
-    // placeholder for one an earlier activation set.
-    private bool _stockOwedReminderSet;
-    private IGrainReminder? _stockOwedReminder;
+    private RecoveryReminder? _stockOwed;
 
     private ITimer? _deadlineTimer;
     private OrderStatus? _publishedStatus;
@@ -43,6 +40,9 @@ internal sealed partial class OrderGrain(
     private static readonly TimeSpan UnfinishedWorkRetry = TimeSpan.FromSeconds(2);
 
     private string OrderId => this.GetPrimaryKeyString();
+
+    private RecoveryReminder StockOwedRecovery =>
+        _stockOwed ??= new RecoveryReminder(this, StockOwedReminder, StockOwedReminderPeriod, logger);
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -343,29 +343,7 @@ internal sealed partial class OrderGrain(
 
         state.State.StockOwed = StockOwed.Nothing;
         await Save();
-        await ForgetStockOwedReminder();
-    }
-
-    /// <summary>
-    /// Best effort: the debt is paid and written, so a reminder left behind only fires once more
-    /// and removes itself (<see cref="ReceiveReminder"/>); failing the caller for it would not help.
-    /// </summary>
-    private async Task ForgetStockOwedReminder()
-    {
-        try
-        {
-            if (_stockOwedReminderSet && (_stockOwedReminder ?? await this.GetReminder(StockOwedReminder)) is { } reminder)
-            {
-                await this.UnregisterReminder(reminder);
-            }
-        }
-        catch (Exception ex) when (ex is not OutOfMemoryException)
-        {
-            LogReminderLeft(logger, ex, OrderId);
-        }
-
-        _stockOwedReminderSet = false;
-        _stockOwedReminder = null;
+        await StockOwedRecovery.Forget();
     }
 
     /// <summary>
@@ -374,14 +352,7 @@ internal sealed partial class OrderGrain(
     /// reminder service is briefly unavailable while silos come and go) leaves nothing behind that
     /// a read could show but storage never got.
     /// </summary>
-    private async Task SetStockOwedReminder()
-    {
-        if (!_stockOwedReminderSet)
-        {
-            _stockOwedReminder = await this.RegisterOrUpdateReminder(StockOwedReminder, StockOwedReminderPeriod, StockOwedReminderPeriod);
-            _stockOwedReminderSet = true;
-        }
-    }
+    private Task SetStockOwedReminder() => StockOwedRecovery.Set();
 
     /// <summary>Pays a stock debt no call came back for; with none left, the reminder goes.</summary>
     public async Task ReceiveReminder(string reminderName, TickStatus status)
@@ -391,14 +362,14 @@ internal sealed partial class OrderGrain(
             return;
         }
 
-        _stockOwedReminderSet = true; // set by an earlier activation
+        StockOwedRecovery.MayBeSet(); // set by an earlier activation
         if (state.State.StockOwed != StockOwed.Nothing && state.State.Order is not null)
         {
             await ReturnStockIfOwed(); // removes the reminder once paid; a failure leaves it to fire again
         }
         else
         {
-            await ForgetStockOwedReminder(); // paid meanwhile by a call or by this activation's start
+            await StockOwedRecovery.Forget(); // paid meanwhile by a call or by this activation's start
         }
     }
 
@@ -467,8 +438,6 @@ internal sealed partial class OrderGrain(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Order {OrderId} was paid as its deadline passed; taking the returned stock again, or refunding")]
     private partial void LogPartialSale(string orderId);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Order {OrderId} paid its stock back but could not remove its reminder; it fires once more and removes itself")]
-    private static partial void LogReminderLeft(ILogger logger, Exception exception, string orderId);
 }
 
 /// <summary>When an order's unpaid stock goes back on sale.</summary>

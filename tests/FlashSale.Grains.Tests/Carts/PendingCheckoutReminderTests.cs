@@ -2,7 +2,6 @@ using FlashSale.Carts;
 using FlashSale.Common;
 using FlashSale.Orders;
 using FlashSale.Tests.Infrastructure;
-using Microsoft.Extensions.DependencyInjection;
 using static FlashSale.Tests.Infrastructure.Sale;
 
 namespace FlashSale.Tests.Carts;
@@ -31,7 +30,7 @@ public sealed class PendingCheckoutReminderTests(EngineClusterFixture cluster)
         cluster.Journal.FailAppends(null);
 
         Assert.Null(await Grains.GetGrain<IOrderGrain>(orderId).Get());
-        Assert.Equal([ShopperCartGrain.PendingCheckoutReminder], await ReminderNames(cart));
+        Assert.Equal([ShopperCartGrain.PendingCheckoutReminder], await cluster.ReminderNames(cart));
 
         await cart.Cast<IRemindable>().ReceiveReminder(ShopperCartGrain.PendingCheckoutReminder, default);
 
@@ -39,7 +38,7 @@ public sealed class PendingCheckoutReminderTests(EngineClusterFixture cluster)
         Assert.Equal(OrderStatus.ConfirmedCod, order?.Status);
         var counts = (await lot.Get())!;
         Assert.Equal((8, 0, 2), (counts.Available, counts.Reserved, counts.Sold));
-        Assert.Empty(await ReminderNames(cart));
+        Assert.Empty(await cluster.ReminderNames(cart));
         Assert.Equal([orderId], await cart.ListOrderIds());
     }
 
@@ -51,18 +50,11 @@ public sealed class PendingCheckoutReminderTests(EngineClusterFixture cluster)
         Value(await cart.SetItem(lotId, 1));
 
         Value(await cart.Checkout(Ids.New(Ids.OrderPrefix), "cash-on-delivery"));
-        Assert.Empty(await ReminderNames(cart));
+        Assert.Empty(await cluster.ReminderNames(cart));
 
         // A reminder that fires after a call of the shopper's already finished the checkout.
         await cart.Cast<IRemindable>().ReceiveReminder(ShopperCartGrain.PendingCheckoutReminder, default);
-        Assert.Empty(await ReminderNames(cart));
+        Assert.Empty(await cluster.ReminderNames(cart));
         Assert.Single(await cart.ListOrderIds());
-    }
-
-    private async Task<string[]> ReminderNames(IShopperCartGrain cart)
-    {
-        var table = cluster.SiloServices.GetRequiredService<IReminderTable>();
-        var rows = await table.ReadRows(cart.GetGrainId());
-        return rows.Reminders.Select(r => r.ReminderName).ToArray();
     }
 }

@@ -28,6 +28,13 @@ public sealed class EngineClusterFixture : IAsyncLifetime
     /// <summary>The silo's own container, for tests of how the engine is wired.</summary>
     public IServiceProvider SiloServices => _cluster!.Silos[0].ServiceProvider;
 
+    /// <summary>The names of the reminders a grain has registered, read from the silo's reminder table.</summary>
+    public async Task<string[]> ReminderNames(IAddressable grain)
+    {
+        var rows = await SiloServices.GetRequiredService<IReminderTable>().ReadRows(grain.GetGrainId());
+        return rows.Reminders.Select(r => r.ReminderName).ToArray();
+    }
+
     public async Task InitializeAsync()
     {
         var builder = new InProcessTestClusterBuilder(1);

@@ -3,7 +3,6 @@ using FlashSale.Common;
 using FlashSale.Lots;
 using FlashSale.Orders;
 using FlashSale.Tests.Infrastructure;
-using Microsoft.Extensions.DependencyInjection;
 using Orleans.Core.Internal;
 using static FlashSale.Tests.Infrastructure.Sale;
 
@@ -38,14 +37,14 @@ public sealed class StockOwedReminderTests(EngineClusterFixture cluster)
         cluster.Journal.FailAppends(null);
 
         Assert.Equal(2, (await lot.Get())!.Reserved);
-        Assert.Equal([OrderGrain.StockOwedReminder], await ReminderNames(grain));
+        Assert.Equal([OrderGrain.StockOwedReminder], await cluster.ReminderNames(grain));
 
         await grain.Cast<IRemindable>().ReceiveReminder(OrderGrain.StockOwedReminder, default);
 
         var after = (await lot.Get())!;
         Assert.Equal((10, 0), (after.Available, after.Reserved));
         Assert.Equal(OrderStatus.Cancelled, (await grain.Get())!.Status);
-        Assert.Empty(await ReminderNames(grain));
+        Assert.Empty(await cluster.ReminderNames(grain));
     }
 
     [Fact]
@@ -61,12 +60,6 @@ public sealed class StockOwedReminderTests(EngineClusterFixture cluster)
         Value(await grain.Cancel(shopperId));
 
         Assert.Equal(10, (await lot.Get())!.Available);
-        Assert.Empty(await ReminderNames(grain));
-    }
-
-    private async Task<string[]> ReminderNames(IOrderGrain order)
-    {
-        var rows = await cluster.SiloServices.GetRequiredService<IReminderTable>().ReadRows(order.GetGrainId());
-        return rows.Reminders.Select(r => r.ReminderName).ToArray();
+        Assert.Empty(await cluster.ReminderNames(grain));
     }
 }
