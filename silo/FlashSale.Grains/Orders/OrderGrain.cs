@@ -32,7 +32,7 @@ internal sealed partial class OrderGrain(
 
     private RecoveryReminder? _stockOwed;
 
-    private ITimer? _deadlineTimer;
+    private EngineClockAlarm? _deadlineAlarm;
     private OrderStatus? _publishedStatus;
     private IGrainTimer? _unfinishedWork;
 
@@ -58,7 +58,7 @@ internal sealed partial class OrderGrain(
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        _deadlineTimer?.Dispose();
+        _deadlineAlarm?.Dispose();
         return Task.CompletedTask;
     }
 
@@ -429,10 +429,8 @@ internal sealed partial class OrderGrain(
             return;
         }
 
-        var due = order.Payment.ExpiresAt - time.GetUtcNow();
-        var self = this.AsReference<IOrderGrain>();
-        _deadlineTimer?.Dispose();
-        _deadlineTimer = time.CreateTimer(static s => ((IOrderGrain)s!).ExpireIfDue().Ignore(), self, due < TimeSpan.Zero ? TimeSpan.Zero : due, Timeout.InfiniteTimeSpan);
+        _deadlineAlarm ??= new EngineClockAlarm(time, this.AsReference<IOrderGrain>().ExpireIfDue);
+        _deadlineAlarm.Set(order.Payment.ExpiresAt);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Order {OrderId} was paid as its deadline passed; taking the returned stock again, or refunding")]
