@@ -6,7 +6,10 @@ namespace FlashSale.LoadTests.Harness;
 /// <summary>
 /// The statistics of one step. Writers (any thread) record into a HdrHistogram
 /// <see cref="Recorder"/> and into cumulative counters; the runner's sampler takes interval
-/// histograms once a second. Counters are never reset: a sample is the difference between two
+/// histograms once a second. The recorder's histograms are <see cref="LongConcurrentHistogram"/>:
+/// a <see cref="Recorder"/> guards only the swap between writers and the reader, so with many
+/// writers a plain <see cref="LongHistogram"/> loses increments and its total stops matching its
+/// buckets, and its enumerator then throws. Counters are never reset: a sample is the difference between two
 /// readings, so a writer racing with the sampler is counted in one interval or the next, never lost.
 /// </summary>
 public sealed class StepRecorder
@@ -14,7 +17,7 @@ public sealed class StepRecorder
     /// <summary>Latencies are recorded in microseconds, from 1 µs to 5 minutes, 3 significant digits.</summary>
     public const long HighestMicroseconds = 300_000_000;
 
-    private readonly Recorder _recorder = new(1, HighestMicroseconds, 3, (id, low, high, digits) => new LongHistogram(id, low, high, digits));
+    private readonly Recorder _recorder = new(1, HighestMicroseconds, 3, (id, low, high, digits) => new LongConcurrentHistogram(id, low, high, digits));
     private readonly ConcurrentDictionary<string, OutcomeCounter> _outcomes = new(StringComparer.Ordinal);
     private long _ok;
     private long _expected;
