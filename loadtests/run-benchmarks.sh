@@ -107,7 +107,7 @@ harness() { # report name, harness arguments...
 }
 embedded=http://127.0.0.1:$embedded_port
 
-{ check_machine_idle true; echo "load average before: $(load_average)"; } | tee -a "$out/machine.txt"
+{ echo "load average before the steps: $(load_average) on $(cores) cores"; machine_is_busy && echo "BUSY: above $busy_per_core per core"; true; } | tee -a "$out/machine.txt"
 
 want baselines && harness baselines baselines --url "$embedded" --redis-lua "http://127.0.0.1:$lua_port" \
   --durable "http://127.0.0.1:$durable_port" --redis-lua-durable "http://127.0.0.1:$lua_durable_port" \

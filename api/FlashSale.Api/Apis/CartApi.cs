@@ -44,8 +44,8 @@ public static class CartApi
             return Problems.From(atTheEdge);
         }
 
-        // A client that has gone is not worth a grain call; one queued at the cart or the lot is
-        // dropped by Orleans before it runs (docs/architecture.md, "Answers at the edge").
+        // A client that has gone is not worth a grain call: a call still queued at the cart is
+        // dropped by Orleans, and the cart stops before it asks the lot (docs/architecture.md).
         var cart = await grains.GetGrain<IShopperCartGrain>(shopperId).SetItem(lotId, request.Quantity.Value, aborted);
         edge.Answered(lotId, cart);
         return cart.Succeeded ? TypedResults.Ok(cart.Value) : Problems.From(cart.Refusal);

@@ -121,6 +121,18 @@ public sealed class EdgeApiTests(EdgeApiFactory api)
     }
 
     [Fact]
+    public async Task A_restock_answered_through_this_host_is_on_sale_at_once()
+    {
+        var (lotId, _) = await SoldOutLot();
+        using var refused = await (await api.SignUpShopper()).SetItem(lotId, 1);
+        await Edge.PendingRead(lotId);
+
+        await Owners[lotId].Restock(lotId, 1);
+
+        Assert.Single((await (await api.SignUpShopper()).Hold(lotId, 1)).Items); // no clock moved, no feed awaited
+    }
+
+    [Fact]
     public async Task A_hold_that_expired_is_on_sale_again_for_the_next_shopper_whatever_the_view_said()
     {
         var (lotId, _) = await SoldOutLot();
