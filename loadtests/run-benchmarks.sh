@@ -4,12 +4,29 @@
 #   - FlashSale embedded (one process, in-memory journal)
 #   - FlashSale Redis-durable: one silo and one API node, redis-server with appendfsync always
 #   - the Redis-Lua baseline twice: on a redis-server without persistence, and with appendfsync always
-# Usage: loadtests/run-benchmarks.sh [baselines] [hot-lot] [live-holds] [spread] [opening-surge] [marketplace] [watchers] [counters] [trace]
-# (no argument runs all but counters and trace, which need `dotnet tool install -g dotnet-counters` / `dotnet-trace`). Reports go to loadtest-reports/bench-<time>/. Every run is bounded.
+# Usage: loadtests/run-benchmarks.sh [--busy-ok] [baselines] [hot-lot] [live-holds] [spread] [opening-surge] [cold] [surge-100k] [marketplace] [watchers] [counters] [trace]
+# (no argument runs all but cold, surge-100k, counters and trace; counters and trace need `dotnet tool install -g dotnet-counters` / `dotnet-trace`). Reports go to loadtest-reports/bench-<time>/. Every run is bounded.
+# It refuses to start when the 1-minute load average is above 1.5 per core (nproc), unless --busy-ok
+# is given; the reports then say the run was busy. The load average is printed before and after each step.
+#   cold: the opening surge on a freshly started API process, then the same surge once it is warm;
+#         COLD_VARIANTS="default tiered-compilation-off tiered-pgo-off ready-to-run" picks the runtime
+#         settings to compare (default: "default"), COLD_SHOPPERS (20000) and COLD_ARRIVAL (2) its size,
+#         COLD_WARM_SECONDS (20) how long a closed hot-lot run warms the process between the two surges.
+#   surge-100k: 100,000 shoppers within 2 s at one lot of 1,000 units, then the same with --arrival 1
+#         (SURGE_SHOPPERS overrides the count, for a smoke).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source loadtests/load-average.sh
 
-steps=("$@")
+busy_ok=false
+steps=()
+for arg in "$@"; do
+  case $arg in
+    --busy-ok) busy_ok=true ;;
+    *) steps+=("$arg") ;;
+  esac
+done
+check_machine_idle "$busy_ok" || exit 4
 [ "${#steps[@]}" -gt 0 ] || steps=(baselines hot-lot live-holds spread opening-surge marketplace watchers)
 want() { local s; for s in "${steps[@]}"; do [ "$s" = "$1" ] && return 0; done; return 1; }
 
@@ -82,13 +99,15 @@ wait_up "http://127.0.0.1:$lua_durable_port"
 harness() { # report name, harness arguments...
   local name=$1; shift
   echo "==> $name: loadtests $*"
+  echo "    load average before: $(load_average)" | tee -a "$out/machine.txt"
   echo "loadtests $*" >"$out/$name.command"
   dotnet loadtests/FlashSale.LoadTests/bin/Release/net10.0/FlashSale.LoadTests.dll "$@" --reports "$out/$name" --quiet \
     | tee "$out/$name.txt" || echo "    ($name exited $?)"
+  echo "    load average after $name: $(load_average)" | tee -a "$out/machine.txt"
 }
 embedded=http://127.0.0.1:$embedded_port
 
-echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)" | tee "$out/machine.txt"
+{ echo "load average before the steps: $(load_average) on $(cores) cores"; machine_is_busy && echo "BUSY: above $busy_per_core per core"; true; } | tee -a "$out/machine.txt"
 
 want baselines && harness baselines baselines --url "$embedded" --redis-lua "http://127.0.0.1:$lua_port" \
   --durable "http://127.0.0.1:$durable_port" --redis-lua-durable "http://127.0.0.1:$lua_durable_port" \
@@ -106,6 +125,57 @@ want spread && {
 want opening-surge && {
   harness opening-surge opening-surge --url "$embedded" --shoppers 20000 --quantity 1000 --arrival 3
   harness opening-surge-10s opening-surge --url "$embedded" --shoppers 20000 --quantity 1000 --arrival 10
+}
+# The opening surge on a freshly started API process (nothing before it but the lot's creation and
+# the shoppers' sign-up), then on the same process once a closed hot-lot run has warmed it.
+start_api() { # name, working dir, dll, port, silo port offset, environment assignments...
+  local name=$1 dir=$2 dll=$3 port=$4 offset=$5; shift 5
+  (cd "$dir" && exec env "$@" dotnet "$dll" --urls "http://127.0.0.1:$port" --no-demo --FlashSale:RateLimits:Enabled=false \
+    --Orleans:SiloPort=$((silo_port + offset)) --Orleans:GatewayPort=$((gateway_port + offset)) --Logging:LogLevel:Default=Warning) >"$run/$name.log" 2>&1 &
+  pids+=($!)
+  echo $! >"$run/$name.pid"
+  wait_healthy "http://127.0.0.1:$port"
+}
+stop_api() { # name
+  local pid; pid=$(cat "$run/$1.pid")
+  kill "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+}
+want cold && {
+  cold_shoppers=${COLD_SHOPPERS:-20000}; cold_arrival=${COLD_ARRIVAL:-2}; cold_warming=${COLD_WARM_SECONDS:-20}; offset=10
+  for variant in ${COLD_VARIANTS:-default}; do
+    dir=api/FlashSale.Api; dll=$api_dll; envs=()
+    case $variant in
+      default) ;;
+      tiered-compilation-off) envs=(DOTNET_TieredCompilation=0) ;;
+      tiered-pgo-off) envs=(DOTNET_TieredPGO=0) ;;
+      ready-to-run)
+        [ -d "$run/api-r2r" ] || dotnet publish api/FlashSale.Api -c Release -r linux-x64 --self-contained false \
+          -p:PublishReadyToRun=true -o "$run/api-r2r" --nologo -v q >/dev/null
+        dir=$run/api-r2r; dll=FlashSale.Api.dll ;;
+      *) echo "unknown cold variant '$variant' (default, tiered-compilation-off, tiered-pgo-off, ready-to-run)" >&2; continue ;;
+    esac
+    offset=$((offset + 1)); port=$((base + 83))
+    echo "==> cold ($variant): starting a fresh API process"
+    start_api "cold-$variant" "$dir" "$dll" "$port" "$offset" "${envs[@]}"
+    cold_url=http://127.0.0.1:$port
+    harness "cold-$variant-fresh" opening-surge --url "$cold_url" --shoppers "$cold_shoppers" --quantity 1000 --arrival "$cold_arrival" \
+      --label "fresh process ($variant)"
+    harness "cold-$variant-warming" hot-lot --url "$cold_url" --mode closed --shoppers 200 --concurrency 64 --duration "$cold_warming" --warm-up 3 \
+      --label "warming the process ($variant)"
+    harness "cold-$variant-warm" opening-surge --url "$cold_url" --shoppers "$cold_shoppers" --quantity 1000 --arrival "$cold_arrival" \
+      --label "warm process ($variant)"
+    stop_api "cold-$variant"
+  done
+}
+# The 100,000-shopper surge at one lot of 1,000 units: every shopper answered, exactly 1,000 sold,
+# no 5xx and the audit passing are checked by the harness itself (exit 2 otherwise).
+want surge-100k && {
+  surge_shoppers=${SURGE_SHOPPERS:-100000}
+  for arrival in 2 1; do
+    harness "surge-$surge_shoppers-in-${arrival}s" opening-surge --url "$embedded" --shoppers "$surge_shoppers" --quantity 1000 \
+      --arrival "$arrival" --connections 1024 --request-timeout 30 --max-run 1800 --threshold "hold:p99<1000ms"
+  done
 }
 want marketplace && {
   harness marketplace marketplace --url "$embedded" --lots 50 --shoppers 2000 --rate 300 --duration 30
@@ -142,5 +212,5 @@ if want trace; then
     echo "dotnet-trace is not installed (dotnet tool install -g dotnet-trace); skipping the trace run"
   fi
 fi
-echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$out/machine.txt"
+echo "load average after: $(load_average)" | tee -a "$out/machine.txt"
 echo "Reports in $out"

@@ -61,7 +61,7 @@ public static class AgentApi
             : Problems.NotFoundProblem(EngineTexts.TheVillager);
 
     public static async Task<Results<Ok<Cart>, ValidationProblem, ProblemHttpResult>> SetItem(
-        string shopperId, string lotId, SetCartItemRequest request, ClaimsPrincipal user, IGrainFactory grains)
+        string shopperId, string lotId, SetCartItemRequest request, ClaimsPrincipal user, IGrainFactory grains, Edge.LotEdgeCache edge)
     {
         var errors = new RequestErrors().Range("quantity", request.Quantity, 0, Lots.LotLimits.MaxQuantity);
         if (errors.Any)
@@ -80,10 +80,11 @@ public static class AgentApi
         }
 
         var cart = await Agent(user, grains).SetItem(shopperId, lotId, request.Quantity!.Value);
+        edge.Answered(lotId, cart);
         return cart.Succeeded ? TypedResults.Ok(cart.Value) : Problems.From(cart.Refusal);
     }
 
-    public static async Task<Results<Ok<Cart>, ProblemHttpResult>> RemoveItem(string shopperId, string lotId, ClaimsPrincipal user, IGrainFactory grains)
+    public static async Task<Results<Ok<Cart>, ProblemHttpResult>> RemoveItem(string shopperId, string lotId, ClaimsPrincipal user, IGrainFactory grains, Edge.LotEdgeCache edge)
     {
         if (!await Represents(user, grains, shopperId))
         {
@@ -96,6 +97,7 @@ public static class AgentApi
         }
 
         var cart = await grains.GetGrain<IShopperCartGrain>(shopperId).RemoveItem(lotId);
+        edge.Answered(lotId, cart);
         return cart.Succeeded ? TypedResults.Ok(cart.Value) : Problems.From(cart.Refusal);
     }
 

@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using FlashSale.Api.Edge;
 using FlashSale.Api.Extensions;
 using FlashSale.Common;
 using FlashSale.Api.Identity;
@@ -24,7 +25,7 @@ public static class CartApi
         TypedResults.Ok(await grains.GetGrain<IShopperCartGrain>(user.UserId()).Get());
 
     public static async Task<Results<Ok<Cart>, ValidationProblem, ProblemHttpResult>> SetItem(
-        string lotId, SetCartItemRequest request, ClaimsPrincipal user, IGrainFactory grains)
+        string lotId, SetCartItemRequest request, ClaimsPrincipal user, IGrainFactory grains, LotEdgeCache edge, CancellationToken aborted)
     {
         var errors = new RequestErrors().Range("quantity", request.Quantity, 0, LotLimits.MaxQuantity);
         if (errors.Any)
@@ -37,11 +38,20 @@ public static class CartApi
             return Problems.NotFoundProblem(EngineTexts.TheLot);
         }
 
-        var cart = await grains.GetGrain<IShopperCartGrain>(user.UserId()).SetItem(lotId, request.Quantity!.Value);
+        var shopperId = user.UserId();
+        if (edge.Answer(lotId, shopperId, request.Quantity!.Value) is { } atTheEdge)
+        {
+            return Problems.From(atTheEdge);
+        }
+
+        // A client that has gone is not worth a grain call: a call still queued at the cart is
+        // dropped by Orleans, and the cart stops before it asks the lot (docs/architecture.md).
+        var cart = await grains.GetGrain<IShopperCartGrain>(shopperId).SetItem(lotId, request.Quantity.Value, aborted);
+        edge.Answered(lotId, cart);
         return cart.Succeeded ? TypedResults.Ok(cart.Value) : Problems.From(cart.Refusal);
     }
 
-    public static async Task<Results<Ok<Cart>, ProblemHttpResult>> RemoveItem(string lotId, ClaimsPrincipal user, IGrainFactory grains)
+    public static async Task<Results<Ok<Cart>, ProblemHttpResult>> RemoveItem(string lotId, ClaimsPrincipal user, IGrainFactory grains, LotEdgeCache edge)
     {
         if (!LotsApi.IsLotId(lotId))
         {
@@ -49,6 +59,7 @@ public static class CartApi
         }
 
         var cart = await grains.GetGrain<IShopperCartGrain>(user.UserId()).RemoveItem(lotId);
+        edge.Answered(lotId, cart);
         return cart.Succeeded ? TypedResults.Ok(cart.Value) : Problems.From(cart.Refusal);
     }
 }

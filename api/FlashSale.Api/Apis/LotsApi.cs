@@ -70,7 +70,7 @@ public static class LotsApi
         AsOwner(lotId, grains, lot => lot.Resume(user.UserId()));
 
     public static async Task<Results<Ok<Lot>, ValidationProblem, ProblemHttpResult>> RestockLot(
-        string lotId, RestockRequest request, ClaimsPrincipal user, IGrainFactory grains)
+        string lotId, RestockRequest request, ClaimsPrincipal user, IGrainFactory grains, Edge.LotEdgeCache edge)
     {
         var errors = new RequestErrors().Range("quantity", request.Quantity, 1, LotLimits.MaxQuantity);
         if (errors.Any)
@@ -84,6 +84,11 @@ public static class LotsApi
         }
 
         var restocked = await grains.GetGrain<IProduceLotGrain>(lotId).Restock(user.UserId(), request.Quantity!.Value);
+        if (restocked.Succeeded)
+        {
+            edge.Observed(lotId, restocked.Value.Version); // this host sells the new stock at once, before the feed says so
+        }
+
         return restocked.Succeeded ? TypedResults.Ok(restocked.Value) : Problems.From(restocked.Refusal);
     }
 

@@ -1,3 +1,4 @@
+using FlashSale.Api.Edge;
 using FlashSale.Api.Extensions;
 using FlashSale.Cluster;
 using FlashSale.Live;
@@ -23,6 +24,11 @@ public static class LiveStockExtensions
                 o => o.Configuration.ChannelPrefix = StackExchange.Redis.RedisChannel.Literal("flashsale"));
         }
         builder.Services.AddOptions<LiveStockOptions>().Bind(builder.Configuration.GetSection(LiveStockOptions.Section));
+        var clusterMode = builder.Configuration.IsClusterMode();
+        builder.Services.AddOptions<EdgeOptions>().Bind(builder.Configuration.GetSection(EdgeOptions.Section))
+            .PostConfigure(o => o.Enabled ??= !clusterMode).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<ILotEdgeSource, GrainLotEdgeSource>();
+        builder.Services.AddSingleton<LotEdgeCache>();
         builder.Services.AddSingleton<SaleFeedRelay>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<SaleFeedRelay>());
         return builder;

@@ -14,6 +14,7 @@ namespace FlashSale.Api.Hubs;
 internal sealed partial class SaleFeedRelay(
     IGrainFactory grains,
     IHubContext<SaleHub> hub,
+    Edge.LotEdgeCache edge,
     IOptions<LiveStockOptions> options,
     ILogger<SaleFeedRelay> logger) : ISaleFeedObserver, IHostedService, IDisposable
 {
@@ -22,8 +23,11 @@ internal sealed partial class SaleFeedRelay(
     private Task? _renewals;
     private int _stopped;
 
-    public Task OnStock(StockUpdate update) =>
-        hub.Clients.Group(HubGroups.Lot(update.LotId)).SendAsync(LiveMessages.Stock, update);
+    public Task OnStock(StockUpdate update)
+    {
+        edge.Observed(update.LotId, update.Version);
+        return hub.Clients.Group(HubGroups.Lot(update.LotId)).SendAsync(LiveMessages.Stock, update);
+    }
 
     public Task OnSellThrough(SellThroughUpdate update) =>
         hub.Clients.Group(HubGroups.Seller(update.SellerId)).SendAsync(LiveMessages.SellThrough, update);

@@ -40,6 +40,10 @@ public class RunSettings : CommandSettings
     [DefaultValue(900.0)]
     public double MaxRunSeconds { get; init; } = 900;
 
+    [CommandOption("--label <TEXT>")]
+    [Description("A label the reports carry among their options, e.g. \"fresh process\" or \"warm process\" for a cold-versus-warm comparison.")]
+    public string? Label { get; init; }
+
     [CommandOption("--quiet")]
     [Description("No live progress, only the final tables.")]
     public bool Quiet { get; init; }

@@ -33,6 +33,7 @@ public abstract class ScenarioCommand<TSettings> : AsyncCommand<TSettings>
         using var bound = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
         bound.CancelAfter(TimeSpan.FromSeconds(settings.MaxRunSeconds));
         RunReport report;
+        var loadBefore = LoadAverage.Read();
         var live = settings.Quiet ? null : new ConsoleProgress(console, Title);
         try
         {
@@ -55,6 +56,12 @@ public abstract class ScenarioCommand<TSettings> : AsyncCommand<TSettings>
             {
                 await live.DisposeAsync();
             }
+        }
+
+        report = report with { Machine = report.Machine.Around(loadBefore) };
+        if (settings.Label is { } label)
+        {
+            report = report with { Options = new Dictionary<string, string>(report.Options, StringComparer.Ordinal) { ["label"] = label } };
         }
 
         report = report with { Thresholds = Harness.Thresholds.Evaluate(settings.Thresholds, report) };

@@ -38,24 +38,33 @@ public sealed record RunReport
     public bool ThresholdsPassed => Thresholds.All(t => t.Passed);
 }
 
-public sealed record MachineInfo(string Host, int Cores, string Os, string Runtime, double LoadAverage1m, bool ServerGc)
+/// <summary>
+/// The machine a run measured on. <see cref="LoadBefore"/> and <see cref="LoadAfter"/> are the load
+/// averages just before the run began and just after it ended (absent where the system has none).
+/// </summary>
+public sealed record MachineInfo(string Host, int Cores, string Os, string Runtime, double LoadAverage1m, bool ServerGc,
+    LoadAverage? LoadBefore = null, LoadAverage? LoadAfter = null)
 {
+    /// <summary>Whether the machine was busy when the run began (1-minute load above 1.5 per core): its figures are not comparable.</summary>
+    public bool Busy => LoadBefore?.IsBusy(Cores) ?? (!double.IsNaN(LoadAverage1m) && new LoadAverage(LoadAverage1m, 0, 0).IsBusy(Cores));
+
     public static MachineInfo Current() => new(
         Environment.MachineName, Environment.ProcessorCount, System.Runtime.InteropServices.RuntimeInformation.OSDescription,
-        System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription, ReadLoadAverage(), System.Runtime.GCSettings.IsServerGC);
+        System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription, LoadAverage.Read()?.OneMinute ?? double.NaN, System.Runtime.GCSettings.IsServerGC);
 
-    /// <summary>The 1-minute load average at the start: on a shared machine it says how much else was running.</summary>
-    private static double ReadLoadAverage()
+    /// <summary>This machine's facts with the load taken before the run and now, after it.</summary>
+    public MachineInfo Around(LoadAverage? before) =>
+        this with { LoadBefore = before, LoadAfter = LoadAverage.Read(), LoadAverage1m = before?.OneMinute ?? LoadAverage1m };
+
+    /// <summary>One line for the reports: cores, system, load before and after, and whether it was busy.</summary>
+    public string Describe()
     {
-        try
-        {
-            var text = File.ReadAllText("/proc/loadavg");
-            return double.Parse(text.Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException)
-        {
-            return double.NaN;
-        }
+        var invariant = System.Globalization.CultureInfo.InvariantCulture;
+        var load = LoadBefore is null
+            ? string.Create(invariant, $"load average {LoadAverage1m:0.00}")
+            : string.Create(invariant, $"load average (1/5/15 min) {LoadBefore} before, {LoadAfter?.ToString() ?? "unknown"} after");
+        return string.Create(invariant, $"{Cores} cores, {Os}, {Runtime}, {load}")
+            + (Busy ? string.Create(invariant, $"; BUSY: the 1-minute load was above {LoadAverage.BusyPerCore} per core, so these figures do not compare with an idle machine's.") : ".");
     }
 }
 

@@ -25,7 +25,7 @@ public static class HtmlReport
             .Append("</style></head><body>");
         html.Append("<h1>").Append(E(report.Scenario)).Append("</h1>");
         html.Append(F($"<p>Target <code>{E(report.Target)}</code>, started {report.StartedAt:yyyy-MM-dd HH:mm:ss} UTC, measured {report.MeasuredSeconds:0.0} s. ")
-            + F($"{report.Machine.Cores} cores, {E(report.Machine.Os)}, {E(report.Machine.Runtime)}, load average {report.Machine.LoadAverage1m:0.00} at start.</p>"));
+            + E(report.Machine.Describe()) + "</p>");
         var passed = report.AuditPassed && report.ThresholdsPassed;
         html.Append("<p class=\"").Append(passed ? "pass" : "fail").Append("\">Result: ").Append(passed ? "passed" : "FAILED").Append("</p>");
 

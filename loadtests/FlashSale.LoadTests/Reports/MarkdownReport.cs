@@ -12,7 +12,7 @@ public static class MarkdownReport
         Line(md, $"# {report.Scenario}");
         Line(md, $"");
         Line(md, $"Target `{report.Target}`, started {report.StartedAt:yyyy-MM-dd HH:mm:ss} UTC, measured {report.MeasuredSeconds:0.0} s.");
-        Line(md, $"Machine: {report.Machine.Cores} cores, {report.Machine.Os}, {report.Machine.Runtime}, load average {report.Machine.LoadAverage1m:0.00} at start.");
+        Line(md, $"Machine: {report.Machine.Describe()}");
         Line(md, $"");
         Line(md, $"**Result: {(report.AuditPassed && report.ThresholdsPassed ? "passed" : "FAILED")}** (audit {(report.Audit is null ? "not run" : report.AuditPassed ? "passed" : "failed")}, thresholds {(report.Thresholds.Count == 0 ? "none" : report.ThresholdsPassed ? "passed" : "failed")})");
         Line(md, $"");

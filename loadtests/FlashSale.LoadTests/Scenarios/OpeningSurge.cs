@@ -37,6 +37,7 @@ public static class OpeningSurge
         var (_, lot) = await CreateSellerAndLot(client, ledger, "Dangshan honey pears (opening surge)", options.Quantity, options.PerShopperLimit, cancellation);
         var shoppers = await SignUp(client, ledger, options.Shoppers, options.Target, progress, cancellation);
         var needsPayment = PaymentMethods.NeedsSandboxPayment(options.PaymentMethod);
+        var answers = new SurgeAnswers();
 
         var scenario = new ScenarioDefinition
         {
@@ -51,6 +52,7 @@ public static class OpeningSurge
                 var quantity = options.PerShopperLimit;
                 var hold = await ctx.Step("hold", ct => client.SetHold(shopper.Identity, lot.LotId, quantity, ct));
                 shopper.HoldAnswered(lot.LotId, quantity, hold);
+                answers.Hold(hold);
                 if (!hold.IsOk)
                 {
                     return;
@@ -64,6 +66,7 @@ public static class OpeningSurge
                     return outcome;
                 });
                 shopper.CheckoutAnswered(checkout, order, options.PaymentMethod);
+                answers.Other(checkout);
                 if (!checkout.IsOk || order is null || !needsPayment || order.Status != "awaiting-payment")
                 {
                     return;
@@ -72,6 +75,7 @@ public static class OpeningSurge
                 var record = shopper.Snapshot().Orders.Last();
                 var pay = await ctx.Step("pay", ct => client.CompleteSandboxPayment(order.Payment.PaymentId, "succeeded", ct));
                 shopper.PaymentAnswered(record, "succeeded", pay);
+                answers.Other(pay);
             },
         };
 
@@ -79,6 +83,7 @@ public static class OpeningSurge
         progress.Message("auditing");
         var audit = await SaleAudit.RunAsync(client, ledger, hasOrders: true, cancellation);
         var final = await client.ReadLot(lot.LotId, cancellation);
+        audit = answers.Judge(audit, options, final);
         var metrics = new Dictionary<string, double>(StringComparer.Ordinal)
         {
             ["shoppers"] = options.Shoppers,
@@ -87,6 +92,8 @@ public static class OpeningSurge
             ["lot.reserved"] = final?.Reserved ?? double.NaN,
             ["lot.available"] = final?.Available ?? double.NaN,
             ["orders"] = ledger.Shoppers.Sum(s => s.Snapshot().Orders.Count),
+            ["hold.answered"] = answers.HoldsAnswered,
+            ["http.5xx"] = answers.ServerErrors,
         };
         return Report("opening-surge", options.Target, startedAt, result, audit,
             new Dictionary<string, string>(StringComparer.Ordinal)
@@ -111,4 +118,58 @@ public static class PaymentMethods
 
     /// <summary>Methods the sandbox gateway completes (redirect and offline flows); cash on delivery needs no payment.</summary>
     public static bool NeedsSandboxPayment(string method) => method is "wallet" or "bank-transfer" or "mobile-money";
+}
+
+/// <summary>
+/// What a surge promises beyond the audit: every shopper gets an answer to the hold (held or a
+/// refusal such as <c>sold-out</c>, never a timeout or a transport error), no step is answered
+/// with a 5xx, and exactly as many units are sold as the lot had (or as the shoppers could take).
+/// </summary>
+internal sealed class SurgeAnswers
+{
+    private long _holdsAnswered;
+    private long _serverErrors;
+
+    public long HoldsAnswered => Interlocked.Read(ref _holdsAnswered);
+
+    public long ServerErrors => Interlocked.Read(ref _serverErrors);
+
+    public void Hold(StepOutcome hold)
+    {
+        if (hold.Kind != OutcomeKind.Failed)
+        {
+            Interlocked.Increment(ref _holdsAnswered);
+        }
+
+        Other(hold);
+    }
+
+    public void Other(StepOutcome outcome)
+    {
+        if (outcome.StatusCode >= 500)
+        {
+            Interlocked.Increment(ref _serverErrors);
+        }
+    }
+
+    public AuditReport Judge(AuditReport audit, OpeningSurgeOptions options, LotView? final)
+    {
+        var everyone = HoldsAnswered == options.Shoppers;
+        var noServerErrors = ServerErrors == 0;
+        var expectedSold = Math.Min((long)options.Quantity, (long)options.Shoppers * options.PerShopperLimit);
+        var soldExactly = final is not null && final.Sold == expectedSold;
+        return audit with
+        {
+            Passed = audit.Passed && everyone && noServerErrors && soldExactly,
+            Checks =
+            [
+                .. audit.Checks,
+                new AuditCheck("every shopper's hold was answered", everyone, options.Shoppers,
+                    everyone ? [] : [S($"{options.Shoppers - HoldsAnswered} of {options.Shoppers} shoppers had no answer (timeout, 5xx or never sent)")]),
+                new AuditCheck("no 5xx answers", noServerErrors, 1, noServerErrors ? [] : [S($"{ServerErrors} answers were 5xx")]),
+                new AuditCheck("exactly the lot's units sold", soldExactly, 1,
+                    soldExactly ? [] : [S($"sold {final?.Sold.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "unknown"}, expected {expectedSold}")]),
+            ],
+        };
+    }
 }

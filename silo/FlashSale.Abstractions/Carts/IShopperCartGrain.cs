@@ -11,8 +11,12 @@ public interface IShopperCartGrain : IGrainWithStringKey
 {
     Task<Cart> Get();
 
-    /// <summary>Sets the held quantity of one lot; 0 releases it. All or nothing.</summary>
-    Task<Outcome<Cart>> SetItem(string lotId, int quantity);
+    /// <summary>
+    /// Sets the held quantity of one lot; 0 releases it. All or nothing. A call cancelled before
+    /// it asks the lot (the shopper's client has gone) changes nothing; once the lot is asked, the
+    /// call runs to its end, so the cart and the lot never disagree about a hold.
+    /// </summary>
+    Task<Outcome<Cart>> SetItem(string lotId, int quantity, CancellationToken cancellationToken = default);
 
     Task<Outcome<Cart>> RemoveItem(string lotId);
 

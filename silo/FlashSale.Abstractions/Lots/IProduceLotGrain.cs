@@ -17,6 +17,13 @@ public interface IProduceLotGrain : IGrainWithStringKey
     Task<LotTerms?> GetTerms();
 
     /// <summary>
+    /// The committed status and, when the lot is sold out or ended, who holds any of it (null
+    /// beyond <paramref name="maxHolders"/>): what an API host needs to answer an increase at the
+    /// edge. Null when no lot has this id.
+    /// </summary>
+    Task<LotEdgeView?> GetEdgeView(int maxHolders);
+
+    /// <summary>
     /// Sets the shopper's held quantity (0 releases it) until <paramref name="expiresAt"/>.
     /// All or nothing: either the whole change is taken from stock or nothing moves.
     /// </summary>

@@ -46,7 +46,7 @@ internal sealed class ShopperCartGrain(
         return View(time.GetUtcNow());
     }
 
-    public async Task<Outcome<Cart>> SetItem(string lotId, int quantity)
+    public async Task<Outcome<Cart>> SetItem(string lotId, int quantity, CancellationToken cancellationToken = default)
     {
         if (quantity < 0)
         {
@@ -86,6 +86,9 @@ internal sealed class ShopperCartGrain(
             return new Refusal(RefusalCode.SaleNotLive, EngineTexts.JoinTheWaitingRoom);
         }
 
+        // The last moment to stop for a client that has gone: past it the lot may take the stock,
+        // and the cart must then record it, or the two would disagree until the hold expired.
+        cancellationToken.ThrowIfCancellationRequested();
         var expiresAt = now + holdExpiry.Value.Duration;
         var hold = await GrainFactory.GetGrain<IProduceLotGrain>(lotId).SetHold(ShopperId, quantity, expiresAt);
         if (!hold.Succeeded)

@@ -20,6 +20,9 @@ public static class FlashSaleMetrics
     /// <summary>Units refused because the lot had too few: the surge's expected answer.</summary>
     public static readonly Counter<long> SoldOutAnswers = Meter.CreateCounter<long>("flashsale.sold_out", "{request}", "Holds refused as sold out.");
 
+    /// <summary>Holds an API node refused itself, without a grain call (<c>LotEdgeCache</c>), tagged with <c>outcome</c>.</summary>
+    public static readonly Counter<long> EdgeAnswers = Meter.CreateCounter<long>("flashsale.edge.answers", "{request}", "Holds refused at the API node from a fresh view of the lot.");
+
     /// <summary>Holds and order reservations that reached their time and went back on sale, tagged with <c>kind</c>.</summary>
     public static readonly Counter<long> Expiries = Meter.CreateCounter<long>("flashsale.expiries", "{hold}", "Holds and reservations returned to stock at expiry.");
 

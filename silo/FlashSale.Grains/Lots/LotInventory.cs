@@ -125,6 +125,9 @@ internal sealed class LotInventory
         return Definition?.EndsAt is { } endsAt && now < endsAt ? endsAt : null;
     }
 
+    /// <summary>The shoppers holding any of the lot, or null when there are more than <paramref name="max"/>.</summary>
+    public IReadOnlyList<string>? HoldersUpTo(int max) => _holds.Count > max ? null : [.. _holds.Keys];
+
     public int HeldBy(string shopperId) => _holds.TryGetValue(shopperId, out var hold) ? hold.Quantity : 0;
 
     public int? SoldTo(string orderId) => _sales.TryGetValue(orderId, out var sale) ? sale.Quantity : null;
@@ -182,14 +185,12 @@ internal sealed class LotInventory
             var status = StatusAt(now, Counts);
             if (status is LotStatus.Scheduled or LotStatus.Paused or LotStatus.Ended)
             {
-                return new Refusal(RefusalCode.SaleNotLive, EngineTexts.SaleIs.Format(Describe(status)));
+                return LotRefusals.SaleNotLive(status);
             }
 
             if (Counts.Available < more)
             {
-                return new Refusal(RefusalCode.SoldOut, Counts.Available == 0
-                    ? EngineTexts.LotSoldOut
-                    : EngineTexts.OnlyLeft.Format(Counts.Available, Definition.Unit));
+                return Counts.Available == 0 ? LotRefusals.SoldOut : LotRefusals.OnlyLeft(Counts.Available, Definition.Unit);
             }
         }
 
@@ -583,14 +584,6 @@ internal sealed class LotInventory
 
         return value;
     }
-
-    private static LocalText Describe(LotStatus status) => status switch
-    {
-        LotStatus.Scheduled => EngineTexts.SaleNotOpenYet,
-        LotStatus.Paused => EngineTexts.SalePaused,
-        LotStatus.Ended => EngineTexts.SaleOver,
-        _ => EngineTexts.SaleLive,
-    };
 
     private readonly record struct ShopperHold(int Quantity, DateTimeOffset ExpiresAt);
 

@@ -106,6 +106,19 @@ internal sealed partial class ProduceLotGrain : Grain, IProduceLotGrain
         return CommittedLot();
     }
 
+    public async Task<LotEdgeView?> GetEdgeView(int maxHolders)
+    {
+        if (await Get() is not { } lot)
+        {
+            return null;
+        }
+
+        // Holders come from memory, where a hold being written is already present: a host may
+        // then think a shopper holds who does not yet, which only makes it ask the lot.
+        var holders = lot.Status is LotStatus.SoldOut or LotStatus.Ended ? _inventory.HoldersUpTo(maxHolders) : null;
+        return new LotEdgeView(lot.Version, lot.Status, lot.PerShopperLimit, holders);
+    }
+
     public Task<LotTerms?> GetTerms()
     {
         var d = _inventory.Definition;

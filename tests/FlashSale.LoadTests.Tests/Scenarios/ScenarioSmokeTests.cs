@@ -31,7 +31,10 @@ public sealed class ScenarioSmokeTests(KestrelApi api, RedisLuaBaselineServer ba
         Assert.Contains(hold.Outcomes, o => o.Label == "sold-out" && o.Kind == OutcomeKind.Expected);
         Assert.Equal(hold.Ok, report.Steps.Single(s => s.Name == "checkout").Ok);
         Assert.Equal(report.Metrics["lot.sold"], report.Metrics["orders"]);
-        Assert.True(report.Metrics["lot.sold"] <= 100);
+        Assert.Equal(100, report.Metrics["lot.sold"]); // exactly the lot, checked by the audit too
+        Assert.Equal(300, report.Metrics["hold.answered"]);
+        Assert.Equal(0, report.Metrics["http.5xx"]);
+        Assert.Contains(report.Audit!.Checks, c => c.Name == "every shopper's hold was answered" && c.Passed);
         Assert.DoesNotContain(report.Steps, s => s.Name == "pay"); // cash on delivery has no payment step
     }
 
