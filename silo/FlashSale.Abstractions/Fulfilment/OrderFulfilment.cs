@@ -16,6 +16,21 @@ public enum ShipmentStatus
     Cancelled,
 }
 
+public static class ShipmentStatuses
+{
+    /// <summary>The status as the contract writes it (<c>at-pickup-point</c>).</summary>
+    public static string Kebab(ShipmentStatus status) => status switch
+    {
+        ShipmentStatus.AwaitingPacking => "awaiting-packing",
+        ShipmentStatus.Packed => "packed",
+        ShipmentStatus.Shipped => "shipped",
+        ShipmentStatus.AtPickupPoint => "at-pickup-point",
+        ShipmentStatus.Collected => "collected",
+        ShipmentStatus.Delivered => "delivered",
+        _ => "cancelled",
+    };
+}
+
 [GenerateSerializer, Immutable]
 public sealed record ShipmentEvent(
     [property: Id(0)] ShipmentStatus Status,

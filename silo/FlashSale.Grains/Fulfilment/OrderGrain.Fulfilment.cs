@@ -517,16 +517,7 @@ internal sealed partial class OrderGrain : IOrderFulfilmentGrain
     private static bool CodesMatch(string? expected, string given) =>
         expected is not null && CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(expected), Encoding.ASCII.GetBytes(given));
 
-    internal static string Kebab(ShipmentStatus status) => status switch
-    {
-        ShipmentStatus.AwaitingPacking => "awaiting-packing",
-        ShipmentStatus.Packed => "packed",
-        ShipmentStatus.Shipped => "shipped",
-        ShipmentStatus.AtPickupPoint => "at-pickup-point",
-        ShipmentStatus.Collected => "collected",
-        ShipmentStatus.Delivered => "delivered",
-        _ => "cancelled",
-    };
+    private static string Kebab(ShipmentStatus status) => ShipmentStatuses.Kebab(status);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Order {OrderId}: fulfilment notices not delivered yet; retrying")]
     private partial void LogNoticesUndelivered(Exception exception, string orderId);
