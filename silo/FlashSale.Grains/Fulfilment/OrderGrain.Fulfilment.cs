@@ -437,8 +437,9 @@ internal sealed partial class OrderGrain : IOrderFulfilmentGrain
         {
             Book.Refund = await provider.RefundAsync(new PaymentRefundRequest(order.Payment.PaymentId, OrderId, order.TotalMinor, order.Currency, reason));
         }
-        catch (PaymentGatewayException ex)
+        catch (Exception ex) when (ex is not OutOfMemoryException)
         {
+            // The gateway refused or could not be reached: the refund stays owed (written) and is retried.
             LogRefundFailed(ex, OrderId);
             KeepDeliveringNotices();
             return;

@@ -1,7 +1,6 @@
 using System.Net;
 using FlashSale.Api.Tests.Infrastructure;
 using FlashSale.Ledger;
-using FlashSale.Orders;
 using static FlashSale.Api.Tests.Fulfilment.FulfilmentCalls;
 
 namespace FlashSale.Api.Tests.Fulfilment;
@@ -55,44 +54,16 @@ public sealed class FulfilmentAuthorizationMatrixTests(FlashSaleApiFactory api)
         ("POST /api/agent/remittances", """{"sellerId":"{seller}","currency":"CNY","amountMinor":1}""", [401, 403, 403, 403, 403, 201, 409]),
     ];
 
-    public static TheoryData<string, string> Rows()
-    {
-        var rows = new TheoryData<string, string>();
-        foreach (var (route, _, _) in Matrix)
-        {
-            foreach (var caller in Callers)
-            {
-                rows.Add(route, caller);
-            }
-        }
-
-        return rows;
-    }
+    public static TheoryData<string, string> Rows() => RouteMatrix.Rows(Matrix.Select(r => r.Route), Callers);
 
     [Theory]
     [MemberData(nameof(Rows))]
     public async Task Every_fulfilment_route_answers_every_caller_exactly_as_it_should(string route, string caller)
     {
         var row = Matrix.Single(r => r.Route == route);
-        var expected = row.Expected[Array.IndexOf(Callers, caller)];
         var scene = await Scene.Create(api);
-        var (method, path) = (route.Split(' ')[0], scene.Fill(route.Split(' ')[1]));
-
-        using var request = new HttpRequestMessage(new HttpMethod(method), new Uri(path, UriKind.Relative));
-        if (row.Body is { } body)
-        {
-            request.Content = new StringContent(scene.Fill(body), System.Text.Encoding.UTF8, "application/json");
-        }
-
         using var client = scene.Callers[caller] is { } who ? api.CreateClientWithToken(who.Token) : api.CreateAnonymousClient();
-        using var response = await client.SendAsync(request);
-
-        Assert.True((int)response.StatusCode == expected,
-            $"{route} as {caller}: expected {expected}, got {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
-        if (expected >= 400)
-        {
-            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        }
+        await RouteMatrix.AssertAnswers(client, route, row.Body, scene.Fill, caller, row.Expected[Array.IndexOf(Callers, caller)]);
     }
 
     private sealed record Scene(Dictionary<string, Caller?> Callers, Dictionary<string, string> Ids)

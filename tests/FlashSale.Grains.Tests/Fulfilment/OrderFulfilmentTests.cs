@@ -26,6 +26,18 @@ public sealed class OrderFulfilmentTests(EngineClusterFixture cluster)
         return (order, sellerId, lot, Grains.GetGrain<IOrderFulfilmentGrain>(order.OrderId));
     }
 
+    /// <summary>A cash-on-delivery order packed, shipped and arrived at a new point.</summary>
+    private async Task<(Order Order, string SellerId, IOrderFulfilmentGrain Grain, PickupPoint Point)> WaitingAtThePoint()
+    {
+        var (order, sellerId, _, grain) = await Place("cash-on-delivery");
+        var point = await NewPoint();
+        Value(await grain.SetDelivery(order.ShopperId, OrderDelivery.AtPoint(point)));
+        Value(await grain.Pack(sellerId));
+        Value(await grain.Ship(sellerId, null));
+        Value(await grain.Arrived(point.AgentId));
+        return (order, sellerId, grain, point);
+    }
+
     private async Task<PickupPoint> NewPoint() =>
         await Grains.GetGrain<IPickupPointDirectoryGrain>(0).Register(Ids.New(Ids.AgentPrefix), "Liu's shop", "Zhouzhi");
 
@@ -81,12 +93,7 @@ public sealed class OrderFulfilmentTests(EngineClusterFixture cluster)
     [Fact]
     public async Task Wrong_pickup_codes_change_nothing_and_lock_the_order_for_the_agent_until_the_seller_resets_it()
     {
-        var (order, sellerId, _, grain) = await Place("cash-on-delivery");
-        var point = await NewPoint();
-        Value(await grain.SetDelivery(order.ShopperId, OrderDelivery.AtPoint(point)));
-        Value(await grain.Pack(sellerId));
-        Value(await grain.Ship(sellerId, null));
-        Value(await grain.Arrived(point.AgentId));
+        var (order, sellerId, grain, point) = await WaitingAtThePoint();
         var code = order.Fulfilment!.PickupCode!;
         var wrong = code == "000000" ? "111111" : "000000";
         var atPoint = await Current(order);
@@ -153,12 +160,7 @@ public sealed class OrderFulfilmentTests(EngineClusterFixture cluster)
     [Fact]
     public async Task Agent_cash_falls_only_when_the_seller_confirms_a_remittance_and_never_below_what_is_held()
     {
-        var (order, sellerId, _, grain) = await Place("cash-on-delivery");
-        var point = await NewPoint();
-        Value(await grain.SetDelivery(order.ShopperId, OrderDelivery.AtPoint(point)));
-        Value(await grain.Pack(sellerId));
-        Value(await grain.Ship(sellerId, null));
-        Value(await grain.Arrived(point.AgentId));
+        var (order, sellerId, grain, point) = await WaitingAtThePoint();
         Value(await grain.Handover(point.AgentId, order.Fulfilment!.PickupCode!));
         var cash = Grains.GetGrain<IAgentCashGrain>(point.AgentId);
         var ledger = Grains.GetGrain<ISellerLedgerGrain>(sellerId);
