@@ -1,5 +1,6 @@
 using FlashSale.Api.Apis;
 using FlashSale.Api.Extensions;
+using FlashSale.Api.Fulfilment;
 using FlashSale.Api.Hubs;
 using FlashSale.Api.Identity;
 using FlashSale.Api.Payments;
@@ -27,6 +28,8 @@ app.MapPaymentMethodsApi();
 app.MapLiveStock();
 app.MapFlashSalePaymentsApi();
 app.MapOperationsApi();
+app.MapFulfilmentApi();
+app.MapLedgerApi();
 
 app.Run();
 

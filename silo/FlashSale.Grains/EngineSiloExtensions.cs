@@ -35,6 +35,8 @@ public static class EngineSiloExtensions
         services.AddOptions<CheckoutRecoveryOptions>().Bind(configuration.GetSection(CheckoutRecoveryOptions.Section));
         services.AddOptions<IdempotencyOptions>().Bind(configuration.GetSection("FlashSale:Idempotency"));
         services.AddOptions<AgentOptions>().Bind(configuration.GetSection(AgentOptions.Section));
+        services.AddOptions<Fulfilment.FulfilmentOptions>().Bind(configuration.GetSection(Fulfilment.FulfilmentOptions.Section))
+            .Validate(o => o.MaxWrongPickupCodes is >= 1 and <= 100, $"{Fulfilment.FulfilmentOptions.Section}:MaxWrongPickupCodes must be 1 to 100.").ValidateOnStart();
         services.AddFlashSalePayments(configuration);
 
         // Grain state is written on every hold (the cart) and every order step. Orleans' default

@@ -146,11 +146,14 @@ public static class AgentApi
             return Problems.NotFoundProblem(EngineTexts.TheVillager);
         }
 
-        // A villager has no phone: the agent collects cash, now or on delivery.
+        // A villager has no phone: the agent collects cash, now or on delivery; without a
+        // delivery choice the order goes to the agent's own service point.
+        var ownPoint = await grains.GetGrain<global::FlashSale.Fulfilment.IPickupPointDirectoryGrain>(0).Find(global::FlashSale.Fulfilment.PickupPoints.PointIdOf(user.UserId()));
         return await CheckoutApi.Execute(shopperId, request, idempotencyKey, grains, "/api/agent/orders/", method =>
             payments.Value.HasFlow(method, PaymentFlow.Agent) || payments.Value.HasFlow(method, PaymentFlow.OnDelivery)
                 ? null
-                : ApiTexts.AgentPaysInCash);
+                : ApiTexts.AgentPaysInCash,
+            ownPoint is null ? null : global::FlashSale.Fulfilment.OrderDelivery.AtPoint(ownPoint));
     }
 
     public static async Task<Results<Ok<Order[]>, ProblemHttpResult>> ListOrders(string shopperId, ClaimsPrincipal user, IGrainFactory grains)

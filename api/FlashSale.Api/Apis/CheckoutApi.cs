@@ -46,7 +46,8 @@ public static class CheckoutApi
     /// caller may not use, with the reason.
     /// </summary>
     internal static async Task<Results<Created<Order>, ValidationProblem, ProblemHttpResult>> Execute(
-        string shopperId, CheckoutRequest request, string? idempotencyKey, IGrainFactory grains, string locationPrefix, Func<string, LocalText?> refuseMethod)
+        string shopperId, CheckoutRequest request, string? idempotencyKey, IGrainFactory grains, string locationPrefix, Func<string, LocalText?> refuseMethod,
+        global::FlashSale.Fulfilment.OrderDelivery? defaultDelivery = null)
     {
         if (string.IsNullOrEmpty(idempotencyKey))
         {
@@ -64,13 +65,14 @@ public static class CheckoutApi
             errors.Add("paymentMethod", refused);
         }
 
+        var delivery = request.Delivery is { } choice ? await Api.Fulfilment.DeliveryRequests.Resolve(choice, errors, grains) : defaultDelivery;
         if (errors.Any)
         {
             return errors.ToProblem();
         }
 
         var key = $"{shopperId}/{idempotencyKey}";
-        var reply = await grains.GetGrain<ICheckoutRequestGrain>(key).Execute(Fingerprint(request), request.PaymentMethod!);
+        var reply = await grains.GetGrain<ICheckoutRequestGrain>(key).Execute(Fingerprint(request), request.PaymentMethod!, delivery);
         return reply switch
         {
             { Kind: CheckoutReplyKind.KeyReused } => Problems.Problem(StatusCodes.Status422UnprocessableEntity, Problems.IdempotencyKeyReused, ApiTexts.IdempotencyKeyUsedWithAnotherBody),
@@ -82,7 +84,9 @@ public static class CheckoutApi
 
     /// <summary>What makes two checkout bodies "the same": the parsed request, not its whitespace.</summary>
     private static string Fingerprint(CheckoutRequest request) =>
-        Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes("paymentMethod=" + request.PaymentMethod)));
+        Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes("paymentMethod=" + request.PaymentMethod
+            + (request.Delivery is { } delivery ? ";delivery=" + delivery.Canonical() : ""))));
 }
 
-public sealed record CheckoutRequest(string? PaymentMethod);
+/// <summary>The checkout body; <c>delivery</c> is optional and counts in the idempotency fingerprint.</summary>
+public sealed record CheckoutRequest(string? PaymentMethod, Api.Fulfilment.DeliveryRequest? Delivery = null);

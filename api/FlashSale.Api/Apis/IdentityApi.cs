@@ -44,7 +44,7 @@ public static class IdentityApi
         return TypedResults.Created((string?)null, new ShopperSignedUp(shopperId, tokens.Issue(shopperId, Roles.Shopper, request.Name!)));
     }
 
-    public static Results<Created<AgentSignedUp>, ValidationProblem> SignUpAgent(SignUpAgentRequest request, TokenService tokens)
+    public static async Task<Results<Created<AgentSignedUp>, ValidationProblem>> SignUpAgent(SignUpAgentRequest request, TokenService tokens, IGrainFactory grains)
     {
         var errors = new RequestErrors().Text("name", request.Name).Text("village", request.Village);
         if (errors.Any)
@@ -53,6 +53,8 @@ public static class IdentityApi
         }
 
         var agentId = Ids.New(Ids.AgentPrefix);
+        // A demo agent is approved at once, and its service point exists from sign-up.
+        await grains.GetGrain<global::FlashSale.Fulfilment.IPickupPointDirectoryGrain>(0).Register(agentId, request.Name!.Trim(), request.Village!.Trim());
         return TypedResults.Created((string?)null, new AgentSignedUp(agentId, tokens.Issue(agentId, Roles.Agent, request.Name!)));
     }
 }

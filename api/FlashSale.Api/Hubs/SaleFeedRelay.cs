@@ -32,8 +32,23 @@ internal sealed partial class SaleFeedRelay(
     public Task OnSellThrough(SellThroughUpdate update) =>
         hub.Clients.Group(HubGroups.Seller(update.SellerId)).SendAsync(LiveMessages.SellThrough, update);
 
-    public Task OnOrder(OrderUpdate update) =>
-        hub.Clients.Group(HubGroups.Shopper(update.ShopperId)).SendAsync(LiveMessages.Order, update);
+    /// <summary>
+    /// To the shopper; from fulfilment on, also to the sellers of its shipments and the agent of
+    /// its point, as one multi-group send (a connection in several groups gets it once).
+    /// </summary>
+    public Task OnOrder(OrderUpdate update)
+    {
+        var groups = new List<string> { HubGroups.Shopper(update.ShopperId) };
+        groups.AddRange(update.Shipments?.Select(s => HubGroups.SellerOrders(s.SellerId)).Distinct(StringComparer.Ordinal) ?? []);
+        if (update.AgentId is { } agentId)
+        {
+            groups.Add(HubGroups.AgentParcels(agentId));
+        }
+
+        return groups.Count == 1
+            ? hub.Clients.Group(groups[0]).SendAsync(LiveMessages.Order, update)
+            : hub.Clients.Groups(groups).SendAsync(LiveMessages.Order, update);
+    }
 
     public Task OnQueue(QueueProgress progress) =>
         hub.Clients.Group(HubGroups.Lot(progress.LotId)).SendAsync(LiveMessages.QueueProgress, progress);

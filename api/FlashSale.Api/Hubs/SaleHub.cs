@@ -85,6 +85,8 @@ public sealed class SaleHub(IGrainFactory grains, TimeProvider time) : Hub
     [Authorize(Policy = Roles.Agent)]
     public async Task WatchVillagers()
     {
+        // The parcels coming to the agent's point, whoever ordered them.
+        await Groups.AddToGroupAsync(Context.ConnectionId, HubGroups.AgentParcels(Context.User!.UserId()));
         var villagers = await AgentApi.Agent(Context.User!, grains).ListVillagers();
         foreach (var villager in villagers)
         {
@@ -114,6 +116,11 @@ public sealed class SaleHub(IGrainFactory grains, TimeProvider time) : Hub
         await Groups.AddToGroupAsync(Context.ConnectionId, HubGroups.Lot(lotId));
         await Clients.Caller.SendAsync(LiveMessages.Queue, ticket);
     }
+
+    /// <summary>For a seller: the <c>order</c> messages of every order with a shipment of the seller's, as they move.</summary>
+    [Authorize(Policy = Roles.Seller)]
+    public Task WatchSellerOrders() =>
+        Groups.AddToGroupAsync(Context.ConnectionId, HubGroups.SellerOrders(Context.User!.UserId()));
 
     /// <summary>Joins the seller's group and sends the sell-through of each of the seller's lots at once.</summary>
     [Authorize(Policy = Roles.Seller)]

@@ -25,5 +25,9 @@ public sealed record CheckoutReply(
 /// </summary>
 public interface ICheckoutRequestGrain : IGrainWithStringKey
 {
-    Task<CheckoutReply> Execute(string fingerprint, string paymentMethod);
+    /// <summary>
+    /// Runs the checkout once; a <paramref name="delivery"/> (part of the fingerprint) is set on
+    /// the new order before the answer is written, so a retry answers the order with it.
+    /// </summary>
+    Task<CheckoutReply> Execute(string fingerprint, string paymentMethod, Fulfilment.OrderDelivery? delivery = null);
 }

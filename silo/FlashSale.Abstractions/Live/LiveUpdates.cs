@@ -34,12 +34,24 @@ public sealed record SellThroughUpdate(
     [property: Id(11)] string Status,
     [property: Id(12)] long Version);
 
-/// <summary>The hub's <c>order</c> message, for the order's shopper only.</summary>
+/// <summary>
+/// The hub's <c>order</c> message: to the order's shopper, and (from fulfilment on) to the
+/// sellers of its shipments and the agent of its service point, none of whom see more than the
+/// order id and the statuses.
+/// </summary>
 [GenerateSerializer, Immutable]
 public sealed record OrderUpdate(
     [property: Id(0)] string OrderId,
     [property: Id(1)] string ShopperId,
-    [property: Id(2)] string Status);
+    [property: Id(2)] string Status,
+    [property: Id(3)] IReadOnlyList<ShipmentUpdate>? Shipments = null,
+    [property: Id(4)] string? AgentId = null);
+
+/// <summary>One shipment's status in an <see cref="OrderUpdate"/>.</summary>
+[GenerateSerializer, Immutable]
+public sealed record ShipmentUpdate(
+    [property: Id(0)] string SellerId,
+    [property: Id(1)] string Status);
 
 /// <summary>
 /// The hub's <c>queueProgress</c> message, to a lot's watchers: how far admission has got. A shopper

@@ -35,7 +35,13 @@ public sealed record Order(
     [property: Id(4)] long TotalMinor,
     [property: Id(5)] string Currency,
     [property: Id(6)] OrderPayment Payment,
-    [property: Id(7)] DateTimeOffset CreatedAt);
+    [property: Id(7)] DateTimeOffset CreatedAt,
+    [property: Id(8), System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] FlashSale.Fulfilment.OrderDelivery? Delivery = null,
+    [property: Id(9), System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] FlashSale.Fulfilment.OrderFulfilment? Fulfilment = null)
+{
+    /// <summary>The order as a seller or a service point's agent sees it: everything but the pickup code.</summary>
+    public Order WithoutPickupCode() => Fulfilment is null ? this : this with { Fulfilment = Fulfilment.WithoutCode() };
+}
 
 /// <summary>A line the cart asks the order to take over from the shopper's holds.</summary>
 [GenerateSerializer, Immutable]

@@ -99,6 +99,9 @@ internal sealed class AgentGrain(
             }
         }
 
+        // The ledger must know whose hands the cash is in before the order turns paid.
+        await GrainFactory.GetGrain<Fulfilment.IOrderFulfilmentGrain>(orderId).NoteCashCollector(this.GetPrimaryKeyString());
+
         // One collection per order: the event id is the order's, so a repeated call is a duplicate.
         var collected = new PaymentEvent($"collected-{orderId}", order.Payment.PaymentId, PaymentEventType.Succeeded, order.TotalMinor, order.Currency);
         var receipt = await GrainFactory.GetGrain<IPaymentGrain>(order.Payment.PaymentId).Apply(order.Payment.Method, collected);

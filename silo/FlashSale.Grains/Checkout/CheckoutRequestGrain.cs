@@ -22,7 +22,7 @@ internal sealed class CheckoutRequestGrain(
 {
     private bool _running;
 
-    public async Task<CheckoutReply> Execute(string fingerprint, string paymentMethod)
+    public async Task<CheckoutReply> Execute(string fingerprint, string paymentMethod, Fulfilment.OrderDelivery? delivery = null)
     {
         var request = state.State;
         if (request.CompletedAt is { } completedAt && time.GetUtcNow() - completedAt > options.Value.Retention)
@@ -58,6 +58,13 @@ internal sealed class CheckoutRequestGrain(
 
             var shopperId = this.GetPrimaryKeyString().Split('/', 2)[0];
             var outcome = await GrainFactory.GetGrain<IShopperCartGrain>(shopperId).Checkout(request.OrderId, paymentMethod);
+            if (outcome.Succeeded && delivery is not null)
+            {
+                // Idempotent in the order: a retry after a crash here sets the same delivery again.
+                var delivered = await GrainFactory.GetGrain<Fulfilment.IOrderFulfilmentGrain>(request.OrderId).SetDelivery(shopperId, delivery);
+                outcome = delivered.Succeeded ? delivered : outcome;
+            }
+
             request.Reply = outcome;
             request.CompletedAt = time.GetUtcNow();
             await state.WriteStateAsync();

@@ -18,6 +18,7 @@ internal sealed partial class OrderGrain(
     [FromKeyedServices(FlashSaleClock.Key)] TimeProvider time,
     IOptions<PaymentOptions> payments,
     PaymentProviders providers,
+    IOptions<Fulfilment.FulfilmentOptions> fulfilmentOptions,
     ILogger<OrderGrain> logger) : Grain, IOrderGrain, IRemindable
 {
     /// <summary>
@@ -53,6 +54,8 @@ internal sealed partial class OrderGrain(
             await ExpireIfDue();
             await ReturnStockIfOwed();
             ScheduleDeadline();
+            await DeliverNotices();
+            await RefundIfOwed();
         }
     }
 
@@ -95,6 +98,7 @@ internal sealed partial class OrderGrain(
         // reaches this point again opens the same one) and says what the shopper must do next.
         var paymentId = PaymentIds.For(OrderId);
         var total = items.Sum(i => i.PriceMinor * i.Quantity);
+        await RememberSellers(items);
         var start = await provider.StartAsync(new PaymentStartRequest(paymentId, OrderId, command.ShopperId, total, command.Currency, deadline, method.Instructions, method.InstructionsZhCn));
         var payment = new OrderPayment(
             paymentId,
@@ -393,6 +397,7 @@ internal sealed partial class OrderGrain(
     /// </summary>
     private async Task Save()
     {
+        PrepareFulfilment();
         try
         {
             await state.WriteStateAsync();
@@ -413,10 +418,10 @@ internal sealed partial class OrderGrain(
             }
 
             _publishedStatus = order.Status;
-            GrainFactory.GetGrain<ISaleFeedGrain>(0)
-                .PublishOrder(new OrderUpdate(order.OrderId, order.ShopperId, LiveFormat.Status(order.Status)))
-                .Ignore();
+            GrainFactory.GetGrain<ISaleFeedGrain>(0).PublishOrder(UpdateOf(order)).Ignore();
         }
+
+        await DeliverNotices();
     }
 
     private static Order Expired(Order order) =>
@@ -468,6 +473,10 @@ public sealed class OrderState
     /// <summary>How the payment was settled, once it was.</summary>
     [Id(3)]
     public PaymentSettlement? Settlement { get; set; }
+
+    /// <summary>Delivery, shipments, pickup-code tries and what the order owes the ledgers (see OrderGrain.Fulfilment.cs).</summary>
+    [Id(4)]
+    public Fulfilment.OrderFulfilmentBook Fulfilment { get; set; } = new();
 }
 
 /// <summary>The confirmed payment being settled, and whether the cart allowed a retake of the stock.</summary>

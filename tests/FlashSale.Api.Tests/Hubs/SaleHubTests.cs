@@ -13,6 +13,8 @@ using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
 
+using static FlashSale.Api.Tests.Fulfilment.FulfilmentCalls;
+
 namespace FlashSale.Api.Tests.Hubs;
 
 [CollectionDefinition(Name)]
@@ -207,6 +209,44 @@ public sealed class SaleHubTests(FlashSaleApiFactory api)
         var ticket = await agentWatcher.NextTicket(lot.LotId, _ => true);
         Assert.Equal((villager, TicketState.Admitted, 1), (ticket.ShopperId, ticket.State, ticket.Position));
         Assert.Empty(strangerWatcher.Tickets);
+    }
+
+    [Fact]
+    public async Task Each_fulfilment_move_reaches_the_shopper_the_seller_desk_and_the_points_agent_and_no_one_else()
+    {
+        var seller = await api.SignUpSeller();
+        var otherSeller = await api.SignUpSeller("Another farm");
+        var lot = await seller.CreateLot(quantity: 20);
+        var agent = await api.SignUpAgent();
+        var otherAgent = await api.SignUpAgent("Another agent");
+        var shopper = await api.SignUpShopper();
+        await using var shopperWatcher = await Watcher.Connect(api, shopper.Token);
+        await using var sellerWatcher = await Watcher.Connect(api, seller.Token);
+        await using var otherSellerWatcher = await Watcher.Connect(api, otherSeller.Token);
+        await using var agentWatcher = await Watcher.Connect(api, agent.Token);
+        await using var otherAgentWatcher = await Watcher.Connect(api, otherAgent.Token);
+        await sellerWatcher.Hub.InvokeAsync("WatchSellerOrders");
+        await otherSellerWatcher.Hub.InvokeAsync("WatchSellerOrders");
+        await agentWatcher.Hub.InvokeAsync("WatchVillagers");
+        await otherAgentWatcher.Hub.InvokeAsync("WatchVillagers");
+
+        var order = await shopper.Buy(lot.LotId, 1, AtPoint(PointOf(agent)));
+        await seller.Move($"/api/seller/orders/{order.OrderId}/pack");
+        await shopperWatcher.NextOrder(order.OrderId, u => u.Shipments?.SingleOrDefault()?.Status == "packed");
+        await sellerWatcher.NextOrder(order.OrderId, u => u.Shipments?.SingleOrDefault()?.Status == "packed");
+        await agentWatcher.NextOrder(order.OrderId, u => u.Shipments?.SingleOrDefault()?.Status == "packed");
+        await seller.Move($"/api/seller/orders/{order.OrderId}/cancel", new { reason = "Short harvest" });
+        await shopperWatcher.NextOrder(order.OrderId, u => u.Status == "cancelled");
+
+        // Their own orders' messages prove the others' connections work, and came later.
+        var theirLot = await otherSeller.CreateLot(quantity: 5);
+        var theirs = await (await api.SignUpShopper()).Buy(theirLot.LotId, 1, AtPoint(PointOf(otherAgent)));
+        await otherSeller.Move($"/api/seller/orders/{theirs.OrderId}/pack");
+        await otherSellerWatcher.NextOrder(theirs.OrderId, u => u.Shipments?.SingleOrDefault()?.Status == "packed");
+        await otherAgentWatcher.NextOrder(theirs.OrderId, u => u.Shipments?.SingleOrDefault()?.Status == "packed");
+        Assert.DoesNotContain(otherSellerWatcher.Orders, u => u.OrderId == order.OrderId);
+        Assert.DoesNotContain(otherAgentWatcher.Orders, u => u.OrderId == order.OrderId);
+        Assert.DoesNotContain(shopperWatcher.Orders, u => u.OrderId == theirs.OrderId);
     }
 
     private static async Task<string> RegisterVillager(Caller agent, string name)
