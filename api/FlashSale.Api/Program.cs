@@ -28,7 +28,18 @@ app.MapLiveStock();
 app.MapFlashSalePaymentsApi();
 app.MapOperationsApi();
 
-app.Run();
+try
+{
+    app.Run();
+}
+catch (Microsoft.Extensions.Options.OptionsValidationException invalid)
+{
+    // A missing or wrong setting (a signing key, a webhook secret...): one line that names it, no stack.
+    Console.Error.WriteLine($"FlashSale cannot start: {invalid.Message}");
+    return 1;
+}
+
+return 0;
 
 /// <summary>The entry point, visible to the API tests' <c>WebApplicationFactory</c>.</summary>
 public partial class Program;

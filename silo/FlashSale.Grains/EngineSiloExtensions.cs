@@ -35,6 +35,8 @@ public static class EngineSiloExtensions
         services.AddOptions<CheckoutRecoveryOptions>().Bind(configuration.GetSection(CheckoutRecoveryOptions.Section));
         services.AddOptions<IdempotencyOptions>().Bind(configuration.GetSection("FlashSale:Idempotency"));
         services.AddOptions<AgentOptions>().Bind(configuration.GetSection(AgentOptions.Section));
+        services.AddOptions<MoneyLimitOptions>().Bind(configuration.GetSection(MoneyLimitOptions.Section))
+            .Validate(o => o.MaxOrderTotalMinor is > 0 and <= long.MaxValue / 2, $"{MoneyLimitOptions.Section}:MaxOrderTotalMinor must be positive and at most 2^62.").ValidateOnStart();
         services.AddFlashSalePayments(configuration);
 
         // Grain state is written on every hold (the cart) and every order step. Orleans' default
