@@ -63,7 +63,8 @@ redis-server --bind 127.0.0.1 --port "$redis_durable" --dir "$run" --save "" --a
 
 start() { # name, working dir, dll, args...
   local name=$1 dir=$2 dll=$3; shift 3
-  (cd "$dir" && exec dotnet "$dll" "$@") >"$run/$name.log" 2>&1 &
+  # Development: the load scenarios sign up through the demo routes and pay through the sandbox.
+  (cd "$dir" && ASPNETCORE_ENVIRONMENT=Development exec dotnet "$dll" "$@") >"$run/$name.log" 2>&1 &
   pids+=($!)
   echo $! >"$run/$name.pid"
 }

@@ -31,7 +31,18 @@ app.MapOperationsApi();
 app.MapFulfilmentApi();
 app.MapLedgerApi();
 
-app.Run();
+try
+{
+    app.Run();
+}
+catch (Microsoft.Extensions.Options.OptionsValidationException invalid)
+{
+    // A missing or wrong setting (a signing key, a webhook secret...): one line that names it, no stack.
+    Console.Error.WriteLine($"FlashSale cannot start: {invalid.Message}");
+    return 1;
+}
+
+return 0;
 
 /// <summary>The entry point, visible to the API tests' <c>WebApplicationFactory</c>.</summary>
 public partial class Program;

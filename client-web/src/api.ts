@@ -108,7 +108,7 @@ async function orNull<T>(request: Promise<T>): Promise<T | null> {
 }
 
 export const sandboxPay = (paymentId: string, outcome: "succeeded" | "failed") =>
-  call<unknown>("POST", `/api/sandbox/payments/${paymentId}/complete`, { body: { outcome } });
+  call<unknown>("POST", `/api/sandbox/payments/${paymentId}/complete`, { as: "shopper", body: { outcome } });
 
 /**
  * Checkout with an Idempotency-Key that survives a lost answer: the key is kept until an answer

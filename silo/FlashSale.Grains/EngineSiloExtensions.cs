@@ -37,6 +37,8 @@ public static class EngineSiloExtensions
         services.AddOptions<AgentOptions>().Bind(configuration.GetSection(AgentOptions.Section));
         services.AddOptions<Fulfilment.FulfilmentOptions>().Bind(configuration.GetSection(Fulfilment.FulfilmentOptions.Section))
             .Validate(o => o.MaxWrongPickupCodes is >= 1 and <= 100, $"{Fulfilment.FulfilmentOptions.Section}:MaxWrongPickupCodes must be 1 to 100.").ValidateOnStart();
+        services.AddOptions<MoneyLimitOptions>().Bind(configuration.GetSection(MoneyLimitOptions.Section))
+            .Validate(o => o.MaxOrderTotalMinor is > 0 and <= long.MaxValue / 2, $"{MoneyLimitOptions.Section}:MaxOrderTotalMinor must be positive and at most 2^62.").ValidateOnStart();
         services.AddFlashSalePayments(configuration);
 
         // Grain state is written on every hold (the cart) and every order step. Orleans' default

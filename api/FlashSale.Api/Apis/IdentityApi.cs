@@ -6,13 +6,19 @@ using Microsoft.AspNetCore.Http.HttpResults;
 namespace FlashSale.Api.Apis;
 
 /// <summary>
-/// The demo sign-up: each call creates an identity and returns its bearer token. A deployment
-/// puts its own identity provider behind the same three roles.
+/// The demo sign-up: each call creates an identity and returns its bearer token. Anyone may call
+/// it, so it is mapped only in Development; in Production its routes answer 404 and identities
+/// come from the installation's own sign-in.
 /// </summary>
 public static class IdentityApi
 {
-    public static IEndpointRouteBuilder MapIdentityApi(this IEndpointRouteBuilder app)
+    public static WebApplication MapIdentityApi(this WebApplication app)
     {
+        if (!app.Environment.IsDevelopment())
+        {
+            return app;
+        }
+
         var api = app.MapGroup("/api").WithTags("Identity").AllowAnonymous();
         api.MapPost("/sellers", SignUpSeller).WithSummary("Sign up as a seller");
         api.MapPost("/shoppers", SignUpShopper).WithSummary("Sign up as a shopper");

@@ -5,6 +5,7 @@ using FlashSale.Common;
 using FlashSale.Lots;
 using FlashSale.WaitingRooms;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
 
 namespace FlashSale.Api.Apis;
 
@@ -27,9 +28,10 @@ public static class LotsApi
     }
 
     public static async Task<Results<Created<Lot>, ValidationProblem, ProblemHttpResult>> CreateLot(
-        CreateLotRequest request, ClaimsPrincipal user, IGrainFactory grains, [FromKeyedServices(FlashSaleClock.Key)] TimeProvider time)
+        CreateLotRequest request, ClaimsPrincipal user, IGrainFactory grains, [FromKeyedServices(FlashSaleClock.Key)] TimeProvider time,
+        IOptions<MoneyLimitOptions> moneyLimits)
     {
-        var errors = request.Validate(time.GetUtcNow());
+        var errors = request.Validate(time.GetUtcNow(), moneyLimits.Value.MaxOrderTotalMinor);
         if (errors.Any)
         {
             return errors.ToProblem();
@@ -128,7 +130,10 @@ public sealed record CreateLotRequest(
     DateTimeOffset? EndsAt,
     WaitingRoomRequest? WaitingRoom = null)
 {
-    public RequestErrors Validate(DateTimeOffset now)
+    /// <summary>How far ahead a sale may start or end: far enough for any harvest, near enough that no timer or sum is stretched.</summary>
+    public static readonly TimeSpan Horizon = TimeSpan.FromDays(366);
+
+    public RequestErrors Validate(DateTimeOffset now, long maxOrderTotalMinor)
     {
         var errors = new RequestErrors()
             .Text("name", Name)
@@ -152,6 +157,22 @@ public sealed record CreateLotRequest(
         else if (EndsAt is { } end && end <= now)
         {
             errors.Add("endsAt", ApiTexts.EndsInFuture);
+        }
+
+        foreach (var (field, at) in new[] { ("startsAt", StartsAt), ("endsAt", EndsAt) })
+        {
+            if (at is { } time && time - now > Horizon)
+            {
+                errors.Add(field, ApiTexts.WithinHorizon.Format(field, (int)Horizon.TotalDays));
+            }
+        }
+
+        // One shopper's whole allowance must fit in one order, or the lot invites refusals (and,
+        // before the ceiling, sums that wrap). Within the ranges above the products fit in 64 bits.
+        if (PriceMinor is > 0 and <= LotLimits.MaxPriceMinor && PerShopperLimit is > 0 and <= LotLimits.MaxQuantity
+            && PriceMinor.Value * PerShopperLimit.Value > maxOrderTotalMinor)
+        {
+            errors.Add("perShopperLimit", ApiTexts.LineAboveOrderCeiling.Format(maxOrderTotalMinor));
         }
 
         if (WaitingRoom is { } room)

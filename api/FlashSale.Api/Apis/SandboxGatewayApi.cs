@@ -1,4 +1,7 @@
+using System.Security.Claims;
 using FlashSale.Api.Extensions;
+using FlashSale.Api.Identity;
+using FlashSale.Orders;
 using FlashSale.Common;
 using FlashSale.Api.Payments;
 using FlashSale.Payments;
@@ -11,7 +14,10 @@ namespace FlashSale.Api.Apis;
 /// <summary>
 /// The sandbox gateway's console, standing in for the page where a shopper approves a wallet
 /// payment or the bank that confirms a transfer. Completing a payment makes the sandbox send the
-/// signed webhook over HTTP, as a real gateway would. Mapped only when the sandbox is enabled.
+/// signed webhook over HTTP, as a real gateway would. Mapped only in Development, when the sandbox
+/// is enabled. Only the order's shopper (or the village agent who registered her) may see or
+/// complete its payment, as only she could approve it in her wallet: to anyone else it does not
+/// exist (404), and an anonymous caller is 401.
 /// </summary>
 public static class SandboxGatewayApi
 {
@@ -20,24 +26,27 @@ public static class SandboxGatewayApi
 
     public static WebApplication MapSandboxGatewayApi(this WebApplication app)
     {
-        if (!app.Services.GetRequiredService<IOptions<SandboxGatewayOptions>>().Value.Enabled)
+        if (!app.Environment.IsDevelopment() || !app.Services.GetRequiredService<IOptions<SandboxGatewayOptions>>().Value.Enabled)
         {
             return app;
         }
 
-        var sandbox = app.MapGroup("/api/sandbox/payments").WithTags("Sandbox gateway").AllowAnonymous();
+        var sandbox = app.MapGroup("/api/sandbox/payments").WithTags("Sandbox gateway").RequireAuthorization(SandboxPayer);
         sandbox.MapGet("/{paymentId}", GetPayment).WithSummary("The sandbox gateway's view of a payment: its events and every delivery try");
         sandbox.MapPost("/{paymentId}/complete", Complete).WithSummary("Finish the payment at the gateway; the sandbox then sends the signed webhook");
         return app;
     }
 
-    public static async Task<Results<Ok<SandboxPayment>, ProblemHttpResult>> GetPayment(string paymentId, IGrainFactory grains) =>
-        PaymentsApiExtensions.IsPaymentId(paymentId) && await grains.GetGrain<ISandboxPaymentGrain>(paymentId).Get() is { } payment
+    /// <summary>The policy of the sandbox's routes: a shopper, or an agent acting for a villager.</summary>
+    public const string SandboxPayer = "sandbox-payer";
+
+    public static async Task<Results<Ok<SandboxPayment>, ProblemHttpResult>> GetPayment(string paymentId, ClaimsPrincipal user, IGrainFactory grains) =>
+        await PayersPayment(paymentId, user, grains) is { } payment
             ? TypedResults.Ok(payment)
             : Problems.NotFoundProblem(EngineTexts.ThePayment);
 
     public static async Task<Results<Accepted<SandboxCompletion>, ValidationProblem, ProblemHttpResult>> Complete(
-        string paymentId, SandboxCompleteRequest request, IGrainFactory grains, SandboxWebhookSender sender)
+        string paymentId, SandboxCompleteRequest request, ClaimsPrincipal user, IGrainFactory grains, SandboxWebhookSender sender)
     {
         var errors = new RequestErrors();
         var outcome = request.Outcome switch
@@ -57,7 +66,7 @@ public static class SandboxGatewayApi
             return errors.ToProblem();
         }
 
-        if (!PaymentsApiExtensions.IsPaymentId(paymentId))
+        if (await PayersPayment(paymentId, user, grains) is not { } payment)
         {
             return Problems.NotFoundProblem(EngineTexts.ThePayment);
         }
@@ -69,12 +78,28 @@ public static class SandboxGatewayApi
             return Problems.From(completed.Refusal);
         }
 
-        var provider = (await sandboxPayment.Get())!.Terms.Provider;
+        var provider = payment.Terms.Provider;
         var copies = request.Copies ?? 1;
         var delay = TimeSpan.FromSeconds(request.DelaySeconds ?? 0);
         sender.Send(new SandboxDispatch(provider, completed.Value, copies, delay));
         return TypedResults.Accepted($"/api/sandbox/payments/{paymentId}",
             new SandboxCompletion(paymentId, completed.Value.EventId, PaymentEvent.TypeNameOf(completed.Value.Type), copies, (int)delay.TotalSeconds));
+    }
+
+    /// <summary>The payment, when the caller is its order's shopper or that shopper's agent; null otherwise.</summary>
+    private static async Task<SandboxPayment?> PayersPayment(string paymentId, ClaimsPrincipal user, IGrainFactory grains)
+    {
+        if (!PaymentsApiExtensions.IsPaymentId(paymentId)
+            || await grains.GetGrain<ISandboxPaymentGrain>(paymentId).Get() is not { } payment
+            || await grains.GetGrain<IOrderGrain>(payment.Terms.OrderId).Get() is not { } order)
+        {
+            return null;
+        }
+
+        var callerId = user.UserId();
+        var pays = user.IsInRole(Roles.Shopper) && order.ShopperId == callerId
+            || user.IsInRole(Roles.Agent) && await AgentApi.Represents(user, grains, order.ShopperId);
+        return pays ? payment : null;
     }
 }
 

@@ -57,6 +57,7 @@ public static class ApiExtensions
         builder.AddFlashSaleRequestLanguages();
         services.AddSingleton<IProblemDetailsWriter, ContractProblemWriter>(); // ahead of the default writer
         services.TryAddKeyedSingleton(FlashSaleClock.Key, TimeProvider.System);
+        services.AddOptions<MoneyLimitOptions>().Bind(builder.Configuration.GetSection(MoneyLimitOptions.Section)); // lot creation judges it here too
         services.AddProblemDetails(o => o.CustomizeProblemDetails = ctx =>
         {
             // Framework-made problems (a bad body, an unknown route, a failed challenge) get the

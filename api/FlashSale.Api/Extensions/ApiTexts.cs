@@ -57,6 +57,9 @@ public static class ApiTexts
     public static readonly LocalText OutOfRange = new("{0} must be between {1} and {2}.", "{0} 必须在 {1} 到 {2} 之间。");
     public static readonly LocalText NotACurrency = new("{0} must be an ISO 4217 code such as CNY.", "{0} 必须是 ISO 4217 货币代码，例如 CNY。");
     public static readonly LocalText EndsAfterStarts = new("endsAt must be after startsAt.", "endsAt 必须晚于 startsAt。");
+    public static readonly LocalText WithinHorizon = new("{0} may be at most {1} days ahead.", "{0} 最多只能是 {1} 天之后。");
+    public static readonly LocalText LineAboveOrderCeiling = new(
+        "priceMinor × perShopperLimit must be at most {0}, the largest order total.", "priceMinor × perShopperLimit 不得超过 {0}（订单总额上限）。");
     public static readonly LocalText EndsInFuture = new("endsAt must be in the future.", "endsAt 必须是将来的时间。");
     public static readonly LocalText SandboxOutcome = new("outcome must be \"succeeded\" or \"failed\".", "outcome 必须是 \"succeeded\" 或 \"failed\"。");
     public static readonly LocalText VillageAgentIsForAgents = new(

@@ -1,5 +1,7 @@
 using System.Security.Claims;
+using FlashSale.Api.Security;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
@@ -9,13 +11,8 @@ public static class IdentityExtensions
 {
     public static WebApplicationBuilder AddFlashSaleIdentity(this WebApplicationBuilder builder)
     {
-        var options = builder.Configuration.GetSection(TokenOptions.Section).Get<TokenOptions>() ?? new TokenOptions();
-        if (options.SigningKey.Length < 32)
-        {
-            throw new InvalidOperationException($"{TokenOptions.Section}:SigningKey must be at least 32 characters.");
-        }
-
-        builder.Services.Configure<TokenOptions>(builder.Configuration.GetSection(TokenOptions.Section));
+        builder.AddInstallationSecrets();
+        builder.Services.AddOptions<TokenOptions>().Bind(builder.Configuration.GetSection(TokenOptions.Section));
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<TokenService>();
         builder.Services
@@ -23,15 +20,6 @@ public static class IdentityExtensions
             .AddJwtBearer(jwt =>
             {
                 jwt.MapInboundClaims = false;
-                jwt.TokenValidationParameters = new TokenValidationParameters
-                {
-                    ValidIssuer = options.Issuer,
-                    ValidAudience = options.Issuer,
-                    IssuerSigningKey = TokenService.KeyFrom(options),
-                    NameClaimType = JwtRegisteredClaimNames.Name,
-                    RoleClaimType = ClaimTypes.Role,
-                    ClockSkew = TimeSpan.FromMinutes(1),
-                };
                 jwt.Events = new JwtBearerEvents
                 {
                     // SignalR clients cannot set headers on WebSockets: the token rides in the query.
@@ -46,10 +34,36 @@ public static class IdentityExtensions
                     },
                 };
             });
+
+        // The keys come from the validated options (configured, or generated in Development),
+        // so they are read when the first token is checked, not while the host is being built.
+        builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
+            .Configure<IOptions<TokenOptions>>((jwt, tokens) =>
+            {
+                var options = tokens.Value;
+                jwt.TokenValidationParameters = new TokenValidationParameters
+                {
+                    ValidIssuer = options.Issuer,
+                    ValidAudience = options.Issuer,
+                    IssuerSigningKeys = TokenService.KeysFrom(options),
+
+                    // A token must name its key (kid) and be HS256: a wrong or missing kid is not
+                    // retried against every key, and no other algorithm (none included) is accepted.
+                    TryAllIssuerSigningKeys = false,
+                    ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
+                    RequireSignedTokens = true,
+                    RequireExpirationTime = true,
+                    NameClaimType = JwtRegisteredClaimNames.Name,
+                    RoleClaimType = ClaimTypes.Role,
+                    ClockSkew = TimeSpan.FromMinutes(1),
+                };
+            });
         builder.Services.AddAuthorizationBuilder()
             .AddPolicy(Roles.Seller, p => p.RequireRole(Roles.Seller))
             .AddPolicy(Roles.Shopper, p => p.RequireRole(Roles.Shopper))
-            .AddPolicy(Roles.Agent, p => p.RequireRole(Roles.Agent));
+            .AddPolicy(Roles.Agent, p => p.RequireRole(Roles.Agent))
+            .AddPolicy(Apis.SandboxGatewayApi.SandboxPayer, p => p.RequireRole(Roles.Shopper, Roles.Agent))
+            .AddPolicy(Roles.Operator, p => p.RequireRole(Roles.Operator));
         return builder;
     }
 

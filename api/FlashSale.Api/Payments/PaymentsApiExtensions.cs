@@ -17,7 +17,8 @@ public static class PaymentsApiExtensions
     {
         var services = builder.Services;
         services.AddFlashSalePayments(builder.Configuration);
-        services.AddOptions<SandboxGatewayOptions>().Bind(builder.Configuration.GetSection(SandboxGatewayOptions.Section));
+        services.AddOptions<SandboxGatewayOptions>().Bind(builder.Configuration.GetSection(SandboxGatewayOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<SandboxGatewayOptions>, SandboxOnlyInDevelopment>();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddKeyedSingleton<TimeProvider>(SandboxGateway.ClockKey, (sp, _) => sp.GetRequiredService<TimeProvider>());
         services.AddHttpClient(SandboxGateway.HttpClientName)
@@ -38,4 +39,13 @@ public static class PaymentsApiExtensions
     }
 
     public static bool IsPaymentId(string paymentId) => Ids.IsWellFormed(paymentId, Ids.PaymentPrefix);
+}
+
+/// <summary>The sandbox can mark payments paid: switching it on outside Development is a mistake the host refuses to start with.</summary>
+internal sealed class SandboxOnlyInDevelopment(IHostEnvironment environment) : IValidateOptions<SandboxGatewayOptions>
+{
+    public ValidateOptionsResult Validate(string? name, SandboxGatewayOptions options) =>
+        options.Enabled && !environment.IsDevelopment()
+            ? ValidateOptionsResult.Fail($"{SandboxGatewayOptions.Section}:Enabled is true in {environment.EnvironmentName}: the sandbox gateway can mark payments paid and runs only in Development.")
+            : ValidateOptionsResult.Success;
 }

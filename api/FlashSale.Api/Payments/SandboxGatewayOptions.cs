@@ -1,8 +1,8 @@
 namespace FlashSale.Api.Payments;
 
 /// <summary>
-/// The sandbox gateway (<c>FlashSale:Payments:Sandbox</c>): on in the embedded default's
-/// appsettings, off unless configured elsewhere. When off, its routes are not mapped.
+/// The sandbox gateway (<c>FlashSale:Payments:Sandbox</c>): on in appsettings.Development.json,
+/// off unless configured elsewhere, and refused outside Development. When off, its routes are not mapped.
 /// </summary>
 public sealed class SandboxGatewayOptions
 {

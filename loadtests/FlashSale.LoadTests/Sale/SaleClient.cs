@@ -113,11 +113,11 @@ public sealed class SaleClient : IDisposable
         return (outcome, outcome.IsOk ? TryRead<OrderView>(answer) : null);
     }
 
-    /// <summary>The sandbox gateway: completes a payment, which sends the signed webhook as a real gateway would.</summary>
-    public async Task<StepOutcome> CompleteSandboxPayment(string paymentId, string result, CancellationToken cancellation)
+    /// <summary>The sandbox gateway: the order's shopper completes its payment, which sends the signed webhook as a real gateway would.</summary>
+    public async Task<StepOutcome> CompleteSandboxPayment(Identity shopper, string paymentId, string result, CancellationToken cancellation)
     {
         var body = JsonBody(new { outcome = result });
-        return Classify(await SendAsync(HttpMethod.Post, $"/api/sandbox/payments/{paymentId}/complete", null, body, null, cancellation), body.Length);
+        return Classify(await SendAsync(HttpMethod.Post, $"/api/sandbox/payments/{paymentId}/complete", shopper.Token, body, null, cancellation), body.Length);
     }
 
     // ---- audit reads: retried, null when the target never answered ----

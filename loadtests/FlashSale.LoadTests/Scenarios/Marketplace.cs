@@ -143,7 +143,7 @@ public static class Marketplace
                 shopper.CheckoutAnswered(checkout, order, options.PaymentMethod);
                 break;
             case "pay":
-                var pay = await ctx.Step("pay", ct => client.CompleteSandboxPayment(unpaid!.PaymentId!, "succeeded", ct));
+                var pay = await ctx.Step("pay", ct => client.CompleteSandboxPayment(shopper.Identity, unpaid!.PaymentId!, "succeeded", ct));
                 shopper.PaymentAnswered(unpaid!, "succeeded", pay);
                 break;
             default:

@@ -73,7 +73,7 @@ public static class OpeningSurge
                 }
 
                 var record = shopper.Snapshot().Orders.Last();
-                var pay = await ctx.Step("pay", ct => client.CompleteSandboxPayment(order.Payment.PaymentId, "succeeded", ct));
+                var pay = await ctx.Step("pay", ct => client.CompleteSandboxPayment(shopper.Identity, order.Payment.PaymentId, "succeeded", ct));
                 shopper.PaymentAnswered(record, "succeeded", pay);
                 answers.Other(pay);
             },

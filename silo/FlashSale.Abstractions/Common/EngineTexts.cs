@@ -21,6 +21,9 @@ public static class EngineTexts
     public static readonly LocalText PerShopperLimitRange = new("The per-shopper limit must be between 1 and the quantity.", "每位顾客的限购数必须在 1 到总数量之间。");
     public static readonly LocalText PricePositive = new("The price must be positive.", "价格必须大于零。");
     public static readonly LocalText QuantityNotNegative = new("The quantity cannot be negative.", "数量不能为负数。");
+    public static readonly LocalText OrderTotalCeiling = new(
+        "A cart or order may total at most {0} minor units; this would take it past that.", "购物车或订单总额最多 {0}（最小货币单位），此操作会超出。");
+
     public static readonly LocalText AtMostPerShopper = new("At most {0} {1} per shopper.", "每位顾客最多 {0} {1}。");
     public static readonly LocalText SaleIs = new("The sale is {0}.", "本次销售{0}。");
     public static readonly LocalText SaleNotOpenYet = new("not open yet", "尚未开始");

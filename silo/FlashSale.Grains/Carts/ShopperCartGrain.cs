@@ -22,6 +22,7 @@ internal sealed class ShopperCartGrain(
     IOptions<PaymentOptions> payments,
     IOptions<CashOnDeliveryOptions> cashOnDelivery,
     IOptions<CheckoutRecoveryOptions> checkoutRecovery,
+    IOptions<MoneyLimitOptions> moneyLimits,
     ILogger<ShopperCartGrain> logger) : Grain, IShopperCartGrain, IRemindable
 {
     /// <summary>The reminder that wakes a cart whose checkout died before it was recorded.</summary>
@@ -69,6 +70,13 @@ internal sealed class ShopperCartGrain(
         if (Cart.LiveLines(now).FirstOrDefault(l => l.LotId != lotId) is { } other && other.Currency != terms.Currency)
         {
             return new Refusal(RefusalCode.CurrencyMismatch, EngineTexts.CartCurrencyMismatch.Format(other.Currency, terms.Currency));
+        }
+
+        // The total is judged before the lot is asked: a refused hold moves no stock.
+        var projected = Cart.LiveLines(now).Where(l => l.LotId != lotId).Select(l => (l.PriceMinor, l.Quantity)).Append((terms.PriceMinor, quantity));
+        if (TotalCeilingRefusal(projected) is { } tooMuch)
+        {
+            return tooMuch;
         }
 
         if (await CommittedQuantity(lotId, quantity, terms.PerShopperLimit) is { } committed)
@@ -145,6 +153,12 @@ internal sealed class ShopperCartGrain(
         if (payments.Value.Find(currency, paymentMethod) is not { } method)
         {
             return Refusal.Invalid(EngineTexts.NotAPaymentMethod.Format(paymentMethod, currency));
+        }
+
+        // A cart held before the ceiling was lowered is refused whole, before any stock moves.
+        if (TotalCeilingRefusal(lines.Select(l => (l.PriceMinor, l.Quantity))) is { } tooMuch)
+        {
+            return tooMuch;
         }
 
         // Judged here, where the shopper's checkouts run one at a time, so two at once cannot both pass.
@@ -379,10 +393,20 @@ internal sealed class ShopperCartGrain(
         return terms;
     }
 
+    private Refusal? TotalCeilingRefusal(IEnumerable<(long PriceMinor, int Quantity)> lines)
+    {
+        var ceiling = moneyLimits.Value.MaxOrderTotalMinor;
+        return Money.WithinCeiling(lines, ceiling) ? null : new Refusal(RefusalCode.LimitExceeded, EngineTexts.OrderTotalCeiling.Format(ceiling));
+    }
+
     private Cart View(DateTimeOffset now)
     {
         var items = Cart.LiveLines(now).Select(l => new CartItem(l.LotId, l.Quantity, l.PriceMinor, l.ExpiresAt)).ToList();
-        return new Cart(ShopperId, items, items.Sum(i => i.PriceMinor * i.Quantity), Cart.LiveLines(now).FirstOrDefault()?.Currency);
+
+        // Holds are bounded by the ceiling, so the total fits; a cart from before the ceiling still
+        // reads (its total shown as the largest value) rather than failing every read.
+        var total = Money.TryTotal(items.Select(i => (i.PriceMinor, i.Quantity)), out var sum) ? sum : long.MaxValue;
+        return new Cart(ShopperId, items, total, Cart.LiveLines(now).FirstOrDefault()?.Currency);
     }
 }
 

@@ -97,7 +97,9 @@ internal sealed partial class OrderGrain(
         // The provider opens the payment (idempotent per payment id, so a retried checkout that
         // reaches this point again opens the same one) and says what the shopper must do next.
         var paymentId = PaymentIds.For(OrderId);
-        var total = items.Sum(i => i.PriceMinor * i.Quantity);
+        // The cart refused any cart above the ceiling before stock moved, with the same immutable
+        // prices, so this sum fits; checked, so a broken invariant fails loudly instead of wrapping.
+        var total = checked(items.Sum(i => checked(i.PriceMinor * i.Quantity)));
         await RememberSellers(items);
         var start = await provider.StartAsync(new PaymentStartRequest(paymentId, OrderId, command.ShopperId, total, command.Currency, deadline, method.Instructions, method.InstructionsZhCn));
         var payment = new OrderPayment(

@@ -35,7 +35,9 @@ public class BadInputTests(FlashSaleApiFactory api)
         using var request = bad.ToRequest(scene);
         using var response = await http.SendAsync(request);
 
-        await response.ReadProblem(bad.Status, bad.Code);
+        // Outside Development the demo sign-up does not exist: 404, unless a body that is not plain JSON is refused first.
+        var signUpClosed = !api.IsDevelopment && bad.Path is "/api/sellers" or "/api/shoppers" or "/api/agents" && bad.MediaType == "application/json";
+        await response.ReadProblem(signUpClosed ? HttpStatusCode.NotFound : bad.Status, signUpClosed ? Problems.NotFound : bad.Code);
         Assert.Equal(before, await scene.Snapshot());
     }
 
@@ -343,8 +345,9 @@ public class BadInputTests(FlashSaleApiFactory api)
 }
 
 /// <summary>
-/// The same table in the Development environment, where the framework throws on a body it cannot
-/// read instead of answering 400 itself: a second path to the same answers.
+/// The same table in the Production profile, where the framework answers 400 itself for a body
+/// it cannot read (Development throws, and the exception handler answers): a second path to the
+/// same answers. The demo sign-up does not exist there, so its rows are 404.
 /// </summary>
-[Collection(BadInputInDevelopmentCollection.Name)]
-public sealed class BadInputInDevelopmentTests(DevelopmentApiFactory api) : BadInputTests(api);
+[Collection(ProductionCollection.Name)]
+public sealed class BadInputInProductionTests(ProductionApiFactory api) : BadInputTests(api);

@@ -54,7 +54,7 @@ public sealed class BadInputCollection : ICollectionFixture<FlashSaleApiFactory>
 }
 
 [CollectionDefinition(Name)]
-public sealed class BadInputInDevelopmentCollection : ICollectionFixture<DevelopmentApiFactory>
+public sealed class ProductionCollection : ICollectionFixture<ProductionApiFactory>
 {
-    public const string Name = "bad input (development)";
+    public const string Name = "production profile";
 }

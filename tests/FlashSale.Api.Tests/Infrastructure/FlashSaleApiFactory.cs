@@ -50,8 +50,14 @@ public class FlashSaleApiFactory : WebApplicationFactory<Program>, IAsyncLifetim
     /// <summary>Whether the API's rate limits are on.</summary>
     protected virtual bool RateLimited => false;
 
-    /// <summary>Production is how <c>dotnet run</c> starts the API; a subclass may pick another.</summary>
-    protected virtual string EnvironmentName => Environments.Production;
+    /// <summary>
+    /// Development, as <c>dotnet run</c> starts the API: the demo sign-up and the sandbox gateway
+    /// are on, and the installation's secrets are generated for this host alone (in memory).
+    /// <see cref="ProductionApiFactory"/> runs the Production profile.
+    /// </summary>
+    protected virtual string EnvironmentName => Environments.Development;
+
+    public bool IsDevelopment => EnvironmentName == Environments.Development;
 
     public Task InitializeAsync()
     {
@@ -68,6 +74,7 @@ public class FlashSaleApiFactory : WebApplicationFactory<Program>, IAsyncLifetim
         builder.UseSetting("Orleans:SiloPort", SiloPort.ToString(CultureInfo.InvariantCulture));
         builder.UseSetting("Orleans:GatewayPort", GatewayPort.ToString(CultureInfo.InvariantCulture));
         builder.UseSetting("FlashSale:Demo:Seed", "false");
+        builder.UseSetting("FlashSale:Data:InMemory", "true");
 
         // The tests send far more requests per shopper than a person would; the limits have
         // their own tests (RateLimitTests), with their own factory.
@@ -131,9 +138,32 @@ public class FlashSaleApiFactory : WebApplicationFactory<Program>, IAsyncLifetim
 
     private async Task<T> SignUp<T>(string path, object body)
     {
+        if (!IsDevelopment)
+        {
+            return MintIdentity<T>(path, body);
+        }
+
         using var anonymous = CreateAnonymousClient();
         using var response = await anonymous.PostAsJsonAsync(path, body, ApiJson.Options);
         return await response.ReadAs<T>(HttpStatusCode.Created);
+    }
+
+    /// <summary>
+    /// Outside Development there is no open sign-up: the identity is made as the installation's
+    /// own sign-in would make it, with a token from the host's <see cref="TokenService"/>.
+    /// </summary>
+    private T MintIdentity<T>(string path, object body)
+    {
+        var tokens = Services.GetRequiredService<TokenService>();
+        var name = (string)body.GetType().GetProperty("name")!.GetValue(body)!;
+        object identity = path switch
+        {
+            "/api/sellers" when Ids.New(Ids.SellerPrefix) is var id => new SellerSignedUp(id, tokens.Issue(id, Roles.Seller, name)),
+            "/api/shoppers" when Ids.New(Ids.ShopperPrefix) is var id => new ShopperSignedUp(id, tokens.Issue(id, Roles.Shopper, name)),
+            "/api/agents" when Ids.New(Ids.AgentPrefix) is var id => new AgentSignedUp(id, tokens.Issue(id, Roles.Agent, name)),
+            _ => throw new ArgumentOutOfRangeException(nameof(path), path, "not a sign-up route"),
+        };
+        return (T)identity;
     }
 
     /// <summary>
@@ -158,8 +188,37 @@ public class FlashSaleApiFactory : WebApplicationFactory<Program>, IAsyncLifetim
     }
 }
 
-/// <summary>The same API in the Development environment, where the framework throws on a bad request body.</summary>
-public sealed class DevelopmentApiFactory : FlashSaleApiFactory
+/// <summary>
+/// The same API in the Production profile: no demo sign-up, no sandbox, and the framework does
+/// not throw on a bad request body. Production starts only with configured secrets: these are
+/// random for this host, as an operator's would be.
+/// </summary>
+public sealed class ProductionApiFactory : FlashSaleApiFactory
 {
-    protected override string EnvironmentName => Environments.Development;
+    protected override string EnvironmentName => Environments.Production;
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        foreach (var (key, value) in TestSecrets.Configured())
+        {
+            builder.UseSetting(key, value);
+        }
+    }
+}
+
+/// <summary>Random secrets for a host that must have them configured (the Production profile).</summary>
+public static class TestSecrets
+{
+    public static IEnumerable<(string Key, string Value)> Configured()
+    {
+        yield return ("FlashSale:Identity:SigningKeys:0:Id", "test-" + Guid.NewGuid().ToString("N")[..8]);
+        yield return ("FlashSale:Identity:SigningKeys:0:Key", Random());
+        foreach (var method in new[] { "wallet", "bank-transfer", "mobile-money" })
+        {
+            yield return ($"FlashSale:Payments:Webhooks:Secrets:{method}:0", "whsec_" + Random());
+        }
+    }
+
+    public static string Random() => Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
 }

@@ -114,9 +114,9 @@ public sealed class PaymentMethodsEndToEndTests(PaymentsApiFactory api)
         var order = await shopper.PlaceOrder("cash-on-delivery");
         var body = GatewayApi.Body(GatewayApi.NewEventId(), order);
 
-        using var webhook = await api.SendWebhook("cash-on-delivery", body, GatewayApi.Sign(body));
-        using var unknown = await api.SendWebhook("carrier-pigeon", body, GatewayApi.Sign(body));
-        using var complete = await api.CreateAnonymousClient().PostAsJsonAsync($"/api/sandbox/payments/{order.Payment.PaymentId}/complete", new { outcome = "succeeded" }, ApiJson.Options);
+        using var webhook = await api.SendWebhook("cash-on-delivery", body, GatewayApi.Sign(body, api.WebhookSecret()));
+        using var unknown = await api.SendWebhook("carrier-pigeon", body, GatewayApi.Sign(body, api.WebhookSecret()));
+        using var complete = await shopper.Http.PostAsJsonAsync($"/api/sandbox/payments/{order.Payment.PaymentId}/complete", new { outcome = "succeeded" }, ApiJson.Options);
 
         await webhook.ReadProblem(HttpStatusCode.NotFound, Problems.NotFound);
         await unknown.ReadProblem(HttpStatusCode.NotFound, Problems.NotFound);

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using FlashSale.Api.Apis;
+using FlashSale.Api.Identity;
 using FlashSale.Api.Payments;
 using FlashSale.Api.Tests.Infrastructure;
 using FlashSale.Orders;
@@ -11,6 +12,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 
 namespace FlashSale.Api.Tests.Payments;
@@ -24,8 +26,8 @@ namespace FlashSale.Api.Tests.Payments;
 /// </summary>
 public sealed class PaymentsApiFactory : FlashSaleApiFactory
 {
-    public const string WalletSecret = "whsec_dev_wallet_not_for_production_0123456789abcdef";
-    public const string PreviousWalletSecret = "whsec_wallet_previous_rotation_0123456789";
+    /// <summary>A secret the wallet still trusts (random for this run); the sandbox signs with the one the host generated.</summary>
+    public string PreviousWalletSecret { get; } = "whsec_previous_" + TestSecrets.Random();
 
     public FakeTimeProvider GatewayClock { get; } = new(TimeProvider.System.GetUtcNow());
 
@@ -34,6 +36,7 @@ public sealed class PaymentsApiFactory : FlashSaleApiFactory
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         base.ConfigureWebHost(builder);
+        builder.UseSetting("FlashSale:Payments:Webhooks:Secrets:wallet:0", "whsec_current_" + TestSecrets.Random());
         builder.UseSetting("FlashSale:Payments:Webhooks:Secrets:wallet:1", PreviousWalletSecret);
         builder.ConfigureTestServices(services =>
         {
@@ -111,16 +114,32 @@ internal sealed class WebhookFaultHandler(WebhookFaults faults) : DelegatingHand
 /// <summary>The gateway side of the contract, as a test drives it.</summary>
 internal static class GatewayApi
 {
+    /// <summary>The first (signing) secret the host has for a method, as the sandbox gateway signs with it.</summary>
+    public static string WebhookSecret(this FlashSaleApiFactory api, string method = "wallet") =>
+        api.Services.GetRequiredService<IOptions<WebhookOptions>>().Value.SecretsFor(method)[0];
+
+    /// <summary>
+    /// A client for the payment's shopper, who alone may complete it at the sandbox: her token is
+    /// issued by the host's token service for the order's shopper id.
+    /// </summary>
+    public static async Task<HttpClient> PayerClient(this FlashSaleApiFactory api, string paymentId)
+    {
+        var grains = api.Services.GetRequiredService<IGrainFactory>();
+        var payment = await grains.GetGrain<ISandboxPaymentGrain>(paymentId).Get() ?? throw new InvalidOperationException($"no sandbox payment {paymentId}");
+        var order = await grains.GetGrain<IOrderGrain>(payment.Terms.OrderId).Get() ?? throw new InvalidOperationException($"no order {payment.Terms.OrderId}");
+        return api.CreateClientWithToken(api.Services.GetRequiredService<TokenService>().Issue(order.ShopperId, Identity.Roles.Shopper, "payer"));
+    }
+
     public static async Task<SandboxCompletion> Complete(this FlashSaleApiFactory api, string paymentId, string outcome = "succeeded", int? copies = null, int? delaySeconds = null)
     {
-        using var client = api.CreateAnonymousClient();
+        using var client = await api.PayerClient(paymentId);
         using var response = await client.PostAsJsonAsync($"/api/sandbox/payments/{paymentId}/complete", new { outcome, copies, delaySeconds }, ApiJson.Options);
         return await response.ReadAs<SandboxCompletion>(HttpStatusCode.Accepted);
     }
 
     public static async Task<SandboxPayment> SandboxPayment(this FlashSaleApiFactory api, string paymentId)
     {
-        using var client = api.CreateAnonymousClient();
+        using var client = await api.PayerClient(paymentId);
         using var response = await client.GetAsync(new Uri($"/api/sandbox/payments/{paymentId}", UriKind.Relative));
         return await response.ReadAs<SandboxPayment>();
     }
@@ -187,7 +206,7 @@ internal static class GatewayApi
     public static string Body(string eventId, Order order, string type = "payment.succeeded", long? amountMinor = null, string? currency = null) =>
         $$"""{"eventId":"{{eventId}}","paymentId":"{{order.Payment.PaymentId}}","type":"{{type}}","amountMinor":{{amountMinor ?? order.TotalMinor}},"currency":"{{currency ?? order.Currency}}"}""";
 
-    public static string Sign(string body, string secret = PaymentsApiFactory.WalletSecret, long? at = null) =>
+    public static string Sign(string body, string secret, long? at = null) =>
         WebhookSignature.Sign(secret, at ?? TimeProvider.System.GetUtcNow().ToUnixTimeSeconds(), Encoding.UTF8.GetBytes(body));
 
     public static string NewEventId() => "evt_test_" + Guid.NewGuid().ToString("N");

@@ -135,10 +135,39 @@ public sealed class SandboxGatewayTests(PaymentsApiFactory api)
     }
 
     [Fact]
+    public async Task Only_the_orders_shopper_can_see_or_complete_its_payment_and_nobody_else_changes_anything()
+    {
+        var (_, shopper, order) = await AwaitingOrder();
+        var otherShopper = await api.SignUpShopper();
+        var agent = await api.SignUpAgent();
+        var seller = await api.SignUpSeller();
+        var path = $"/api/sandbox/payments/{order.Payment.PaymentId}";
+        using var anonymous = api.CreateAnonymousClient();
+
+        using var anonymousComplete = await anonymous.PostAsJsonAsync(path + "/complete", new { outcome = "succeeded" }, ApiJson.Options);
+        using var anonymousRead = await anonymous.GetAsync(new Uri(path, UriKind.Relative));
+        await anonymousComplete.ReadProblem(HttpStatusCode.Unauthorized, Problems.Unauthorized);
+        await anonymousRead.ReadProblem(HttpStatusCode.Unauthorized, Problems.Unauthorized);
+        foreach (var stranger in new[] { otherShopper, agent })
+        {
+            using var complete = await stranger.Http.PostAsJsonAsync(path + "/complete", new { outcome = "succeeded" }, ApiJson.Options);
+            using var read = await stranger.Http.GetAsync(new Uri(path, UriKind.Relative));
+            await complete.ReadProblem(HttpStatusCode.NotFound, Problems.NotFound);
+            await read.ReadProblem(HttpStatusCode.NotFound, Problems.NotFound);
+        }
+
+        using var sellerComplete = await seller.Http.PostAsJsonAsync(path + "/complete", new { outcome = "succeeded" }, ApiJson.Options);
+        await sellerComplete.ReadProblem(HttpStatusCode.Forbidden, Problems.Forbidden);
+
+        Assert.Empty((await api.SandboxPayment(order.Payment.PaymentId)).Events);
+        Assert.Equal(OrderStatus.AwaitingPayment, (await shopper.GetOrder(order.OrderId)).Status);
+    }
+
+    [Fact]
     public async Task The_sandbox_refuses_what_a_gateway_would_and_changes_nothing()
     {
         var (_, shopper, order) = await AwaitingOrder();
-        using var client = api.CreateAnonymousClient();
+        var client = shopper.Http;
         var path = $"/api/sandbox/payments/{order.Payment.PaymentId}/complete";
 
         using var noOutcome = await client.PostAsJsonAsync(path, new { }, ApiJson.Options);

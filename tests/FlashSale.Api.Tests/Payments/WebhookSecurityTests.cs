@@ -46,13 +46,13 @@ public sealed class WebhookSecurityTests(PaymentsApiFactory api)
         var (sent, signature) = forgery switch
         {
             "bad signature" => (body, $"t={now},v1={new string('a', 64)}"),
-            "stale timestamp" => (body, GatewayApi.Sign(body, at: now - 301)),
-            "future timestamp" => (body, GatewayApi.Sign(body, at: now + 301)),
+            "stale timestamp" => (body, GatewayApi.Sign(body, api.WebhookSecret(), at: now - 301)),
+            "future timestamp" => (body, GatewayApi.Sign(body, api.WebhookSecret(), at: now + 301)),
             "retired secret" => (body, GatewayApi.Sign(body, "whsec_wallet_retired_long_ago_0123456789")),
-            "tampered body" => (body.Replace($"\"amountMinor\":{order.TotalMinor}", "\"amountMinor\":1", StringComparison.Ordinal), GatewayApi.Sign(body)),
+            "tampered body" => (body.Replace($"\"amountMinor\":{order.TotalMinor}", "\"amountMinor\":1", StringComparison.Ordinal), GatewayApi.Sign(body, api.WebhookSecret())),
             "no signature" => (body, (string?)null),
             "malformed header" => (body, "sha256=deadbeef"),
-            _ => (body, GatewayApi.Sign(body, "whsec_dev_bank_not_for_production_0123456789abcdef")),
+            _ => (body, GatewayApi.Sign(body, api.WebhookSecret("bank-transfer"))),
         };
         var before = await State(shopper, order, lotId);
 
@@ -63,7 +63,7 @@ public sealed class WebhookSecurityTests(PaymentsApiFactory api)
         Assert.Empty((await shopper.PaymentRecord(order.OrderId)).Events);
 
         // The same event, signed properly, is still new: the refusal did not mark it as seen.
-        using var genuine = await api.SendWebhook("wallet", body, GatewayApi.Sign(body));
+        using var genuine = await api.SendWebhook("wallet", body, GatewayApi.Sign(body, api.WebhookSecret()));
         Assert.Equal(PaymentEventDisposition.Applied, (await genuine.ReadAs<WebhookReceipt>()).Disposition);
     }
 
@@ -73,7 +73,7 @@ public sealed class WebhookSecurityTests(PaymentsApiFactory api)
         var (shopper, order, _) = await AwaitingWalletOrder();
         var body = GatewayApi.Body(GatewayApi.NewEventId(), order);
 
-        using var response = await api.SendWebhook("wallet", body, GatewayApi.Sign(body, PaymentsApiFactory.PreviousWalletSecret));
+        using var response = await api.SendWebhook("wallet", body, GatewayApi.Sign(body, api.PreviousWalletSecret));
 
         Assert.Equal(OrderStatus.Paid, (await response.ReadAs<WebhookReceipt>()).OrderStatus);
         Assert.Equal(OrderStatus.Paid, (await shopper.GetOrder(order.OrderId)).Status);
@@ -85,13 +85,13 @@ public sealed class WebhookSecurityTests(PaymentsApiFactory api)
         var (shopper, order, lotId) = await AwaitingWalletOrder();
         var eventId = GatewayApi.NewEventId();
         var body = GatewayApi.Body(eventId, order);
-        using var first = await api.SendWebhook("wallet", body, GatewayApi.Sign(body));
+        using var first = await api.SendWebhook("wallet", body, GatewayApi.Sign(body, api.WebhookSecret()));
         Assert.Equal(PaymentEventDisposition.Applied, (await first.ReadAs<WebhookReceipt>()).Disposition);
         var after = await State(shopper, order, lotId);
 
         // The same id again, even with another body (a failure now), is a duplicate.
         var again = GatewayApi.Body(eventId, order, type: "payment.failed");
-        using var duplicate = await api.SendWebhook("wallet", again, GatewayApi.Sign(again));
+        using var duplicate = await api.SendWebhook("wallet", again, GatewayApi.Sign(again, api.WebhookSecret()));
 
         var receipt = await duplicate.ReadAs<WebhookReceipt>();
         Assert.Equal((PaymentEventDisposition.Duplicate, OrderStatus.Paid), (receipt.Disposition, receipt.OrderStatus));
@@ -107,8 +107,8 @@ public sealed class WebhookSecurityTests(PaymentsApiFactory api)
         var shortBody = GatewayApi.Body(GatewayApi.NewEventId(), order, amountMinor: order.TotalMinor - 100);
         var otherCurrency = GatewayApi.Body(GatewayApi.NewEventId(), order, currency: "KES");
 
-        using var shortPaid = await api.SendWebhook("wallet", shortBody, GatewayApi.Sign(shortBody));
-        using var wrongCurrency = await api.SendWebhook("wallet", otherCurrency, GatewayApi.Sign(otherCurrency));
+        using var shortPaid = await api.SendWebhook("wallet", shortBody, GatewayApi.Sign(shortBody, api.WebhookSecret()));
+        using var wrongCurrency = await api.SendWebhook("wallet", otherCurrency, GatewayApi.Sign(otherCurrency, api.WebhookSecret()));
 
         Assert.Equal(PaymentEventDisposition.RecordedForReview, (await shortPaid.ReadAs<WebhookReceipt>()).Disposition);
         Assert.Equal(PaymentEventDisposition.RecordedForReview, (await wrongCurrency.ReadAs<WebhookReceipt>()).Disposition);
@@ -130,7 +130,7 @@ public sealed class WebhookSecurityTests(PaymentsApiFactory api)
     [MemberData(nameof(SignedButWrong))]
     public async Task An_authentic_body_that_is_not_a_notification_is_400(string because, string body)
     {
-        using var response = await api.SendWebhook("wallet", body, GatewayApi.Sign(body));
+        using var response = await api.SendWebhook("wallet", body, GatewayApi.Sign(body, api.WebhookSecret()));
 
         var problem = await response.ReadProblem(HttpStatusCode.BadRequest, Problems.InvalidRequest);
         Assert.False(string.IsNullOrEmpty(problem.GetProperty("detail").GetString()), because);
@@ -142,8 +142,8 @@ public sealed class WebhookSecurityTests(PaymentsApiFactory api)
         var body = """{"eventId":"evt_nobody","paymentId":"pay_0000000000000000","type":"payment.succeeded","amountMinor":1,"currency":"CNY"}""";
         var malformedId = """{"eventId":"evt_nobody2","paymentId":"not-a-payment","type":"payment.succeeded","amountMinor":1,"currency":"CNY"}""";
 
-        using var unknown = await api.SendWebhook("wallet", body, GatewayApi.Sign(body));
-        using var malformed = await api.SendWebhook("wallet", malformedId, GatewayApi.Sign(malformedId));
+        using var unknown = await api.SendWebhook("wallet", body, GatewayApi.Sign(body, api.WebhookSecret()));
+        using var malformed = await api.SendWebhook("wallet", malformedId, GatewayApi.Sign(malformedId, api.WebhookSecret()));
 
         await unknown.ReadProblem(HttpStatusCode.NotFound, Problems.NotFound);
         await malformed.ReadProblem(HttpStatusCode.NotFound, Problems.NotFound);
@@ -154,7 +154,7 @@ public sealed class WebhookSecurityTests(PaymentsApiFactory api)
     {
         var body = "{\"pad\":\"" + new string('x', PaymentWebhooksApi.MaxBodyBytes) + "\"}";
 
-        using var response = await api.SendWebhook("wallet", body, GatewayApi.Sign(body));
+        using var response = await api.SendWebhook("wallet", body, GatewayApi.Sign(body, api.WebhookSecret()));
 
         await response.ReadProblem(HttpStatusCode.BadRequest, Problems.InvalidRequest);
     }

@@ -82,7 +82,10 @@ public sealed class LiveApp : WebApplicationFactory<Program>, IAsyncLifetime
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
-        builder.UseEnvironment(Environments.Production);
+        // Development: shoppers sign up through the demo routes and pay through the sandbox; the
+        // installation's secrets are generated for this host alone.
+        builder.UseEnvironment(Environments.Development);
+        builder.UseSetting("FlashSale:Data:InMemory", "true");
         builder.UseSetting("Orleans:SiloPort", _siloPort.ToString(CultureInfo.InvariantCulture));
         builder.UseSetting("Orleans:GatewayPort", _gatewayPort.ToString(CultureInfo.InvariantCulture));
         builder.UseSetting("FlashSale:Demo:Seed", "false");

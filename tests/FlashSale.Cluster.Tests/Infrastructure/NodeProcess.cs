@@ -26,6 +26,18 @@ public sealed class NodeProcess(string name, string assemblyPath, string working
 
     public bool Running => _process is { HasExited: false };
 
+    /// <summary>One signing key and webhook secrets for every node of this test run, random per run.</summary>
+    private static readonly IReadOnlyList<(string Key, string Value)> ClusterSecrets =
+    [
+        ("FlashSale__Identity__SigningKeys__0__Id", "test-" + Guid.NewGuid().ToString("N")[..8]),
+        ("FlashSale__Identity__SigningKeys__0__Key", NewSecret()),
+        ("FlashSale__Payments__Webhooks__Secrets__wallet__0", NewSecret()),
+        ("FlashSale__Payments__Webhooks__Secrets__bank-transfer__0", NewSecret()),
+        ("FlashSale__Payments__Webhooks__Secrets__mobile-money__0", NewSecret()),
+    ];
+
+    private static string NewSecret() => Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+
     public void Start()
     {
         _log ??= new StreamWriter(LogPath, append: true) { AutoFlush = true };
@@ -36,8 +48,14 @@ public sealed class NodeProcess(string name, string assemblyPath, string working
             start.ArgumentList.Add(argument);
         }
 
-        start.Environment["DOTNET_ENVIRONMENT"] = "Production";
-        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        // Development (the tests sign up through the demo routes), with the cluster's secrets
+        // given to every node in its environment, as scripts/cluster.sh does.
+        start.Environment["DOTNET_ENVIRONMENT"] = "Development";
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
+        foreach (var (key, value) in ClusterSecrets)
+        {
+            start.Environment[key] = value;
+        }
         _process = Process.Start(start) ?? throw new InvalidOperationException($"{Name} did not start");
         _process.OutputDataReceived += (_, e) => Log(e.Data);
         _process.ErrorDataReceived += (_, e) => Log(e.Data);

@@ -1,0 +1,113 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using FlashSale.Api.Tests.Infrastructure;
+
+namespace FlashSale.Api.Tests.Security;
+
+/// <summary>In Production the Development conveniences do not exist: demo sign-up and the sandbox gateway answer 404.</summary>
+[Collection(ProductionCollection.Name)]
+public sealed class ProductionProfileTests(ProductionApiFactory api)
+{
+    public static TheoryData<string, string> ClosedRoutes() => new()
+    {
+        { "POST", "/api/sellers" }, { "POST", "/api/shoppers" }, { "POST", "/api/agents" },
+        { "GET", "/api/sandbox/payments/pay_0000000000000000" }, { "POST", "/api/sandbox/payments/pay_0000000000000000/complete" },
+    };
+
+    [Theory]
+    [MemberData(nameof(ClosedRoutes))]
+    public async Task Development_conveniences_are_not_found(string method, string path)
+    {
+        var shopper = await api.SignUpShopper();
+        foreach (var client in new[] { api.CreateAnonymousClient(), shopper.Http })
+        {
+            using var request = new HttpRequestMessage(new HttpMethod(method), new Uri(path, UriKind.Relative))
+            {
+                Content = method == "POST" ? JsonContent.Create(new { name = "Wang Fang", village = "Dangshan", outcome = "succeeded" }) : null,
+            };
+            using var response = await client.SendAsync(request);
+            await response.ReadProblem(HttpStatusCode.NotFound, FlashSale.Api.Extensions.Problems.NotFound);
+        }
+    }
+
+    [Fact]
+    public async Task A_real_wallet_order_cannot_be_marked_paid_through_a_sandbox()
+    {
+        var seller = await api.SignUpSeller();
+        var lot = await seller.CreateLot(quantity: 10, perShopperLimit: 5);
+        var shopper = await api.SignUpShopper();
+        await shopper.Hold(lot.LotId, 1);
+        var order = await shopper.PlaceOrder("wallet");
+
+        using var complete = await shopper.Http.PostAsJsonAsync($"/api/sandbox/payments/{order.Payment.PaymentId}/complete", new { outcome = "succeeded" });
+
+        await complete.ReadProblem(HttpStatusCode.NotFound, FlashSale.Api.Extensions.Problems.NotFound);
+        Assert.Equal(Orders.OrderStatus.AwaitingPayment, (await shopper.GetOrder(order.OrderId)).Status);
+    }
+}
+
+/// <summary>
+/// Production without configured secrets does not start, and says in one line which setting is
+/// missing: the API is started as an operator would start it, as a process from its build output.
+/// </summary>
+public sealed class ProductionWithoutSecretsTests
+{
+    [Theory]
+    [InlineData("no signing key", "FlashSale:Identity:SigningKeys is not configured")]
+    [InlineData("no wallet secret", "FlashSale:Payments:Webhooks:Secrets:wallet is not configured")]
+    [InlineData("a short signing key", "FlashSale:Identity:SigningKeys:0:Key is shorter than 32 characters")]
+    [InlineData("the sandbox switched on", "FlashSale:Payments:Sandbox:Enabled is true in Production")]
+    public async Task The_host_refuses_to_start_and_names_the_setting(string missing, string message)
+    {
+        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = AppContext.BaseDirectory, RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "FlashSale.Api.dll"));
+        start.ArgumentList.Add("--urls=http://127.0.0.1:0");
+        start.ArgumentList.Add("--FlashSale:Demo:Seed=false");
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        foreach (var (key, value) in TestSecrets.Configured())
+        {
+            var omitted = missing switch
+            {
+                "no signing key" => key.StartsWith("FlashSale:Identity:SigningKeys", StringComparison.Ordinal),
+                "no wallet secret" => key.EndsWith(":wallet:0", StringComparison.Ordinal),
+                _ => false,
+            };
+            if (!omitted)
+            {
+                start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value; // as an operator would, never on the command line
+            }
+        }
+
+        if (missing == "a short signing key")
+        {
+            start.Environment["FlashSale__Identity__SigningKeys__0__Key"] = "too-short";
+        }
+
+        if (missing == "the sandbox switched on")
+        {
+            start.Environment["FlashSale__Payments__Sandbox__Enabled"] = "true";
+        }
+
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var bound = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        try
+        {
+            await process.WaitForExitAsync(bound.Token);
+        }
+        finally
+        {
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+            }
+        }
+
+        var errors = await stderr;
+        Assert.True(process.ExitCode == 1, $"exit {process.ExitCode}; out: {await stdout}; err: {errors}");
+        var line = Assert.Single(errors.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries), l => l.StartsWith("FlashSale cannot start:", StringComparison.Ordinal));
+        Assert.Contains(message, line, StringComparison.Ordinal);
+    }
+}
