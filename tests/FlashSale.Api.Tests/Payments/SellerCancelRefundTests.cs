@@ -26,7 +26,7 @@ public sealed class SellerCancelRefundTests(PaymentsApiFactory api)
 
         var cancelled = await seller.Move($"/api/seller/orders/{order.OrderId}/cancel", new { reason = "Frost took the crop" });
         using var again = await seller.Post($"/api/seller/orders/{order.OrderId}/cancel", new { reason = "again" });
-        using var duplicate = await api.SendWebhook("wallet", GatewayApi.Body(paid.EventId, order), GatewayApi.Sign(GatewayApi.Body(paid.EventId, order)));
+        using var duplicate = await api.SendWebhook("wallet", GatewayApi.Body(paid.EventId, order), GatewayApi.Sign(GatewayApi.Body(paid.EventId, order), api.WebhookSecret()));
 
         Assert.Equal((OrderStatus.Refunded, PaymentStatus.Refunded), (cancelled.Status, cancelled.Payment.Status));
         await again.ReadProblem(HttpStatusCode.Conflict, Problems.Conflict);
