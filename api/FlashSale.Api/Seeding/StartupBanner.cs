@@ -1,25 +1,34 @@
 using FlashSale.Cluster;
+using FlashSale.Cluster.Embedded;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 
 namespace FlashSale.Api.Seeding;
 
-/// <summary>Prints the one line a newcomer needs: where to go, and that this mode forgets everything.</summary>
-internal sealed class StartupBanner(IHostApplicationLifetime lifetime, IServer server, IConfiguration configuration) : IHostedService
+/// <summary>
+/// Prints the one line a newcomer needs: where to go, whether demo lots were seeded by this start
+/// (only into a new store, never again), and where the state lives and whether it survives.
+/// </summary>
+internal sealed class StartupBanner(IHostApplicationLifetime lifetime, IServer server, IConfiguration configuration, DemoSaleSeeder seeder, IServiceProvider services) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken)
     {
         lifetime.ApplicationStarted.Register(() =>
         {
             var address = server.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault() ?? "http://127.0.0.1:5080";
-            var demo = configuration.GetValue("FlashSale:Demo:Seed", true) ? " with demo lots" : "";
-            var mode = configuration.IsClusterMode()
-                ? $"Cluster mode: an Orleans client of the silos found through Redis at {configuration.RedisConnectionString()}; state is durable there."
-                : "Embedded mode: one silo in this process, state in memory, gone when it stops.";
-            Console.WriteLine($"FlashSale is up at {address}{demo} (API reference: {address}/api-docs). {mode}");
+            var demo = seeder.DemoSellerId is not null ? $", {DemoSaleSeeder.DemoLots.Count} demo lots seeded" : "";
+            Console.WriteLine($"FlashSale is up at {address}{demo} (API reference: {address}/api-docs). {Mode(services.GetService<EmbeddedRedisServer>())}");
         });
         return Task.CompletedTask;
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    private string Mode(EmbeddedRedisServer? embedded) => embedded switch
+    {
+        null => $"Cluster mode: an Orleans client of the silos found through Redis at {configuration.RedisConnectionString()}; state is durable there.",
+        { DataPath: { } path, WaitsForDisk: true } => $"Durable: state in {path}, every write on disk before it is acknowledged; it survives a stop or a crash.",
+        { DataPath: { } path } => $"Durable: state in {path}, written to disk within milliseconds of its acknowledgement (FlashSale:Data:FsyncEveryCommit is off).",
+        _ => "In memory (--in-memory): state is gone when it stops.",
+    };
 }
