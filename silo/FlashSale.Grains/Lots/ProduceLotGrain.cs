@@ -78,9 +78,9 @@ internal sealed partial class ProduceLotGrain : Grain, IProduceLotGrain, IRemind
         // Expiry is recomputed from state: holds that lapsed while the lot was not active are
         // returned by the first call, and the timer is set for the next one.
         ScheduleExpiry();
-        if (NextAlarm is { } next)
+        if (NextAlarm is not null)
         {
-            await _wake.Set(next - Now);
+            await _wake.Set();
         }
     }
 
@@ -337,7 +337,7 @@ internal sealed partial class ProduceLotGrain : Grain, IProduceLotGrain, IRemind
         // Runs synchronously up to the first await: at that moment every applied change is in
         // this batch, so the inventory is exactly the state after it and can be snapshotted.
         var expectedSequence = batch[0].Counts.Sequence - 1;
-        var next = NextAlarm;
+        var wake = NextAlarm is not null;
         _eventsSinceSnapshot += batch.Count;
         LotSnapshot? snapshot = null;
         if (_eventsSinceSnapshot >= Math.Max(_options.SnapshotEveryEvents, 2L * _inventory.SnapshotWeight))
@@ -345,10 +345,12 @@ internal sealed partial class ProduceLotGrain : Grain, IProduceLotGrain, IRemind
             snapshot = _inventory.ToSnapshot();
         }
 
-        if (next is { } due)
+        if (wake)
         {
-            // Before the write: no hold is acknowledged that a restart would leave unexpired.
-            await _wake.Set(due - Now);
+            // Before the write: no hold is acknowledged that a restart would leave unexpired. It
+            // rings every period while holds last (not at the next expiry: holds come and go by
+            // the second, and a lot is one grain), so a restart delays an expiry by one period at most.
+            await _wake.Set();
         }
 
         await _journal.AppendAsync(LotId, expectedSequence, batch.Select(c => c.Event).ToList(), snapshot);
