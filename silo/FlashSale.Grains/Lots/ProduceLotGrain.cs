@@ -31,6 +31,7 @@ internal sealed partial class ProduceLotGrain : Grain, IProduceLotGrain, IRemind
     private readonly PublishPacer _pacer;
     private EngineClockAlarm? _expiryAlarm;
     private readonly RecoveryReminder _wake;
+    private Task _expiryWritten = Task.CompletedTask;
     private long _publishedVersion = -1;
     private IGrainTimer? _publishTimer;
 
@@ -262,7 +263,10 @@ internal sealed partial class ProduceLotGrain : Grain, IProduceLotGrain, IRemind
         var expired = _inventory.CollectExpired(now);
         if (expired.Count == 0)
         {
-            return Task.CompletedTask;
+            // Returned already, perhaps by the alarm a moment ago, and perhaps still being
+            // written: a reader after the expiry waits for that write, so it never sees the
+            // lapsed hold as reserved.
+            return _expiryWritten;
         }
 
         Task written = Task.CompletedTask;
@@ -271,6 +275,7 @@ internal sealed partial class ProduceLotGrain : Grain, IProduceLotGrain, IRemind
             written = Enqueue(e);
         }
 
+        _expiryWritten = written;
         LogReturned(expired.Count, LotId);
         FlashSaleMetrics.Expiries.Add(expired.Count);
         return written;
