@@ -10,7 +10,7 @@ using StackExchange.Redis;
 namespace FlashSale.Cluster.Tests;
 
 /// <summary>
-/// The lot journal's Lua scripts against a real server: conditional appends, atomic compaction,
+/// The lot journal against a real server: conditional appends, atomic compaction,
 /// replay. Run against redis-server (the cluster's store) and against Garnet in process (the
 /// embedded host's), durable, so the one journal is checked on both.
 /// </summary>

@@ -27,7 +27,7 @@ internal sealed class StartupBanner(IHostApplicationLifetime lifetime, IServer s
     private string Mode(EmbeddedRedisServer? embedded) => embedded switch
     {
         null => $"Cluster mode: an Orleans client of the silos found through Redis at {configuration.RedisConnectionString()}; state is durable there.",
-        { DataPath: { } path, WaitsForDisk: true } => $"Durable: state in {path}, every write on disk before it is acknowledged; it survives a stop or a crash.",
+        { DataPath: { } path, WaitsForDisk: true } => $"Durable: state in {path}, every write in its append-only file before it is acknowledged; it survives a stop, a crash or kill -9.",
         { DataPath: { } path } => $"Durable: state in {path}, written to disk within milliseconds of its acknowledgement (FlashSale:Data:FsyncEveryCommit is off).",
         _ => "In memory (--in-memory): state is gone when it stops.",
     };

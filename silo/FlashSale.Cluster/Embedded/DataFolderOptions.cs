@@ -15,10 +15,11 @@ public sealed class DataFolderOptions
     public bool InMemory { get; set; }
 
     /// <summary>
-    /// Acknowledge a write only once its append-only-file record is on disk (Garnet's
-    /// <c>--aof-commit-wait</c>; the file is opened write-through, so that is a synchronous write
-    /// per commit, and concurrent writes share one commit). Off, a write is acknowledged when it
-    /// is queued for the file: a killed process may then lose the last few milliseconds.
+    /// Acknowledge a write only once its append-only-file record is written to the device
+    /// (Garnet's <c>--aof-commit-wait</c>; concurrent writes share one commit): a killed process
+    /// loses nothing acknowledged (for a power cut, see docs/architecture.md, "Storage"). Off, a
+    /// write is acknowledged when it is queued for the file: a killed process may then lose the
+    /// last few milliseconds.
     /// </summary>
     public bool FsyncEveryCommit { get; set; } = true;
 

@@ -73,17 +73,14 @@ public static class EmbeddedHostingExtensions
         var configured = configuration.GetValue(key, 0);
         if (configured == 0)
         {
-            // A free one: listeners for both are open together in the caller's order, so they differ.
-            for (var attempt = 0; ; attempt++)
+            // A free one, bound by the silo a moment later; never the same as the other one.
+            var port = EmbeddedRedisServer.FreeLoopbackPort();
+            while (port == other)
             {
-                using var listener = new TcpListener(IPAddress.Loopback, 0);
-                listener.Start();
-                var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-                if (port != other || attempt > 5)
-                {
-                    return port;
-                }
+                port = EmbeddedRedisServer.FreeLoopbackPort();
             }
+
+            return port;
         }
 
         try

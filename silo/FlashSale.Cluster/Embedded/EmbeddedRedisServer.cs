@@ -149,7 +149,7 @@ public sealed class EmbeddedRedisServer : IDisposable
         return [.. args];
     }
 
-    private static int FreeLoopbackPort()
+    internal static int FreeLoopbackPort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
