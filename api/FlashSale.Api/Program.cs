@@ -4,10 +4,20 @@ using FlashSale.Api.Fulfilment;
 using FlashSale.Api.Hubs;
 using FlashSale.Api.Identity;
 using FlashSale.Api.Payments;
+using FlashSale.Cluster.Embedded;
 
 var builder = WebApplication.CreateBuilder(CommandLineSwitches.Expand(args));
 
-builder.AddFlashSaleEngine();
+try
+{
+    builder.AddFlashSaleEngine();
+}
+catch (StartupRefusedException refused)
+{
+    // A data folder or port in use: one line for the operator, not a stack trace.
+    Console.Error.WriteLine(refused.Message);
+    return 1;
+}
 builder.AddFlashSaleIdentity();
 builder.AddFlashSaleApi();
 builder.AddFlashSaleLiveStock();

@@ -23,11 +23,16 @@ public static class ClusterHostingExtensions
     /// the rest, the Redis lot journal for inventories (group commit unchanged), and failure
     /// detection tuned so a dead silo's grains serve again well within 20 seconds.
     /// </summary>
-    public static ISiloBuilder UseFlashSaleCluster(this ISiloBuilder silo, IConfiguration configuration)
-    {
-        var redis = configuration.RedisConnectionString();
-        var options = configuration.GetSection(FlashSaleClusterOptions.Section).Get<FlashSaleClusterOptions>() ?? new FlashSaleClusterOptions();
+    public static ISiloBuilder UseFlashSaleCluster(this ISiloBuilder silo, IConfiguration configuration) =>
+        silo.UseFlashSaleCluster(configuration, configuration.RedisConnectionString(),
+            configuration.GetSection(FlashSaleClusterOptions.Section).Get<FlashSaleClusterOptions>() ?? new FlashSaleClusterOptions());
 
+    /// <summary>
+    /// The same silo against a given Redis and cluster settings: the embedded host's cluster of
+    /// one uses it with its in-process Redis, so both hosts run one storage code path.
+    /// </summary>
+    public static ISiloBuilder UseFlashSaleCluster(this ISiloBuilder silo, IConfiguration configuration, string redis, FlashSaleClusterOptions options)
+    {
         silo.Services.AddSingleton<IConnectionMultiplexer>(_ => ConnectionMultiplexer.Connect(redis));
         silo.Services.AddSingleton<ILotJournal, RedisLotJournal>();
         silo.Configure<ClusterOptions>(o =>

@@ -7,34 +7,17 @@ namespace FlashSale.Cluster;
 
 /// <summary>
 /// The lot journal in Redis: per lot a sequence number, a list of serialized events and an
-/// optional snapshot, under one hash tag so a Redis Cluster keeps them on one shard. Appends are
-/// one Lua script, atomic and conditional on the sequence number: all events or none, and never
-/// on top of another activation's writes. An append costs the new events only.
+/// optional snapshot, under one hash tag so a Redis Cluster keeps them on one shard. An append is
+/// one MULTI/EXEC transaction under a WATCH of the sequence: all events or none, and never on top
+/// of another activation's writes. An append costs the new events only.
+/// A transaction, not a Lua script: Garnet (the embedded host's Redis) logs a script's writes one
+/// by one in its append-only file, so a process killed inside a script can recover half of it
+/// (the events pushed, the sequence not moved), after which every append of the lot conflicts.
+/// A transaction is logged between start and commit markers and replayed whole or not at all,
+/// by Garnet and by redis-server alike (docs/architecture.md, "Storage").
 /// </summary>
 public sealed class RedisLotJournal(IConnectionMultiplexer redis, Serializer serializer) : ILotJournal
 {
-    // KEYS: sequence, events, snapshot. ARGV: expected sequence, event count, snapshot or "", events...
-    private static readonly LuaScript Append = LuaScript.Prepare("""
-        local seq = tonumber(redis.call('GET', KEYS[1]) or '0')
-        if seq ~= tonumber(ARGV[1]) then
-          return -1 - seq
-        end
-        local count = tonumber(ARGV[2])
-        if ARGV[3] ~= '' then
-          redis.call('SET', KEYS[3], ARGV[3])
-          redis.call('DEL', KEYS[2])
-        else
-          local first = 4
-          while first <= #ARGV do
-            local last = math.min(first + 499, #ARGV)
-            redis.call('RPUSH', KEYS[2], unpack(ARGV, first, last))
-            first = last + 1
-          end
-        end
-        redis.call('SET', KEYS[1], seq + count)
-        return seq + count
-        """);
-
     private static readonly LuaScript Read = LuaScript.Prepare("""
         return { redis.call('GET', KEYS[1]) or '0', redis.call('GET', KEYS[3]) or '', redis.call('LRANGE', KEYS[2], 0, -1) }
         """);
@@ -51,22 +34,31 @@ public sealed class RedisLotJournal(IConnectionMultiplexer redis, Serializer ser
 
     public async Task AppendAsync(string lotId, long expectedSequence, IReadOnlyList<LotEvent> events, LotSnapshot? compactTo, CancellationToken cancellationToken = default)
     {
-        var args = new RedisValue[3 + (compactTo is null ? events.Count : 0)];
-        args[0] = expectedSequence;
-        args[1] = events.Count;
-        args[2] = compactTo is null ? RedisValue.EmptyString : (RedisValue)serializer.SerializeToArray(compactTo);
-        if (compactTo is null)
+        var keys = Keys(lotId);
+        var db = redis.GetDatabase();
+        var transaction = db.CreateTransaction();
+        transaction.AddCondition(expectedSequence == 0 ? Condition.KeyNotExists(keys[0]) : Condition.StringEqual(keys[0], expectedSequence));
+        if (compactTo is not null)
         {
+            _ = transaction.StringSetAsync(keys[2], serializer.SerializeToArray(compactTo));
+            _ = transaction.KeyDeleteAsync(keys[1]);
+        }
+        else if (events.Count > 0)
+        {
+            var values = new RedisValue[events.Count];
             for (var i = 0; i < events.Count; i++)
             {
-                args[3 + i] = serializer.SerializeToArray(events[i]);
+                values[i] = serializer.SerializeToArray(events[i]);
             }
+
+            _ = transaction.ListRightPushAsync(keys[1], values);
         }
 
-        var result = (long)await redis.GetDatabase().ScriptEvaluateAsync(Append.ExecutableScript, Keys(lotId), args);
-        if (result < 0)
+        _ = transaction.StringSetAsync(keys[0], expectedSequence + events.Count);
+        if (!await transaction.ExecuteAsync())
         {
-            throw new LotJournalConflictException($"Journal of {lotId} is at {-1 - result}, not {expectedSequence}.");
+            var actual = (long?)await db.StringGetAsync(keys[0]) ?? 0;
+            throw new LotJournalConflictException($"Journal of {lotId} is at {actual}, not {expectedSequence}.");
         }
     }
 

@@ -11,6 +11,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Orleans.Configuration;
 using Orleans.Storage;
 
 namespace FlashSale;
@@ -33,6 +34,12 @@ public static class EngineSiloExtensions
         services.AddOptions<LotJournalOptions>().Bind(configuration.GetSection("FlashSale:LotJournal"));
         services.AddOptions<HoldExpiryOptions>().Bind(configuration.GetSection("FlashSale:HoldExpiry"));
         services.AddOptions<CheckoutRecoveryOptions>().Bind(configuration.GetSection(CheckoutRecoveryOptions.Section));
+        services.AddOptions<WakeOptions>().Bind(configuration.GetSection(WakeOptions.Section));
+
+        // Orleans refuses reminders more frequent than a minute by default; a configured wake
+        // period below that (a test's) lowers the floor to it.
+        var wake = configuration.GetSection(WakeOptions.Section).Get<WakeOptions>() ?? new WakeOptions();
+        silo.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = wake.Period < o.MinimumReminderPeriod ? wake.Period : o.MinimumReminderPeriod);
         services.AddOptions<IdempotencyOptions>().Bind(configuration.GetSection("FlashSale:Idempotency"));
         services.AddOptions<AgentOptions>().Bind(configuration.GetSection(AgentOptions.Section));
         services.AddOptions<Fulfilment.FulfilmentOptions>().Bind(configuration.GetSection(Fulfilment.FulfilmentOptions.Section))

@@ -1,3 +1,4 @@
+using FlashSale.Cluster.Embedded;
 using FlashSale.Cluster.Tests.Infrastructure;
 using FlashSale.Lots;
 using FlashSale.Lots.Storage;
@@ -8,13 +9,16 @@ using StackExchange.Redis;
 
 namespace FlashSale.Cluster.Tests;
 
-/// <summary>The lot journal against a real redis-server: conditional appends, atomic compaction, replay.</summary>
-public sealed class RedisLotJournalTests : IAsyncLifetime
+/// <summary>
+/// The lot journal against a real server: conditional appends, atomic compaction,
+/// replay. Run against redis-server (the cluster's store) and against Garnet in process (the
+/// embedded host's), durable, so the one journal is checked on both.
+/// </summary>
+public abstract class RedisLotJournalTests : IAsyncLifetime
 {
     private static readonly DateTimeOffset T0 = new(2026, 11, 1, 8, 0, 0, TimeSpan.Zero);
     private static readonly LotDefinition Pears = new("sel_x", "Pears", "box", 500, "CNY", 10, 5, null, null);
 
-    private PrivateRedisServer? _redis;
     private ConnectionMultiplexer? _connection;
     private ServiceProvider? _services;
 
@@ -22,8 +26,7 @@ public sealed class RedisLotJournalTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _redis = await PrivateRedisServer.StartAsync(port: FreePorts.Next());
-        _connection = await ConnectionMultiplexer.ConnectAsync(_redis.ConnectionString);
+        _connection = await ConnectionMultiplexer.ConnectAsync(await StartServer());
         _services = new ServiceCollection().AddSerializer(b => b.AddAssembly(typeof(LotEvent).Assembly).AddAssembly(typeof(LotDefinition).Assembly)).BuildServiceProvider();
     }
 
@@ -31,8 +34,13 @@ public sealed class RedisLotJournalTests : IAsyncLifetime
     {
         await _services!.DisposeAsync();
         await _connection!.DisposeAsync();
-        await _redis!.DisposeAsync();
+        await StopServer();
     }
+
+    /// <summary>Starts the server under test; returns its connection string.</summary>
+    protected abstract Task<string> StartServer();
+
+    protected abstract Task StopServer();
 
     [Fact]
     public async Task Appends_are_read_back_in_order()
@@ -79,5 +87,37 @@ public sealed class RedisLotJournalTests : IAsyncLifetime
         Assert.Equal((7, 3), (contents.Snapshot.Available, contents.Snapshot.Reserved));
         Assert.IsType<HoldReleased>(Assert.Single(contents.Events));
         Assert.Equal(3, contents.Sequence);
+    }
+}
+
+public sealed class RedisServerLotJournalTests : RedisLotJournalTests
+{
+    private PrivateRedisServer? _redis;
+
+    protected override async Task<string> StartServer()
+    {
+        _redis = await PrivateRedisServer.StartAsync(port: FreePorts.Next());
+        return _redis.ConnectionString;
+    }
+
+    protected override async Task StopServer() => await _redis!.DisposeAsync();
+}
+
+public sealed class GarnetLotJournalTests : RedisLotJournalTests
+{
+    private readonly string _folder = Path.Combine(Path.GetTempPath(), "flashsale-garnet-" + Guid.NewGuid().ToString("N"));
+    private EmbeddedRedisServer? _garnet;
+
+    protected override Task<string> StartServer()
+    {
+        _garnet = EmbeddedRedisServer.Start(new DataFolderOptions { Path = _folder });
+        return Task.FromResult(_garnet.ConnectionString);
+    }
+
+    protected override Task StopServer()
+    {
+        _garnet!.Dispose();
+        Directory.Delete(_folder, recursive: true);
+        return Task.CompletedTask;
     }
 }

@@ -17,7 +17,7 @@ public sealed class SiloFailureTests(ITestOutputHelper output)
 {
     private const int LotCount = 3;
     private const int Shoppers = 30;
-    private const int MaxPerShopper = 3;
+    internal const int MaxPerShopper = 3;
     private static readonly TimeSpan SurgeLength = TimeSpan.FromSeconds(12);
     private static readonly TimeSpan RecoveryBound = TimeSpan.FromSeconds(60);
 
@@ -85,7 +85,7 @@ public sealed class SiloFailureTests(ITestOutputHelper output)
     }
 
     /// <summary>One shopper's surge: holds, releases, checkouts and cancellations, one at a time.</summary>
-    private static async Task Shop(SaleClient api, ShopperLedger shopper, List<string> lots, Stopwatch clock, TimeSpan length)
+    internal static async Task Shop(SaleClient api, ShopperLedger shopper, List<string> lots, Stopwatch clock, TimeSpan length)
     {
         var random = new Random(shopper.Seed);
         while (clock.Elapsed < length)
@@ -125,7 +125,7 @@ public sealed class SiloFailureTests(ITestOutputHelper output)
         }
     }
 
-    private static async Task<TimeSpan> RecoveryTime(SaleClient api, List<string> lots, Stopwatch clock)
+    internal static async Task<TimeSpan> RecoveryTime(SaleClient api, List<string> lots, Stopwatch clock)
     {
         using var deadline = new CancellationTokenSource(RecoveryBound);
         foreach (var lot in lots)
@@ -168,7 +168,7 @@ public sealed class SiloFailureTests(ITestOutputHelper output)
     /// Checks the cluster against what it acknowledged and against itself; returns a fingerprint of
     /// the whole state so that two checks can be compared.
     /// </summary>
-    private static async Task<string> Verify(SaleClient api, List<string> lots, List<ShopperLedger> shoppers)
+    internal static async Task<string> Verify(SaleClient api, List<string> lots, List<ShopperLedger> shoppers)
     {
         var reservedByHolds = lots.ToDictionary(l => l, _ => 0);
         var reservedByOrders = lots.ToDictionary(l => l, _ => 0);
@@ -241,7 +241,7 @@ public sealed class SiloFailureTests(ITestOutputHelper output)
     private static int Int(JsonNode node, string name) => node[name]!.GetValue<int>();
 
     /// <summary>What the cluster told one shopper, so the state can be checked against it.</summary>
-    private sealed class ShopperLedger(string id, string token, int seed)
+    internal sealed class ShopperLedger(string id, string token, int seed)
     {
         // Per lot, the held quantity the cluster acknowledged last, or null when a later change
         // went unanswered (it may or may not have happened).

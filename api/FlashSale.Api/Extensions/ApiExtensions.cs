@@ -78,7 +78,8 @@ public static class ApiExtensions
         services.AddHealthChecks().AddCheck<ClusterHealthCheck>("cluster", tags: [Observability.ReadyTag]);
         services.AddFlashSaleObservability(builder.Configuration, "flashsale-api");
         builder.AddFlashSaleRateLimits();
-        services.AddHostedService<DemoSaleSeeder>();
+        services.AddSingleton<DemoSaleSeeder>();
+        services.AddHostedService(sp => sp.GetRequiredService<DemoSaleSeeder>());
         services.AddHostedService<StartupBanner>();
         return builder;
     }

@@ -1,4 +1,5 @@
 using FlashSale.Cluster;
+using FlashSale.Cluster.Embedded;
 using Orleans.Dashboard;
 
 namespace FlashSale.Api.Extensions;
@@ -6,10 +7,12 @@ namespace FlashSale.Api.Extensions;
 public static class EngineHostingExtensions
 {
     /// <summary>
-    /// Where the engine runs. Without <c>FlashSale:Redis</c>: embedded, one Orleans silo in this
-    /// process with localhost clustering and in-memory state, for a demo or a test with nothing
-    /// else running. With it: this API node is an Orleans client of the durable cluster (silos run
-    /// as <c>silo/FlashSale.Silo</c>), finding them through Redis membership.
+    /// Where the engine runs. Without <c>FlashSale:Redis</c>: embedded, a cluster of one in this
+    /// process with its Redis (Garnet) inside, its state in the data folder (<c>FlashSale:Data</c>)
+    /// or, with <c>FlashSale:Data:InMemory</c>, in memory: the same providers either way. With
+    /// it: this API node is an Orleans client of the durable cluster (silos run as
+    /// <c>silo/FlashSale.Silo</c>), finding them through Redis membership. Throws
+    /// <see cref="StartupRefusedException"/> when the data folder or a configured port is in use.
     /// </summary>
     public static WebApplicationBuilder AddFlashSaleEngine(this WebApplicationBuilder builder)
     {
@@ -21,18 +24,7 @@ public static class EngineHostingExtensions
             return builder;
         }
 
-        builder.UseOrleans(silo =>
-        {
-            silo.UseLocalhostClustering(
-                siloPort: configuration.GetValue("Orleans:SiloPort", 11111),
-                gatewayPort: configuration.GetValue("Orleans:GatewayPort", 30000),
-                serviceId: "flashsale",
-                clusterId: "flashsale-embedded");
-            silo.AddMemoryGrainStorage(StorageNames.Default);
-            silo.UseInMemoryReminderService();
-            silo.AddFlashSaleEngine(configuration);
-            silo.AddDashboard();
-        });
+        builder.AddEmbeddedFlashSaleCluster();
         return builder;
     }
 }

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text.Json;
 using FlashSale.Api.Identity;
+using FlashSale.Cluster.Embedded;
 using Microsoft.Extensions.Options;
 
 namespace FlashSale.Api.Security;

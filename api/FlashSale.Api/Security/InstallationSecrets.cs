@@ -1,4 +1,5 @@
 using FlashSale.Api.Identity;
+using FlashSale.Cluster.Embedded;
 using FlashSale.Payments;
 using Microsoft.Extensions.Options;
 

@@ -171,6 +171,7 @@ public class HotLotHoldBenchmarks
             // Carts and the rest stay in memory: only the lot's journal is under test, and
             // SetHold touches nothing else.
             silo.AddMemoryGrainStorage(StorageNames.Default);
+            silo.UseInMemoryReminderService(); // a lot with holds keeps a wake reminder
             if (redis is null)
             {
                 silo.Services.AddSingleton<InMemoryLotJournal>();

@@ -18,11 +18,12 @@ internal sealed partial class RecoveryReminder(Grain grain, string name, TimeSpa
 
     public string Name => name;
 
-    public async Task Set()
+    /// <summary>Sets it unless this activation did; it first rings after <paramref name="dueTime"/> (one period by default).</summary>
+    public async Task Set(TimeSpan? dueTime = null)
     {
         if (!_mayBeSet)
         {
-            _handle = await grain.RegisterOrUpdateReminder(name, period, period);
+            _handle = await grain.RegisterOrUpdateReminder(name, dueTime is { } due && due > TimeSpan.Zero ? due : period, period);
             _mayBeSet = true;
         }
     }

@@ -16,7 +16,7 @@ namespace FlashSale.Lots;
 /// Reads show committed counts only.
 /// </summary>
 [Reentrant]
-internal sealed partial class ProduceLotGrain : Grain, IProduceLotGrain
+internal sealed partial class ProduceLotGrain : Grain, IProduceLotGrain, IRemindable
 {
     private readonly ILotJournal _journal;
     private readonly TimeProvider _time;
@@ -30,6 +30,8 @@ internal sealed partial class ProduceLotGrain : Grain, IProduceLotGrain
     private readonly LiveStockOptions _live;
     private readonly PublishPacer _pacer;
     private EngineClockAlarm? _expiryAlarm;
+    private readonly RecoveryReminder _wake;
+    private Task _expiryWritten = Task.CompletedTask;
     private long _publishedVersion = -1;
     private IGrainTimer? _publishTimer;
 
@@ -39,8 +41,10 @@ internal sealed partial class ProduceLotGrain : Grain, IProduceLotGrain
         TimeProvider wallClock,
         IOptions<LotJournalOptions> options,
         IOptions<LiveStockOptions> live,
+        IOptions<WakeOptions> wake,
         ILogger<ProduceLotGrain> logger)
     {
+        _wake = new RecoveryReminder(this, WakeOptions.ReminderName, wake.Value.Period, logger);
         _journal = journal;
         _time = time;
         _wallClock = wallClock;
@@ -75,6 +79,29 @@ internal sealed partial class ProduceLotGrain : Grain, IProduceLotGrain
         // Expiry is recomputed from state: holds that lapsed while the lot was not active are
         // returned by the first call, and the timer is set for the next one.
         ScheduleExpiry();
+        if (NextAlarm is not null)
+        {
+            await _wake.Set();
+        }
+    }
+
+    /// <summary>When the lot next has work on the clock: a hold's expiry, its opening or its end.</summary>
+    private DateTimeOffset? NextAlarm => Earliest(_inventory.NextExpiry, _inventory.NextScheduledChange(Now));
+
+    /// <summary>The wake reminder rang: catch up with the clock (the activation itself did most of it); with nothing left on it, the reminder goes.</summary>
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        if (reminderName != WakeOptions.ReminderName)
+        {
+            return;
+        }
+
+        _wake.MayBeSet();
+        await ReturnExpired();
+        if (NextAlarm is null)
+        {
+            await _wake.Forget();
+        }
     }
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
@@ -249,7 +276,10 @@ internal sealed partial class ProduceLotGrain : Grain, IProduceLotGrain
         var expired = _inventory.CollectExpired(now);
         if (expired.Count == 0)
         {
-            return Task.CompletedTask;
+            // Returned already, perhaps by the alarm a moment ago, and perhaps still being
+            // written: a reader after the expiry waits for that write, so it never sees the
+            // lapsed hold as reserved.
+            return _expiryWritten;
         }
 
         Task written = Task.CompletedTask;
@@ -258,6 +288,7 @@ internal sealed partial class ProduceLotGrain : Grain, IProduceLotGrain
             written = Enqueue(e);
         }
 
+        _expiryWritten = written;
         LogReturned(expired.Count, LotId);
         FlashSaleMetrics.Expiries.Add(expired.Count);
         return written;
@@ -324,11 +355,20 @@ internal sealed partial class ProduceLotGrain : Grain, IProduceLotGrain
         // Runs synchronously up to the first await: at that moment every applied change is in
         // this batch, so the inventory is exactly the state after it and can be snapshotted.
         var expectedSequence = batch[0].Counts.Sequence - 1;
+        var wake = NextAlarm is not null;
         _eventsSinceSnapshot += batch.Count;
         LotSnapshot? snapshot = null;
         if (_eventsSinceSnapshot >= Math.Max(_options.SnapshotEveryEvents, 2L * _inventory.SnapshotWeight))
         {
             snapshot = _inventory.ToSnapshot();
+        }
+
+        if (wake)
+        {
+            // Before the write: no hold is acknowledged that a restart would leave unexpired. It
+            // rings every period while holds last (not at the next expiry: holds come and go by
+            // the second, and a lot is one grain), so a restart delays an expiry by one period at most.
+            await _wake.Set();
         }
 
         await _journal.AppendAsync(LotId, expectedSequence, batch.Select(c => c.Event).ToList(), snapshot);
@@ -394,7 +434,7 @@ internal sealed partial class ProduceLotGrain : Grain, IProduceLotGrain
     private void ScheduleExpiry()
     {
         _expiryAlarm ??= new EngineClockAlarm(_time, this.AsReference<IProduceLotGrain>().ReturnExpired);
-        _expiryAlarm.Set(Earliest(_inventory.NextExpiry, _inventory.NextScheduledChange(Now)));
+        _expiryAlarm.Set(NextAlarm);
     }
 
     private static void CountHold(Decision decision)

@@ -19,6 +19,7 @@ internal sealed partial class OrderGrain(
     IOptions<PaymentOptions> payments,
     PaymentProviders providers,
     IOptions<Fulfilment.FulfilmentOptions> fulfilmentOptions,
+    IOptions<WakeOptions> wake,
     ILogger<OrderGrain> logger) : Grain, IOrderGrain, IRemindable
 {
     /// <summary>
@@ -34,6 +35,7 @@ internal sealed partial class OrderGrain(
     private RecoveryReminder? _stockOwed;
 
     private EngineClockAlarm? _deadlineAlarm;
+    private RecoveryReminder? _deadlineWake;
     private OrderStatus? _publishedStatus;
     private IGrainTimer? _unfinishedWork;
 
@@ -41,6 +43,12 @@ internal sealed partial class OrderGrain(
     private static readonly TimeSpan UnfinishedWorkRetry = TimeSpan.FromSeconds(2);
 
     private string OrderId => this.GetPrimaryKeyString();
+
+    private RecoveryReminder DeadlineWake =>
+        _deadlineWake ??= new RecoveryReminder(this, WakeOptions.ReminderName, wake.Value.Period, logger);
+
+    /// <summary>The payment deadline while the order awaits payment: the wake reminder's reason to exist.</summary>
+    private DateTimeOffset? Deadline => state.State.Order is { Status: OrderStatus.AwaitingPayment } order ? order.Payment.ExpiresAt : null;
 
     private RecoveryReminder StockOwedRecovery =>
         _stockOwed ??= new RecoveryReminder(this, StockOwedReminder, StockOwedReminderPeriod, logger);
@@ -363,6 +371,19 @@ internal sealed partial class OrderGrain(
     /// <summary>Pays a stock debt no call came back for; with none left, the reminder goes.</summary>
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
+        if (reminderName == WakeOptions.ReminderName)
+        {
+            // The activation expired the order if its deadline passed while nobody asked.
+            DeadlineWake.MayBeSet();
+            await ExpireIfDue();
+            if (Deadline is null)
+            {
+                await DeadlineWake.Forget();
+            }
+
+            return;
+        }
+
         if (reminderName != StockOwedReminder)
         {
             return;
@@ -400,6 +421,12 @@ internal sealed partial class OrderGrain(
     private async Task Save()
     {
         PrepareFulfilment();
+        if (Deadline is { } deadline)
+        {
+            // Before the write: an order nothing would expire after a restart is never acknowledged.
+            await DeadlineWake.Set(deadline - time.GetUtcNow());
+        }
+
         try
         {
             await state.WriteStateAsync();

@@ -3,6 +3,7 @@ using FlashSale.Common;
 using FlashSale.Live;
 using FlashSale.Lots;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
 
@@ -18,7 +19,7 @@ namespace FlashSale.WaitingRooms;
 /// once a second, how far admission has got, so a waiting phone sees its turn come without asking.
 /// </summary>
 [Reentrant]
-internal sealed class WaitingRoomGrain : Grain, IWaitingRoomGrain
+internal sealed class WaitingRoomGrain : Grain, IWaitingRoomGrain, IRemindable
 {
     private readonly IPersistentState<WaitingRoomState> _state;
     private readonly TimeProvider _time;
@@ -29,18 +30,22 @@ internal sealed class WaitingRoomGrain : Grain, IWaitingRoomGrain
     private LotTerms? _terms;
     private IGrainTimer? _publishTimer;
     private EngineClockAlarm? _advanceAlarm;
+    private readonly RecoveryReminder _wake;
 
     public WaitingRoomGrain(
         [PersistentState("room", StorageNames.Default)] IPersistentState<WaitingRoomState> state,
         [FromKeyedServices(FlashSaleClock.Key)] TimeProvider time,
         TimeProvider wallClock,
-        IOptions<LiveStockOptions> live)
+        IOptions<LiveStockOptions> live,
+        IOptions<WakeOptions> wake,
+        ILogger<WaitingRoomGrain> logger)
     {
+        _wake = new RecoveryReminder(this, WakeOptions.ReminderName, wake.Value.Period, logger);
         _state = state;
         _time = time;
         _wallClock = wallClock;
         _pacer = new PublishPacer(live.Value.PublishInterval);
-        _commit = new GroupCommit<bool>(_ => _state.WriteStateAsync());
+        _commit = new GroupCommit<bool>(_ => WriteAsync());
     }
 
     private string LotId => this.GetPrimaryKeyString();
@@ -62,7 +67,37 @@ internal sealed class WaitingRoomGrain : Grain, IWaitingRoomGrain
             _positionOf[Room.Queue[i].ShopperId] = i + 1;
         }
 
-        ScheduleAdvance(_time.GetUtcNow());
+        if (ScheduleAdvance(_time.GetUtcNow()) is { } next)
+        {
+            await _wake.Set(next - _time.GetUtcNow());
+        }
+    }
+
+    /// <summary>The wake reminder rang: the activation caught up; with nothing left to advance, the reminder goes.</summary>
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        if (reminderName != WakeOptions.ReminderName)
+        {
+            return;
+        }
+
+        _wake.MayBeSet();
+        await Advance();
+        if (ScheduleAdvance(_time.GetUtcNow()) is null)
+        {
+            await _wake.Forget();
+        }
+    }
+
+    /// <summary>Writes the room; first, while it has a draw or admissions ahead, its wake reminder, so a restart does not stall them.</summary>
+    private async Task WriteAsync()
+    {
+        if (NextAdvance(_time.GetUtcNow()) is { } next)
+        {
+            await _wake.Set(next - _time.GetUtcNow());
+        }
+
+        await _state.WriteStateAsync();
     }
 
     public async Task Advance()
@@ -88,7 +123,15 @@ internal sealed class WaitingRoomGrain : Grain, IWaitingRoomGrain
     /// the next admission while positions wait (at most once a second: a fast room moves many
     /// positions per message), then nothing.
     /// </summary>
-    private void ScheduleAdvance(DateTimeOffset now)
+    private DateTimeOffset? ScheduleAdvance(DateTimeOffset now)
+    {
+        var next = NextAdvance(now);
+        _advanceAlarm ??= new EngineClockAlarm(_time, this.AsReference<IWaitingRoomGrain>().Advance);
+        _advanceAlarm.Set(next);
+        return next;
+    }
+
+    private DateTimeOffset? NextAdvance(DateTimeOffset now)
     {
         DateTimeOffset? next = null;
         if (!Room.Drawn && Room.Pending.Count > 0)
@@ -101,8 +144,7 @@ internal sealed class WaitingRoomGrain : Grain, IWaitingRoomGrain
             next = nextAdmission > now + TimeSpan.FromSeconds(1) ? nextAdmission : now + TimeSpan.FromSeconds(1);
         }
 
-        _advanceAlarm ??= new EngineClockAlarm(_time, this.AsReference<IWaitingRoomGrain>().Advance);
-        _advanceAlarm.Set(next);
+        return next;
     }
 
     public async Task<Outcome<QueueTicket>> Join(string shopperId)

@@ -47,6 +47,9 @@ public class FlashSaleApiFactory : WebApplicationFactory<Program>, IAsyncLifetim
 
     public int GatewayPort { get; }
 
+    /// <summary>The data folder of a durable host; null keeps the state in memory.</summary>
+    protected virtual string? DataPath => null;
+
     /// <summary>Whether the API's rate limits are on.</summary>
     protected virtual bool RateLimited => false;
 
@@ -74,7 +77,15 @@ public class FlashSaleApiFactory : WebApplicationFactory<Program>, IAsyncLifetim
         builder.UseSetting("Orleans:SiloPort", SiloPort.ToString(CultureInfo.InvariantCulture));
         builder.UseSetting("Orleans:GatewayPort", GatewayPort.ToString(CultureInfo.InvariantCulture));
         builder.UseSetting("FlashSale:Demo:Seed", "false");
-        builder.UseSetting("FlashSale:Data:InMemory", "true");
+        if (DataPath is { } path)
+        {
+            builder.UseSetting("FlashSale:Data:Path", path);
+        }
+        else
+        {
+            // The embedded Redis without its append-only file: the same providers, nothing on disk.
+            builder.UseSetting("FlashSale:Data:InMemory", "true");
+        }
 
         // The tests send far more requests per shopper than a person would; the limits have
         // their own tests (RateLimitTests), with their own factory.

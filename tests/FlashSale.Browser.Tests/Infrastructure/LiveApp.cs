@@ -89,6 +89,7 @@ public sealed class LiveApp : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("Orleans:SiloPort", _siloPort.ToString(CultureInfo.InvariantCulture));
         builder.UseSetting("Orleans:GatewayPort", _gatewayPort.ToString(CultureInfo.InvariantCulture));
         builder.UseSetting("FlashSale:Demo:Seed", "false");
+        builder.UseSetting("FlashSale:Data:InMemory", "true");
         // Every hold (10 minutes) counts as expiring soon, so the seller's dashboard shows the count.
         builder.UseSetting("FlashSale:LiveStock:ExpiringSoonWindow", "00:15:00");
         builder.ConfigureTestServices(services =>

@@ -1,0 +1,99 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using StackExchange.Redis;
+
+namespace FlashSale.Cluster.Embedded;
+
+public static class EmbeddedHostingExtensions
+{
+    public const string SiloPortKey = "Orleans:SiloPort";
+    public const string GatewayPortKey = "Orleans:GatewayPort";
+
+    /// <summary>The embedded cluster's id; its membership rows are this process's alone (the data folder's lock says so).</summary>
+    public const string EmbeddedClusterId = "flashsale-embedded";
+
+    /// <summary>
+    /// The embedded host: a cluster of one, with its Redis (Garnet) inside this process. The silo
+    /// is the cluster's silo (<see cref="ClusterHostingExtensions.UseFlashSaleCluster(ISiloBuilder, IConfiguration)"/>):
+    /// Redis membership, grain storage, reminders and lot journal, pointed at the in-process
+    /// server. Throws <see cref="StartupRefusedException"/> when the data folder is in use or a
+    /// configured port is taken; ports not configured are free ones chosen now.
+    /// </summary>
+    public static EmbeddedRedisServer AddEmbeddedFlashSaleCluster(this IHostApplicationBuilder builder, Action<ISiloBuilder>? configureSilo = null)
+    {
+        var configuration = builder.Configuration;
+        var data = configuration.GetSection(DataFolderOptions.Section).Get<DataFolderOptions>() ?? new DataFolderOptions();
+        var siloPort = PortToUse(configuration, SiloPortKey, "silo");
+        var gatewayPort = PortToUse(configuration, GatewayPortKey, "gateway", siloPort);
+        var redis = EmbeddedRedisServer.Start(data);
+        var cluster = configuration.GetSection(FlashSaleClusterOptions.Section).Get<FlashSaleClusterOptions>() ?? new FlashSaleClusterOptions();
+        cluster.ClusterId = EmbeddedClusterId;
+        cluster.AdvertisedAddress = IPAddress.Loopback.ToString();
+        cluster.SiloPort = siloPort;
+        cluster.GatewayPort = gatewayPort;
+        try
+        {
+            ForgetPreviousMembership(redis, cluster);
+        }
+        catch
+        {
+            redis.Dispose();
+            throw;
+        }
+
+        // Registered before the silo, so it stops after it: the silo's last writes reach the store.
+        builder.Services.AddSingleton(redis);
+        builder.Services.AddSingleton(data);
+        builder.Services.AddHostedService<EmbeddedStoreLifetime>();
+        builder.UseOrleans(silo =>
+        {
+            silo.UseFlashSaleCluster(configuration, redis.ConnectionString, cluster);
+            configureSilo?.Invoke(silo);
+        });
+        return redis;
+    }
+
+    /// <summary>
+    /// The last run's silo is still listed as alive in the stored membership table after a crash;
+    /// a new silo would wait to vote it dead. This process holds the data folder, so no other
+    /// member can be alive: the table starts empty.
+    /// </summary>
+    private static void ForgetPreviousMembership(EmbeddedRedisServer redis, FlashSaleClusterOptions cluster)
+    {
+        using var connection = ConnectionMultiplexer.Connect(redis.ConnectionString);
+        connection.GetDatabase().KeyDelete($"{cluster.ServiceId}/members/{cluster.ClusterId}");
+    }
+
+    private static int PortToUse(IConfiguration configuration, string key, string what, int other = 0)
+    {
+        var configured = configuration.GetValue(key, 0);
+        if (configured == 0)
+        {
+            // A free one, bound by the silo a moment later; never the same as the other one.
+            var port = EmbeddedRedisServer.FreeLoopbackPort();
+            while (port == other)
+            {
+                port = EmbeddedRedisServer.FreeLoopbackPort();
+            }
+
+            return port;
+        }
+
+        try
+        {
+            using var probe = new TcpListener(IPAddress.Loopback, configured);
+            probe.Start();
+        }
+        catch (SocketException)
+        {
+            throw new StartupRefusedException(
+                $"The embedded silo's {what} port {configured.ToString(CultureInfo.InvariantCulture)} ({key}) is in use; free it, or leave {key} unset to take a free port.");
+        }
+
+        return configured;
+    }
+}

@@ -1,0 +1,158 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using Garnet;
+using StackExchange.Redis;
+
+namespace FlashSale.Cluster.Embedded;
+
+/// <summary>
+/// The embedded host's Redis: a Garnet server in this process, on 127.0.0.1 at a free port, with
+/// a password made up at each start (another local user cannot reach it), Lua on (the lot journal
+/// and the Orleans providers run scripts). Durable, it keeps an append-only file and checkpoints
+/// in the data folder, recovers from them at start and holds the folder's lock; in memory, it is
+/// the same server without them. Either way the silo talks to it exactly as a cluster's silo
+/// talks to its Redis.
+/// </summary>
+public sealed class EmbeddedRedisServer : IDisposable
+{
+    private const string GarnetFolder = "garnet";
+
+    private readonly GarnetServer _server;
+    private readonly DataFolderLock? _lock;
+    private int _disposed;
+
+    private EmbeddedRedisServer(GarnetServer server, DataFolderLock? folderLock, int port, string password, string? dataPath, bool isNewDataFolder, bool waitsForDisk)
+    {
+        WaitsForDisk = waitsForDisk;
+        _server = server;
+        _lock = folderLock;
+        Port = port;
+        DataPath = dataPath;
+        IsNewDataFolder = isNewDataFolder;
+        ConnectionString = $"127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)},password={password}";
+    }
+
+    public int Port { get; }
+
+    /// <summary>The data folder, or null in memory.</summary>
+    public string? DataPath { get; }
+
+    public bool Durable => DataPath is not null;
+
+    /// <summary>A write is acknowledged only once it is on disk (<see cref="DataFolderOptions.FsyncEveryCommit"/>).</summary>
+    public bool WaitsForDisk { get; }
+
+    /// <summary>True when this start created the data folder's store (always true in memory).</summary>
+    public bool IsNewDataFolder { get; }
+
+    /// <summary>For StackExchange.Redis and the Orleans Redis providers; carries the password.</summary>
+    public string ConnectionString { get; }
+
+    public static EmbeddedRedisServer Start(DataFolderOptions options)
+    {
+        string? dataPath = null;
+        DataFolderLock? folderLock = null;
+        var isNew = true;
+        if (!options.InMemory)
+        {
+            dataPath = options.FullPath;
+            folderLock = DataFolderLock.Acquire(dataPath);
+            isNew = !Directory.Exists(Path.Combine(dataPath, GarnetFolder));
+        }
+
+        var password = Convert.ToHexString(RandomNumberGenerator.GetBytes(24));
+        try
+        {
+            // A free port is chosen, then bound by Garnet a moment later: another process may take
+            // it in between, so a failed bind tries another one, a few times.
+            for (var attempt = 1; ; attempt++)
+            {
+                var port = FreeLoopbackPort();
+                var server = new GarnetServer(Arguments(options, dataPath, port, password));
+                try
+                {
+                    server.Start();
+                    return new EmbeddedRedisServer(server, folderLock, port, password, dataPath, isNew, dataPath is not null && options.FsyncEveryCommit);
+                }
+                catch (Exception ex) when (attempt < 3 && ex is SocketException or IOException or InvalidOperationException)
+                {
+                    server.Dispose();
+                }
+            }
+        }
+        catch
+        {
+            folderLock?.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Takes a checkpoint and waits for it: the store's state as of now is on disk, and the
+    /// append-only file before it may be truncated. A no-op in memory.
+    /// </summary>
+    public async Task CheckpointAsync()
+    {
+        if (!Durable)
+        {
+            return;
+        }
+
+        var admin = ConfigurationOptions.Parse(ConnectionString);
+        admin.AllowAdmin = true;
+        await using var connection = await ConnectionMultiplexer.ConnectAsync(admin);
+        // Garnet's SAVE answers once the checkpoint is complete (BGSAVE would answer at once).
+        await connection.GetServer(connection.GetEndPoints()[0]).ExecuteAsync("SAVE");
+    }
+
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
+        {
+            _server.Dispose();
+            _lock?.Dispose();
+        }
+    }
+
+    private static string[] Arguments(DataFolderOptions options, string? dataPath, int port, string password)
+    {
+        List<string> args =
+        [
+            "--bind", "127.0.0.1", "--port", port.ToString(CultureInfo.InvariantCulture),
+            "--auth", "Password", "--password", password,
+            "--lua",
+            "--logger-level", "Warning",
+            "-q",
+        ];
+        if (dataPath is not null)
+        {
+            var store = Path.Combine(dataPath, GarnetFolder);
+            args.AddRange(
+            [
+                // Every write goes to the append-only file, one commit per operation (concurrent
+                // ones share a commit), into a file Garnet opens write-through.
+                "--aof", "--aof-commit-freq", "0",
+                // The store spills to disk beyond memory instead of evicting: nothing is dropped.
+                // The managed device: the native one needs libaio, which a plain machine lacks.
+                "--storage-tier", "--device-type", "RandomAccess",
+                "--checkpointdir", store, "--logdir", store,
+                "--recover",
+            ]);
+            if (options.FsyncEveryCommit)
+            {
+                args.Add("--aof-commit-wait");
+            }
+        }
+
+        return [.. args];
+    }
+
+    internal static int FreeLoopbackPort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

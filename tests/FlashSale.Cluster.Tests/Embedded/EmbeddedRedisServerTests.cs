@@ -1,0 +1,141 @@
+using FlashSale.Cluster.Embedded;
+using StackExchange.Redis;
+
+namespace FlashSale.Cluster.Tests.Embedded;
+
+/// <summary>The embedded host's Garnet: its data folder's lock, what survives a restart, and a backup restored elsewhere.</summary>
+public sealed class EmbeddedRedisServerTests : IDisposable
+{
+    private readonly string _root = Path.Combine(Path.GetTempPath(), "flashsale-embedded-" + Guid.NewGuid().ToString("N"));
+
+    private string Folder(string name) => Path.Combine(_root, name);
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_root))
+        {
+            Directory.Delete(_root, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void A_second_server_on_a_folder_in_use_is_refused_and_the_folder_is_free_again_once_the_first_stops()
+    {
+        var folder = Folder("data");
+        var first = EmbeddedRedisServer.Start(new DataFolderOptions { Path = folder });
+
+        var refused = Assert.Throws<StartupRefusedException>(() => EmbeddedRedisServer.Start(new DataFolderOptions { Path = folder }));
+
+        Assert.Contains(Path.GetFullPath(folder), refused.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain('\n', refused.Message);
+        first.Dispose();
+        using var second = EmbeddedRedisServer.Start(new DataFolderOptions { Path = folder });
+        Assert.True(second.Durable);
+    }
+
+    [Fact]
+    public void Two_servers_on_different_folders_run_side_by_side_on_their_own_ports()
+    {
+        using var one = EmbeddedRedisServer.Start(new DataFolderOptions { Path = Folder("one") });
+        using var two = EmbeddedRedisServer.Start(new DataFolderOptions { Path = Folder("two") });
+
+        Assert.NotEqual(one.Port, two.Port);
+    }
+
+    [Fact]
+    public async Task Writes_survive_a_restart_on_the_same_folder_and_a_transaction_and_a_script_run()
+    {
+        var folder = Folder("data");
+        using (var server = EmbeddedRedisServer.Start(new DataFolderOptions { Path = folder }))
+        {
+            Assert.True(server.IsNewDataFolder);
+            await using var connection = await ConnectionMultiplexer.ConnectAsync(server.ConnectionString);
+            var db = connection.GetDatabase();
+            await db.StringSetAsync("k", "v1");
+
+            // Conditional transactions (MULTI/EXEC under a condition), as the Orleans providers use them.
+            var refusedTx = db.CreateTransaction();
+            refusedTx.AddCondition(Condition.StringEqual("k", "other"));
+            _ = refusedTx.StringSetAsync("k", "never");
+            Assert.False(await refusedTx.ExecuteAsync());
+            var tx = db.CreateTransaction();
+            tx.AddCondition(Condition.StringEqual("k", "v1"));
+            _ = tx.StringSetAsync("k", "v2");
+            Assert.True(await tx.ExecuteAsync());
+
+            Assert.Equal(3, (long)await db.ScriptEvaluateAsync("return redis.call('RPUSH', KEYS[1], ARGV[1], ARGV[2], ARGV[3])", ["list"], ["a", "b", "c"]));
+        }
+
+        using (var restarted = EmbeddedRedisServer.Start(new DataFolderOptions { Path = folder }))
+        {
+            Assert.False(restarted.IsNewDataFolder);
+            await using var connection = await ConnectionMultiplexer.ConnectAsync(restarted.ConnectionString);
+            var db = connection.GetDatabase();
+            Assert.Equal("v2", (string?)await db.StringGetAsync("k"));
+            Assert.Equal(["a", "b", "c"], (await db.ListRangeAsync("list")).Select(v => (string)v!));
+        }
+    }
+
+    [Fact]
+    public async Task A_checkpointed_folder_copied_while_stopped_restores_elsewhere_with_every_write()
+    {
+        var folder = Folder("data");
+        using (var server = EmbeddedRedisServer.Start(new DataFolderOptions { Path = folder }))
+        {
+            await using var connection = await ConnectionMultiplexer.ConnectAsync(server.ConnectionString);
+            var db = connection.GetDatabase();
+            await db.StringSetAsync("before", "1");
+            await server.CheckpointAsync();
+            await db.StringSetAsync("after", "2"); // only in the append-only file
+        }
+
+        var backup = Folder("backup");
+        CopyFolder(folder, backup);
+
+        using var restored = EmbeddedRedisServer.Start(new DataFolderOptions { Path = backup });
+        await using var restoredConnection = await ConnectionMultiplexer.ConnectAsync(restored.ConnectionString);
+        var restoredDb = restoredConnection.GetDatabase();
+        Assert.Equal("1", (string?)await restoredDb.StringGetAsync("before"));
+        Assert.Equal("2", (string?)await restoredDb.StringGetAsync("after"));
+    }
+
+    [Fact]
+    public async Task In_memory_nothing_is_written_and_nothing_is_locked()
+    {
+        using var server = EmbeddedRedisServer.Start(new DataFolderOptions { Path = Folder("unused"), InMemory = true });
+        await using var connection = await ConnectionMultiplexer.ConnectAsync(server.ConnectionString);
+        await connection.GetDatabase().StringSetAsync("k", "v");
+
+        Assert.False(server.Durable);
+        Assert.False(Directory.Exists(Folder("unused")));
+    }
+
+    [Fact]
+    public async Task The_server_refuses_a_client_without_its_password()
+    {
+        using var server = EmbeddedRedisServer.Start(new DataFolderOptions { InMemory = true });
+        var options = ConfigurationOptions.Parse($"127.0.0.1:{server.Port}");
+        options.AbortOnConnectFail = false;
+        options.ConnectTimeout = 2000;
+        await using var connection = await ConnectionMultiplexer.ConnectAsync(options);
+
+        await Assert.ThrowsAnyAsync<RedisException>(() => connection.GetDatabase().StringSetAsync("k", "v"));
+    }
+
+    internal static void CopyFolder(string from, string to)
+    {
+        foreach (var directory in Directory.GetDirectories(from, "*", SearchOption.AllDirectories))
+        {
+            Directory.CreateDirectory(directory.Replace(from, to, StringComparison.Ordinal));
+        }
+
+        Directory.CreateDirectory(to);
+        foreach (var file in Directory.GetFiles(from, "*", SearchOption.AllDirectories))
+        {
+            if (Path.GetFileName(file) != DataFolderLock.FileName)
+            {
+                File.Copy(file, file.Replace(from, to, StringComparison.Ordinal));
+            }
+        }
+    }
+}
