@@ -1,3 +1,4 @@
+using FlashSale.Common;
 using FlashSale.Lots;
 using FlashSale.Lots.Storage;
 using Orleans.Serialization;
@@ -9,7 +10,9 @@ namespace FlashSale.Cluster;
 /// The lot journal in Redis: per lot a sequence number, a list of serialized events and an
 /// optional snapshot, under one hash tag so a Redis Cluster keeps them on one shard. Appends are
 /// one Lua script, atomic and conditional on the sequence number: all events or none, and never
-/// on top of another activation's writes. An append costs the new events only.
+/// on top of another activation's writes. An append costs the new events only. A Redis failure
+/// leaves here as the serializable <see cref="EngineUnavailableException"/>: a lot reads its
+/// journal while it activates, where no grain call filter stands between it and the caller.
 /// </summary>
 public sealed class RedisLotJournal(IConnectionMultiplexer redis, Serializer serializer) : ILotJournal
 {
@@ -41,7 +44,7 @@ public sealed class RedisLotJournal(IConnectionMultiplexer redis, Serializer ser
 
     public async Task<LotJournalContents> ReadAsync(string lotId, CancellationToken cancellationToken = default)
     {
-        var result = (RedisResult[])(await redis.GetDatabase().ScriptEvaluateAsync(Read.ExecutableScript, Keys(lotId)))!;
+        var result = (RedisResult[])(await Evaluate(Read, lotId, []))!;
         var sequence = (long)result[0];
         var snapshotBytes = (byte[]?)result[1];
         var snapshot = snapshotBytes is { Length: > 0 } ? serializer.Deserialize<LotSnapshot>(snapshotBytes) : null;
@@ -63,10 +66,22 @@ public sealed class RedisLotJournal(IConnectionMultiplexer redis, Serializer ser
             }
         }
 
-        var result = (long)await redis.GetDatabase().ScriptEvaluateAsync(Append.ExecutableScript, Keys(lotId), args);
+        var result = (long)await Evaluate(Append, lotId, args);
         if (result < 0)
         {
             throw new LotJournalConflictException($"Journal of {lotId} is at {-1 - result}, not {expectedSequence}.");
+        }
+    }
+
+    private async Task<RedisResult> Evaluate(LuaScript script, string lotId, RedisValue[] args)
+    {
+        try
+        {
+            return await redis.GetDatabase().ScriptEvaluateAsync(script.ExecutableScript, Keys(lotId), args);
+        }
+        catch (Exception ex) when (EngineFailures.IsRedisClientFailure(ex))
+        {
+            throw EngineFailures.Unavailable($"The journal of lot {lotId}", ex);
         }
     }
 

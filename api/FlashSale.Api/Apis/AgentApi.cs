@@ -137,7 +137,8 @@ public static class AgentApi
         [FromHeader(Name = CheckoutApi.IdempotencyKeyHeader)] string? idempotencyKey,
         ClaimsPrincipal user,
         IGrainFactory grains,
-        IOptions<PaymentOptions> payments)
+        IOptions<PaymentOptions> payments,
+        CancellationToken cancellationToken)
     {
         if (!await Represents(user, grains, shopperId))
         {
@@ -148,7 +149,7 @@ public static class AgentApi
         return await CheckoutApi.Execute(shopperId, request, idempotencyKey, grains, "/api/agent/orders/", method =>
             payments.Value.HasFlow(method, PaymentFlow.Agent) || payments.Value.HasFlow(method, PaymentFlow.OnDelivery)
                 ? null
-                : ApiTexts.AgentPaysInCash);
+                : ApiTexts.AgentPaysInCash, cancellationToken);
     }
 
     public static async Task<Results<Ok<Order[]>, ProblemHttpResult>> ListOrders(string shopperId, ClaimsPrincipal user, IGrainFactory grains)

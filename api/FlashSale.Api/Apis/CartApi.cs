@@ -24,7 +24,7 @@ public static class CartApi
         TypedResults.Ok(await grains.GetGrain<IShopperCartGrain>(user.UserId()).Get());
 
     public static async Task<Results<Ok<Cart>, ValidationProblem, ProblemHttpResult>> SetItem(
-        string lotId, SetCartItemRequest request, ClaimsPrincipal user, IGrainFactory grains)
+        string lotId, SetCartItemRequest request, ClaimsPrincipal user, IGrainFactory grains, CancellationToken cancellationToken)
     {
         var errors = new RequestErrors().Range("quantity", request.Quantity, 0, LotLimits.MaxQuantity);
         if (errors.Any)
@@ -37,18 +37,18 @@ public static class CartApi
             return Problems.NotFoundProblem(EngineTexts.TheLot);
         }
 
-        var cart = await grains.GetGrain<IShopperCartGrain>(user.UserId()).SetItem(lotId, request.Quantity!.Value);
+        var cart = await grains.GetGrain<IShopperCartGrain>(user.UserId()).SetItem(lotId, request.Quantity!.Value, cancellationToken);
         return cart.Succeeded ? TypedResults.Ok(cart.Value) : Problems.From(cart.Refusal);
     }
 
-    public static async Task<Results<Ok<Cart>, ProblemHttpResult>> RemoveItem(string lotId, ClaimsPrincipal user, IGrainFactory grains)
+    public static async Task<Results<Ok<Cart>, ProblemHttpResult>> RemoveItem(string lotId, ClaimsPrincipal user, IGrainFactory grains, CancellationToken cancellationToken)
     {
         if (!LotsApi.IsLotId(lotId))
         {
             return Problems.NotFoundProblem(EngineTexts.TheLot);
         }
 
-        var cart = await grains.GetGrain<IShopperCartGrain>(user.UserId()).RemoveItem(lotId);
+        var cart = await grains.GetGrain<IShopperCartGrain>(user.UserId()).RemoveItem(lotId, cancellationToken);
         return cart.Succeeded ? TypedResults.Ok(cart.Value) : Problems.From(cart.Refusal);
     }
 }

@@ -77,6 +77,7 @@ public static class ApiExtensions
         services.AddHealthChecks().AddCheck<ClusterHealthCheck>("cluster", tags: [Observability.ReadyTag]);
         services.AddFlashSaleObservability(builder.Configuration, "flashsale-api");
         builder.AddFlashSaleRateLimits();
+        builder.AddEngineDeadline();
         services.AddHostedService<DemoSaleSeeder>();
         services.AddHostedService<StartupBanner>();
         return builder;
@@ -94,6 +95,7 @@ public static class ApiExtensions
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter(); // after authentication: shoppers are limited by who they are
+        app.UseRequestTimeouts(); // the engine deadline: waiting in the rate limiter's queue does not count
         return app;
     }
 

@@ -1,6 +1,7 @@
 using FlashSale.Api.Extensions;
 using FlashSale.Cluster;
 using FlashSale.Live;
+using Microsoft.AspNetCore.SignalR;
 
 namespace FlashSale.Api.Hubs;
 
@@ -12,7 +13,7 @@ public static class LiveStockExtensions
     /// </summary>
     public static WebApplicationBuilder AddFlashSaleLiveStock(this WebApplicationBuilder builder)
     {
-        var signalR = builder.Services.AddSignalR()
+        var signalR = builder.Services.AddSignalR(o => o.AddFilter<EngineHubFilter>())
             .AddJsonProtocol(o => ApiExtensions.ConfigureContractJson(o.PayloadSerializerOptions))
             .AddMessagePackProtocol();
         if (builder.Configuration.IsClusterMode())
@@ -30,7 +31,7 @@ public static class LiveStockExtensions
 
     public static WebApplication MapLiveStock(this WebApplication app)
     {
-        app.MapHub<SaleHub>(SaleHub.Path);
+        app.MapHub<SaleHub>(SaleHub.Path).DisableRequestTimeout(); // a connection lives for the whole visit
         return app;
     }
 }

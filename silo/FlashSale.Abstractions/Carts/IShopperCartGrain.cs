@@ -11,10 +11,15 @@ public interface IShopperCartGrain : IGrainWithStringKey
 {
     Task<Cart> Get();
 
-    /// <summary>Sets the held quantity of one lot; 0 releases it. All or nothing.</summary>
-    Task<Outcome<Cart>> SetItem(string lotId, int quantity);
+    /// <summary>
+    /// Sets the held quantity of one lot; 0 releases it. All or nothing. A call cancelled while it
+    /// still waits in the grain's queue (its caller gave up) is dropped without running; once
+    /// running it finishes, whatever the token says.
+    /// </summary>
+    Task<Outcome<Cart>> SetItem(string lotId, int quantity, CancellationToken cancellationToken = default);
 
-    Task<Outcome<Cart>> RemoveItem(string lotId);
+    /// <summary>Releases the hold of one lot; cancelled as <see cref="SetItem"/>.</summary>
+    Task<Outcome<Cart>> RemoveItem(string lotId, CancellationToken cancellationToken = default);
 
     /// <summary>Moves every live hold into a new order with this id. Idempotent per order id.</summary>
     Task<Outcome<Order>> Checkout(string orderId, string paymentMethod);

@@ -25,5 +25,9 @@ public sealed record CheckoutReply(
 /// </summary>
 public interface ICheckoutRequestGrain : IGrainWithStringKey
 {
-    Task<CheckoutReply> Execute(string fingerprint, string paymentMethod);
+    /// <summary>
+    /// Runs the checkout once, or answers from the first run. A call cancelled while it still waits
+    /// in the grain's queue is dropped without running; once running it finishes.
+    /// </summary>
+    Task<CheckoutReply> Execute(string fingerprint, string paymentMethod, CancellationToken cancellationToken = default);
 }

@@ -46,7 +46,9 @@ internal sealed class ShopperCartGrain(
         return View(time.GetUtcNow());
     }
 
-    public async Task<Outcome<Cart>> SetItem(string lotId, int quantity)
+    // The token is deliberately not observed once the call runs: a hold half-made is worse than
+    // a late one. Orleans drops a call whose token was cancelled before it started.
+    public async Task<Outcome<Cart>> SetItem(string lotId, int quantity, CancellationToken cancellationToken = default)
     {
         if (quantity < 0)
         {
@@ -99,7 +101,7 @@ internal sealed class ShopperCartGrain(
         return Outcome<Cart>.Ok(View(now));
     }
 
-    public async Task<Outcome<Cart>> RemoveItem(string lotId)
+    public async Task<Outcome<Cart>> RemoveItem(string lotId, CancellationToken cancellationToken = default)
     {
         await ResolvePendingCheckout();
         if (await TermsOf(lotId) is null)

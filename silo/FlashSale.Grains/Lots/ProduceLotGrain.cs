@@ -300,9 +300,11 @@ internal sealed partial class ProduceLotGrain : Grain, IProduceLotGrain
         catch (Exception ex) when (ex is not EngineUnavailableException)
         {
             // The in-memory state is ahead of storage and cannot be trusted: drop this
-            // activation so the next call replays the journal.
+            // activation so the next call replays the journal. The cause stays in this silo's
+            // log: only our own serializable exception crosses to the caller.
             DeactivateOnIdle();
-            throw new EngineUnavailableException($"Lot {LotId} could not record the change; nothing was acknowledged.", ex);
+            LogWriteFailed(ex, LotId);
+            throw new EngineUnavailableException($"Lot {LotId} could not record the change; nothing was acknowledged.");
         }
     }
 
@@ -402,6 +404,9 @@ internal sealed partial class ProduceLotGrain : Grain, IProduceLotGrain
 
     private static DateTimeOffset? Earliest(DateTimeOffset? a, DateTimeOffset? b) =>
         a is null ? b : b is null ? a : a < b ? a : b;
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Lot {LotId} could not write to its journal; the activation is dropped and the next call reloads it")]
+    private partial void LogWriteFailed(Exception exception, string lotId);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Returned {Count} expired holds to lot {LotId}")]
     private partial void LogReturned(int count, string lotId);

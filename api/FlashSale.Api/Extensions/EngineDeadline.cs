@@ -1,0 +1,32 @@
+using FlashSale.Cluster;
+using Microsoft.AspNetCore.Http.Timeouts;
+using Microsoft.Extensions.Options;
+
+namespace FlashSale.Api.Extensions;
+
+/// <summary>
+/// Every request waits for the engine at most <see cref="EngineCallOptions.CallTimeout"/> (3 s
+/// unless set): ASP.NET Core's request timeout cancels the request's <c>RequestAborted</c> token at
+/// the bound, and the answer is 503 <c>unavailable</c> with <c>Retry-After</c>. Holds and checkouts
+/// pass that token into their grain call, so Orleans completes the call at once and tells the
+/// grain: a request still queued there (behind a silo that stopped answering) is dropped, not
+/// run late. Other calls are bounded by the Orleans client's response timeout, set to the same
+/// bound in cluster mode. The live hub's long-lived connections are exempt.
+/// </summary>
+public static class EngineDeadline
+{
+    public static WebApplicationBuilder AddEngineDeadline(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<EngineCallOptions>().BindConfiguration(EngineCallOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddRequestTimeouts();
+        builder.Services.AddOptions<RequestTimeoutOptions>().Configure<IOptions<EngineCallOptions>>((timeouts, engine) =>
+            timeouts.DefaultPolicy = new RequestTimeoutPolicy
+            {
+                Timeout = engine.Value.CallTimeout,
+                TimeoutStatusCode = StatusCodes.Status503ServiceUnavailable,
+                WriteTimeoutResponse = async context =>
+                    await EngineExceptionHandler.WriteUnavailable(context, context.RequestServices.GetRequiredService<IProblemDetailsService>()),
+            });
+        return builder;
+    }
+}

@@ -1,0 +1,31 @@
+using FlashSale.Cluster;
+using Microsoft.AspNetCore.SignalR;
+
+namespace FlashSale.Api.Hubs;
+
+/// <summary>
+/// A hub method that meets a transient engine failure (storage lost, no silo reachable) answers
+/// the caller with an error that says so, prefixed <c>unavailable:</c> as the HTTP problem code
+/// is, instead of SignalR's opaque "an unexpected error occurred"; the connection stays up, and
+/// the client may call again.
+/// </summary>
+internal sealed partial class EngineHubFilter(ILogger<EngineHubFilter> logger) : IHubFilter
+{
+    public const string UnavailablePrefix = "unavailable: ";
+
+    public async ValueTask<object?> InvokeMethodAsync(HubInvocationContext invocationContext, Func<HubInvocationContext, ValueTask<object?>> next)
+    {
+        try
+        {
+            return await next(invocationContext);
+        }
+        catch (Exception ex) when (ex is not HubException && EngineFailures.IsTransient(ex))
+        {
+            LogUnavailable(invocationContext.HubMethodName, ex.GetType().Name, ex.Message);
+            throw new HubException(UnavailablePrefix + "the engine could not answer now; call again shortly.");
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Hub method {Method} answered unavailable: {ExceptionType}: {Reason}")]
+    private partial void LogUnavailable(string method, string exceptionType, string reason);
+}
