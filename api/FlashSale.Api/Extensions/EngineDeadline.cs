@@ -25,7 +25,12 @@ public static class EngineDeadline
                 Timeout = engine.Value.CallTimeout,
                 TimeoutStatusCode = StatusCodes.Status503ServiceUnavailable,
                 WriteTimeoutResponse = async context =>
-                    await EngineExceptionHandler.WriteUnavailable(context, context.RequestServices.GetRequiredService<IProblemDetailsService>()),
+                {
+                    // RequestAborted is still the token that just fired (the middleware restores the
+                    // client's own afterwards): writing the answer under it would be cancelled too.
+                    context.RequestAborted = CancellationToken.None;
+                    await EngineExceptionHandler.WriteUnavailable(context, context.RequestServices.GetRequiredService<IProblemDetailsService>());
+                },
             });
         return builder;
     }

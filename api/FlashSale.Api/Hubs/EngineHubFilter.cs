@@ -5,11 +5,12 @@ namespace FlashSale.Api.Hubs;
 
 /// <summary>
 /// A hub method that meets a transient engine failure (storage lost, no silo reachable) answers
-/// the caller with an error that says so, prefixed <c>unavailable:</c> as the HTTP problem code
-/// is, instead of SignalR's opaque "an unexpected error occurred"; the connection stays up, and
+/// the caller with an error that says so (a <see cref="HubException"/> whose message starts
+/// <c>unavailable:</c>, like the HTTP problem code, which SignalR passes on after its own "An
+/// unexpected error occurred invoking ..."), not an opaque failure; the connection stays up, and
 /// the client may call again.
 /// </summary>
-internal sealed partial class EngineHubFilter(ILogger<EngineHubFilter> logger) : IHubFilter
+public sealed partial class EngineHubFilter(ILogger<EngineHubFilter> logger) : IHubFilter
 {
     public const string UnavailablePrefix = "unavailable: ";
 
