@@ -32,6 +32,7 @@ internal sealed partial class ProduceLotGrain : Grain, IProduceLotGrain
     private EngineClockAlarm? _expiryAlarm;
     private long _publishedVersion = -1;
     private IGrainTimer? _publishTimer;
+    private bool _writeFailureLogged;
 
     public ProduceLotGrain(
         ILotJournal journal,
@@ -297,13 +298,19 @@ internal sealed partial class ProduceLotGrain : Grain, IProduceLotGrain
         {
             await written;
         }
-        catch (Exception ex) when (ex is not EngineUnavailableException)
+        catch (Exception ex)
         {
             // The in-memory state is ahead of storage and cannot be trusted: drop this
-            // activation so the next call replays the journal. The cause stays in this silo's
-            // log: only our own serializable exception crosses to the caller.
+            // activation so the next call replays the journal. Whatever the failure (the journal's
+            // own EngineUnavailableException included), the cause stays in this silo's log, once
+            // per failed write: only a new serializable exception crosses to the caller.
             DeactivateOnIdle();
-            LogWriteFailed(ex, LotId);
+            if (!_writeFailureLogged)
+            {
+                _writeFailureLogged = true;
+                LogWriteFailed(ex, LotId);
+            }
+
             throw new EngineUnavailableException($"Lot {LotId} could not record the change; nothing was acknowledged.");
         }
     }

@@ -30,7 +30,7 @@ public sealed class EngineFaultTests(FaultyEngineFactory api)
     /// <summary>How long a test waits for the cancellation to reach a stalled grain: a hang guard, not a measurement.</summary>
     private static readonly TimeSpan HangGuard = TimeSpan.FromSeconds(60);
 
-    public static TheoryData<string> JournalFailures => ["conflict", "redis-connection", "redis-timeout"];
+    public static TheoryData<string> JournalFailures => ["conflict", "redis-connection", "redis-timeout", "engine-unavailable"];
 
     [Theory]
     [MemberData(nameof(JournalFailures))]
@@ -46,7 +46,9 @@ public sealed class EngineFaultTests(FaultyEngineFactory api)
         {
             "conflict" => new LotJournalConflictException($"Journal of {lot.LotId} is at 7, not 6."),
             "redis-connection" => new RedisConnectionException(ConnectionFailureType.SocketFailure, "No connection is active"),
-            _ => new RedisTimeoutException("Timeout awaiting response", CommandStatus.Sent),
+            "redis-timeout" => new RedisTimeoutException("Timeout awaiting response", CommandStatus.Sent),
+            // What the cluster's Redis journal throws for a lost connection: the lot must reload after it too.
+            _ => new EngineUnavailableException("The journal of the lot did not answer"),
         });
         using var refused = await shopper.SetItem(lot.LotId, 3);
 
