@@ -1,6 +1,8 @@
 using FlashSale.Common;
 using FlashSale.Lots.Storage;
+using Orleans.Clustering.Redis;
 using Orleans.Persistence.Redis;
+using Orleans.Reminders.Redis;
 using Orleans.Runtime;
 using Orleans.Runtime.Messaging;
 using Orleans.Storage;
@@ -25,6 +27,8 @@ public static class EngineFailures
                 or LotJournalConflictException
                 or RedisException
                 or RedisStorageException
+                or RedisRemindersException
+                or RedisClusteringException
                 or InconsistentStateException
                 or TimeoutException // RedisTimeoutException and the Orleans response timeout among them
                 or OrleansMessageRejectionException // SiloUnavailableException among them

@@ -11,6 +11,7 @@ using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
 using Orleans.Persistence.Redis;
+using Orleans.Reminders.Redis;
 using Orleans.Runtime;
 using Orleans.Runtime.Messaging;
 using Orleans.Storage;
@@ -62,7 +63,7 @@ public sealed class EngineFaultTests(FaultyEngineFactory api)
     }
 
     public static TheoryData<string> ClusterFailures =>
-        ["silo-unavailable", "connection-failed", "gateway-busy", "timeout", "message-expired", "storage", "etag", "engine"];
+        ["silo-unavailable", "connection-failed", "gateway-busy", "timeout", "message-expired", "storage", "reminders", "etag", "engine"];
 
     [Theory]
     [MemberData(nameof(ClusterFailures))]
@@ -80,6 +81,7 @@ public sealed class EngineFaultTests(FaultyEngineFactory api)
             "timeout" => new TimeoutException("Response did not arrive on time"),
             "message-expired" => new OperationCanceledException("Message expired before placement"),
             "storage" => new RedisStorageException("Failed to write grain state"),
+            "reminders" => new RedisRemindersException("RedisConnectionException: SocketFailure"), // seen as a 500 in the Redis fault scenario
             "etag" => new InconsistentStateException("Version conflict"),
             _ => new EngineUnavailableException("Lot is reloading after a failed write; retry."),
         });
