@@ -147,6 +147,10 @@ public sealed class FaultSuiteTests(ITestOutputHelper output)
                 && a.Status is (int)HttpStatusCode.OK or (int)HttpStatusCode.Conflict)
             .Select(a => a.At).Where(t => t >= faultAt && t <= surgeEnd).Order().Prepend(faultAt).Append(surgeEnd).ToList();
         var longest = decided.Zip(decided.Skip(1), (a, b) => b - a).Max();
+        var timeline = seen.Where(a => a.At >= faultAt - TimeSpan.FromSeconds(2) && a.At <= surgeEnd)
+            .GroupBy(a => (int)Math.Floor((a.At - faultAt).TotalSeconds)).OrderBy(g => g.Key)
+            .Select(g => $"{g.Key:+0;-0}s: {string.Join(" ", g.GroupBy(a => a.Status).OrderBy(x => x.Key).Select(x => $"{x.Key}×{x.Count()}"))}");
+        output.WriteLine("per second from the fault: " + string.Join(" | ", timeline));
         output.WriteLine($"longest time with no hold decided (200 or 409) after the fault: {longest.TotalSeconds:0.0}s");
 
         Assert.DoesNotContain(seen, a => a.Status >= 500 && a.Status != (int)HttpStatusCode.ServiceUnavailable);

@@ -13,7 +13,7 @@ namespace FlashSale.Api.Extensions;
 /// run late. Other calls are bounded by the Orleans client's response timeout, set to the same
 /// bound in cluster mode. The live hub's long-lived connections are exempt.
 /// </summary>
-public static class EngineDeadline
+public static partial class EngineDeadline
 {
     public static WebApplicationBuilder AddEngineDeadline(this WebApplicationBuilder builder)
     {
@@ -29,9 +29,16 @@ public static class EngineDeadline
                     // RequestAborted is still the token that just fired (the middleware restores the
                     // client's own afterwards): writing the answer under it would be cancelled too.
                     context.RequestAborted = CancellationToken.None;
+                    LogTimedOut(context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(EngineDeadline)),
+                        context.Request.Method, context.Request.Path, engine.Value.CallTimeout);
                     await EngineExceptionHandler.WriteUnavailable(context, context.RequestServices.GetRequiredService<IProblemDetailsService>());
                 },
             });
         return builder;
     }
+
+    // One line per request that ran out of time; the framework's own warning, with its stack
+    // trace, is turned off in appsettings (Microsoft.AspNetCore.Http.Timeouts: Error).
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Method} {Path} answered 503 unavailable: no answer from the engine within {Timeout}")]
+    private static partial void LogTimedOut(ILogger logger, string method, string path, TimeSpan timeout);
 }

@@ -76,6 +76,7 @@ internal sealed partial class ProduceLotGrain : Grain, IProduceLotGrain
         // Expiry is recomputed from state: holds that lapsed while the lot was not active are
         // returned by the first call, and the timer is set for the next one.
         ScheduleExpiry();
+        LogActivated(LotId, GrainContext.Address.SiloAddress?.ToString() ?? "?", contents.Sequence);
     }
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
@@ -414,6 +415,9 @@ internal sealed partial class ProduceLotGrain : Grain, IProduceLotGrain
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Lot {LotId} could not write to its journal; the activation is dropped and the next call reloads it")]
     private partial void LogWriteFailed(Exception exception, string lotId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Lot {LotId} is active on silo {Silo} (journal at {Sequence})")]
+    private partial void LogActivated(string lotId, string silo, long sequence);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Returned {Count} expired holds to lot {LotId}")]
     private partial void LogReturned(int count, string lotId);
