@@ -133,6 +133,7 @@ status() {
   shopt -s nullglob
   local f name pid state health kind i found=0
   for f in "$run_dir"/api-*.pid "$run_dir"/silo-*.pid "$run_dir"/redis.pid "$run_dir"/cluster.pid; do
+    [ -e "$f" ] || continue
     found=1
     name=$(basename "$f" .pid)
     pid=$(cat "$f" 2>/dev/null || true)
@@ -181,7 +182,9 @@ start_command() {
   done
 
   echo $$ >"$run_dir/cluster.pid"
-  local stopping=0 keeper=""
+  # Globals, not locals: the EXIT trap runs after this function has returned.
+  stopping=0
+  keeper=""
   cleanup() {
     [ "$stopping" -eq 0 ] || return 0
     stopping=1

@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 namespace FlashSale.Api.Seeding;
 
 /// <summary>Prints the one line a newcomer needs: where to go, and that this mode forgets everything.</summary>
-internal sealed class StartupBanner(IHostApplicationLifetime lifetime, IServer server, IConfiguration configuration, IEnumerable<IHostedService> hostedServices) : IHostedService
+internal sealed class StartupBanner(IHostApplicationLifetime lifetime, IServer server, IConfiguration configuration, IServiceProvider services) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken)
     {
@@ -13,7 +13,8 @@ internal sealed class StartupBanner(IHostApplicationLifetime lifetime, IServer s
         {
             var address = server.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault() ?? "http://127.0.0.1:5080";
             // Only when this node seeded them: a node joining a cluster that has lots seeds none.
-            var seeded = hostedServices.OfType<DemoSaleSeeder>().Any(s => s.DemoSellerId is not null);
+            // Resolved here, not injected: the banner is itself one of the hosted services.
+            var seeded = services.GetServices<IHostedService>().OfType<DemoSaleSeeder>().Any(s => s.DemoSellerId is not null);
             var demo = seeded ? " with demo lots" : "";
             var mode = configuration.IsClusterMode()
                 ? $"Cluster mode: an Orleans client of the silos found through Redis at {configuration.RedisConnectionString()}; state is durable there."
