@@ -46,14 +46,23 @@ public static class ClusterHostingExtensions
         silo.UseRedisReminderService(o => o.ConfigurationOptions = ConfigurationOptions.Parse(redis));
         silo.Configure<ClusterMembershipOptions>(o =>
         {
-            // Defaults declare a silo dead after 3 missed 5-second probes plus table propagation
-            // (about 15-20 s before its grains answer elsewhere). Two missed 2-second probes, voted
-            // by two silos, and a 5-second table refresh bring that to well under 10 s on loopback.
-            o.ProbeTimeout = TimeSpan.FromSeconds(2);
+            // Defaults declare a silo dead after 3 missed 5-second probes, voted by two silos
+            // (15-20 s in which its grains answer nobody). A silo that stops answering (SIGSTOP, a
+            // long stall) is declared dead here after two missed 1.5-second probes: about 3-4.5 s
+            // from its last answer, then gossip tells the others at once. A false positive needs two
+            // silos to each miss two probes in a row, 3 s of silence, and Orleans guards against the
+            // usual cause, a starved machine: a probe also goes indirectly through a third silo
+            // (EnableIndirectProbes) and a monitor that is itself lagging extends its own timeout
+            // (ExtendProbeTimeoutDuringDegradation). See docs/architecture.md for the measurements.
+            o.ProbeTimeout = TimeSpan.FromSeconds(1.5);
             o.NumMissedProbesLimit = 2;
+            o.NumVotesForDeathDeclaration = 2;
+            o.EnableIndirectProbes = true;
+            o.ExtendProbeTimeoutDuringDegradation = true;
             o.TableRefreshTimeout = TimeSpan.FromSeconds(5);
             o.IAmAliveTablePublishTimeout = TimeSpan.FromSeconds(30);
         });
+        silo.AddIncomingGrainCallFilter<RedisFailureFilter>();
         silo.AddFlashSaleEngine(configuration);
         silo.AddDashboard();
         return silo;
@@ -70,10 +79,13 @@ public static class ClusterHostingExtensions
             o.ClusterId = options.ClusterId;
         });
         client.UseRedisClustering(o => o.ConfigurationOptions = ConfigurationOptions.Parse(redis));
-        client.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = TimeSpan.FromSeconds(5));
+        // A gateway declared dead leaves the client's list within a second.
+        client.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = TimeSpan.FromSeconds(1));
 
-        // No request hangs: a call the cluster cannot answer in 10 s fails, and the API answers 503.
-        client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromSeconds(10));
+        // No request hangs: a call the cluster cannot answer within the engine's bound fails, and
+        // the API answers 503 (the request's own deadline, EngineDeadline, is the same bound).
+        var engine = configuration.GetSection(EngineCallOptions.Section).Get<EngineCallOptions>() ?? new EngineCallOptions();
+        client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = engine.CallTimeout);
         return client;
     }
 }

@@ -1,3 +1,4 @@
+using FlashSale.Common;
 using FlashSale.Lots;
 using FlashSale.Lots.Storage;
 using Orleans.Serialization;
@@ -15,6 +16,9 @@ namespace FlashSale.Cluster;
 /// (the events pushed, the sequence not moved), after which every append of the lot conflicts.
 /// A transaction is logged between start and commit markers and replayed whole or not at all,
 /// by Garnet and by redis-server alike (docs/architecture.md, "Storage").
+/// A Redis failure leaves here as the serializable <see cref="EngineUnavailableException"/>: a
+/// lot reads its journal while it activates, where no grain call filter stands between it and
+/// the caller.
 /// </summary>
 public sealed class RedisLotJournal(IConnectionMultiplexer redis, Serializer serializer) : ILotJournal
 {
@@ -24,7 +28,7 @@ public sealed class RedisLotJournal(IConnectionMultiplexer redis, Serializer ser
 
     public async Task<LotJournalContents> ReadAsync(string lotId, CancellationToken cancellationToken = default)
     {
-        var result = (RedisResult[])(await redis.GetDatabase().ScriptEvaluateAsync(Read.ExecutableScript, Keys(lotId)))!;
+        var result = (RedisResult[])(await Evaluate(Read, lotId, []))!;
         var sequence = (long)result[0];
         var snapshotBytes = (byte[]?)result[1];
         var snapshot = snapshotBytes is { Length: > 0 } ? serializer.Deserialize<LotSnapshot>(snapshotBytes) : null;
@@ -55,10 +59,34 @@ public sealed class RedisLotJournal(IConnectionMultiplexer redis, Serializer ser
         }
 
         _ = transaction.StringSetAsync(keys[0], expectedSequence + events.Count);
-        if (!await transaction.ExecuteAsync())
+        if (!await Unavailable(lotId, transaction.ExecuteAsync()))
         {
-            var actual = (long?)await db.StringGetAsync(keys[0]) ?? 0;
+            var actual = (long?)await Unavailable(lotId, db.StringGetAsync(keys[0])) ?? 0;
             throw new LotJournalConflictException($"Journal of {lotId} is at {actual}, not {expectedSequence}.");
+        }
+    }
+
+    private async Task<RedisResult> Evaluate(LuaScript script, string lotId, RedisValue[] args)
+    {
+        try
+        {
+            return await redis.GetDatabase().ScriptEvaluateAsync(script.ExecutableScript, Keys(lotId), args);
+        }
+        catch (Exception ex) when (EngineFailures.IsRedisClientFailure(ex))
+        {
+            throw EngineFailures.Unavailable($"The journal of lot {lotId}", ex);
+        }
+    }
+
+    private static async Task<T> Unavailable<T>(string lotId, Task<T> call)
+    {
+        try
+        {
+            return await call;
+        }
+        catch (Exception ex) when (EngineFailures.IsRedisClientFailure(ex))
+        {
+            throw EngineFailures.Unavailable($"The journal of lot {lotId}", ex);
         }
     }
 

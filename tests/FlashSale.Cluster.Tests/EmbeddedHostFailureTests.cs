@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Globalization;
 using FlashSale.Cluster.Tests.Infrastructure;
 using Xunit.Abstractions;
-using static FlashSale.Cluster.Tests.SiloFailureTests;
 
 namespace FlashSale.Cluster.Tests;
 
@@ -10,7 +9,7 @@ namespace FlashSale.Cluster.Tests;
 /// The run command's host (the API with its embedded silo and Garnet) on a data folder, SIGKILLed
 /// at random moments of a hold and checkout surge and restarted on the same folder, several times.
 /// After each restart: every lot keeps its invariant, every acknowledged hold and order is there
-/// with its acknowledged status, and nothing refused is (the audit of <see cref="SiloFailureTests"/>).
+/// with its acknowledged status, and nothing refused is (the audit of <see cref="Surge.Verify"/>).
 /// The kill points come from a seed that is printed; <c>FLASHSALE_FAULT_SEED</c> replays them.
 /// </summary>
 public sealed class EmbeddedHostFailureTests(ITestOutputHelper output) : IDisposable
@@ -18,6 +17,7 @@ public sealed class EmbeddedHostFailureTests(ITestOutputHelper output) : IDispos
     private const int KillPoints = 5;
     private const int LotCount = 3;
     private const int Shoppers = 20;
+    private const int MaxPerShopper = 3;
     private static readonly TimeSpan StartBound = TimeSpan.FromSeconds(60);
 
     private readonly string _folder = Path.Combine(Path.GetTempPath(), "flashsale-embedded-fault-" + Guid.NewGuid().ToString("N"));
@@ -59,7 +59,7 @@ public sealed class EmbeddedHostFailureTests(ITestOutputHelper output) : IDispos
         for (var i = 0; i < Shoppers; i++)
         {
             var (id, token) = await client.SignUp("shopper", $"Shopper {i}");
-            shoppers.Add(new ShopperLedger(id, token, random.Next()));
+            shoppers.Add(new ShopperLedger(id, token, random.Next(), MaxPerShopper));
         }
 
         for (var round = 1; round <= KillPoints; round++)
@@ -69,7 +69,7 @@ public sealed class EmbeddedHostFailureTests(ITestOutputHelper output) : IDispos
             var surgeLength = TimeSpan.FromMilliseconds(random.Next(1500, 3000));
             var killAfter = TimeSpan.FromMilliseconds(random.Next(200, (int)surgeLength.TotalMilliseconds));
             var clock = Stopwatch.StartNew();
-            var surge = Task.WhenAll(shoppers.Select(shopper => Shop(client, shopper, lots, clock, surgeLength)));
+            var surge = Task.WhenAll(shoppers.Select(shopper => Surge.Shop(client, shopper, lots, () => clock.Elapsed < surgeLength)));
             await Task.Delay(killAfter);
             await host.Kill();
             await surge;
@@ -77,8 +77,8 @@ public sealed class EmbeddedHostFailureTests(ITestOutputHelper output) : IDispos
 
             host.Start();
             await host.WaitHealthy(StartBound);
-            await RecoveryTime(client, lots, clock);
-            await Verify(client, lots, shoppers);
+            await Surge.RecoveryTime(client, lots, clock, StartBound);
+            await Surge.Verify(client, lots, shoppers);
         }
     }
 }

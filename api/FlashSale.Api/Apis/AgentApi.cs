@@ -139,7 +139,8 @@ public static class AgentApi
         [FromHeader(Name = CheckoutApi.IdempotencyKeyHeader)] string? idempotencyKey,
         ClaimsPrincipal user,
         IGrainFactory grains,
-        IOptions<PaymentOptions> payments)
+        IOptions<PaymentOptions> payments,
+        CancellationToken cancellationToken)
     {
         if (!await Represents(user, grains, shopperId))
         {
@@ -153,7 +154,8 @@ public static class AgentApi
             payments.Value.HasFlow(method, PaymentFlow.Agent) || payments.Value.HasFlow(method, PaymentFlow.OnDelivery)
                 ? null
                 : ApiTexts.AgentPaysInCash,
-            ownPoint is null ? null : global::FlashSale.Fulfilment.OrderDelivery.AtPoint(ownPoint));
+            ownPoint is null ? null : global::FlashSale.Fulfilment.OrderDelivery.AtPoint(ownPoint),
+            cancellationToken);
     }
 
     public static async Task<Results<Ok<Order[]>, ProblemHttpResult>> ListOrders(string shopperId, ClaimsPrincipal user, IGrainFactory grains)

@@ -25,7 +25,7 @@ public static class CartApi
         TypedResults.Ok(await grains.GetGrain<IShopperCartGrain>(user.UserId()).Get());
 
     public static async Task<Results<Ok<Cart>, ValidationProblem, ProblemHttpResult>> SetItem(
-        string lotId, SetCartItemRequest request, ClaimsPrincipal user, IGrainFactory grains, LotEdgeCache edge, CancellationToken aborted)
+        string lotId, SetCartItemRequest request, ClaimsPrincipal user, IGrainFactory grains, LotEdgeCache edge, CancellationToken cancellationToken)
     {
         var errors = new RequestErrors().Range("quantity", request.Quantity, 0, LotLimits.MaxQuantity);
         if (errors.Any)
@@ -46,19 +46,19 @@ public static class CartApi
 
         // A client that has gone is not worth a grain call: a call still queued at the cart is
         // dropped by Orleans, and the cart stops before it asks the lot (docs/architecture.md).
-        var cart = await grains.GetGrain<IShopperCartGrain>(shopperId).SetItem(lotId, request.Quantity.Value, aborted);
+        var cart = await grains.GetGrain<IShopperCartGrain>(shopperId).SetItem(lotId, request.Quantity.Value, cancellationToken);
         edge.Answered(lotId, cart);
         return cart.Succeeded ? TypedResults.Ok(cart.Value) : Problems.From(cart.Refusal);
     }
 
-    public static async Task<Results<Ok<Cart>, ProblemHttpResult>> RemoveItem(string lotId, ClaimsPrincipal user, IGrainFactory grains, LotEdgeCache edge)
+    public static async Task<Results<Ok<Cart>, ProblemHttpResult>> RemoveItem(string lotId, ClaimsPrincipal user, IGrainFactory grains, LotEdgeCache edge, CancellationToken cancellationToken)
     {
         if (!LotsApi.IsLotId(lotId))
         {
             return Problems.NotFoundProblem(EngineTexts.TheLot);
         }
 
-        var cart = await grains.GetGrain<IShopperCartGrain>(user.UserId()).RemoveItem(lotId);
+        var cart = await grains.GetGrain<IShopperCartGrain>(user.UserId()).RemoveItem(lotId, cancellationToken);
         edge.Answered(lotId, cart);
         return cart.Succeeded ? TypedResults.Ok(cart.Value) : Problems.From(cart.Refusal);
     }

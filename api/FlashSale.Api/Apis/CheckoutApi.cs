@@ -35,19 +35,21 @@ public static class CheckoutApi
         [FromHeader(Name = IdempotencyKeyHeader)] string? idempotencyKey,
         ClaimsPrincipal user,
         IGrainFactory grains,
-        IOptions<PaymentOptions> payments) =>
+        IOptions<PaymentOptions> payments,
+        CancellationToken cancellationToken) =>
         Execute(user.UserId(), request, idempotencyKey, grains, "/api/orders/", method =>
             // No agent could confirm the cash of a shopper it did not register: such an order could only expire.
-            payments.Value.HasFlow(method, PaymentFlow.Agent) ? ApiTexts.VillageAgentIsForAgents : null);
+            payments.Value.HasFlow(method, PaymentFlow.Agent) ? ApiTexts.VillageAgentIsForAgents : null, defaultDelivery: null, cancellationToken);
 
     /// <summary>
     /// One idempotent checkout for <paramref name="shopperId"/>: shared by the shopper's route and
     /// the agent's route for a villager. <paramref name="refuseMethod"/> may refuse a method the
-    /// caller may not use, with the reason.
+    /// caller may not use, with the reason. <paramref name="cancellationToken"/> is the request's
+    /// (and its engine deadline's): a checkout still queued when it fires is dropped, not run late.
     /// </summary>
     internal static async Task<Results<Created<Order>, ValidationProblem, ProblemHttpResult>> Execute(
         string shopperId, CheckoutRequest request, string? idempotencyKey, IGrainFactory grains, string locationPrefix, Func<string, LocalText?> refuseMethod,
-        global::FlashSale.Fulfilment.OrderDelivery? defaultDelivery = null)
+        global::FlashSale.Fulfilment.OrderDelivery? defaultDelivery, CancellationToken cancellationToken)
     {
         if (string.IsNullOrEmpty(idempotencyKey))
         {
@@ -72,7 +74,7 @@ public static class CheckoutApi
         }
 
         var key = $"{shopperId}/{idempotencyKey}";
-        var reply = await grains.GetGrain<ICheckoutRequestGrain>(key).Execute(Fingerprint(request), request.PaymentMethod!, delivery);
+        var reply = await grains.GetGrain<ICheckoutRequestGrain>(key).Execute(Fingerprint(request), request.PaymentMethod!, delivery, cancellationToken);
         return reply switch
         {
             { Kind: CheckoutReplyKind.KeyReused } => Problems.Problem(StatusCodes.Status422UnprocessableEntity, Problems.IdempotencyKeyReused, ApiTexts.IdempotencyKeyUsedWithAnotherBody),

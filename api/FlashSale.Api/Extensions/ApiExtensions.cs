@@ -78,6 +78,7 @@ public static class ApiExtensions
         services.AddHealthChecks().AddCheck<ClusterHealthCheck>("cluster", tags: [Observability.ReadyTag]);
         services.AddFlashSaleObservability(builder.Configuration, "flashsale-api");
         builder.AddFlashSaleRateLimits();
+        builder.AddEngineDeadline();
         services.AddSingleton<DemoSaleSeeder>();
         services.AddHostedService(sp => sp.GetRequiredService<DemoSaleSeeder>());
         services.AddHostedService<StartupBanner>();
@@ -96,6 +97,7 @@ public static class ApiExtensions
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter(); // after authentication: shoppers are limited by who they are
+        app.UseRequestTimeouts(); // the engine deadline: waiting in the rate limiter's queue does not count
         return app;
     }
 

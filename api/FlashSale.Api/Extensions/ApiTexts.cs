@@ -34,8 +34,8 @@ public static class ApiTexts
     public static readonly LocalText RequestUnreadable = new("The request could not be read: {0}", "无法读取请求：{0}");
     public static readonly LocalText BodyNotJson = new("The body is not valid JSON for this request.", "请求体不是此请求可接受的 JSON。");
     public static readonly LocalText EngineDidNotAnswer = new(
-        "The engine could not answer in time; nothing was changed that was not confirmed. Retry shortly.",
-        "引擎未能及时响应；未经确认的内容均未更改。请稍后重试。");
+        "The engine could not answer in time, so the request may or may not have taken effect. Retry shortly: a hold, and a checkout with the same Idempotency-Key, are safe to repeat.",
+        "引擎未能及时响应，请求可能已生效，也可能未生效。请稍后重试：保留数量，以及使用同一 Idempotency-Key 的结账，都可以安全地重复。");
     public static readonly LocalText UnexpectedError = new("An unexpected error occurred.", "发生了意外错误。");
     public static readonly LocalText RetryAfter = new("Too many requests; retry after the time in Retry-After.", "请求过多；请在 Retry-After 所示的时间之后重试。");
     public static readonly LocalText SendJson = new("Send the body as application/json.", "请以 application/json 格式发送请求体。");

@@ -1,6 +1,5 @@
-using FlashSale.Common;
+using FlashSale.Cluster;
 using Microsoft.AspNetCore.Diagnostics;
-using Orleans.Runtime;
 
 namespace FlashSale.Api.Extensions;
 
@@ -17,19 +16,20 @@ internal sealed partial class EngineExceptionHandler(IProblemDetailsService prob
         {
             BadHttpRequestException bad => (bad.StatusCode, Problems.CodeForStatus(bad.StatusCode), ApiTexts.RequestUnreadable.Format(bad.Message)),
             System.Text.Json.JsonException => (StatusCodes.Status400BadRequest, Problems.InvalidRequest, ApiTexts.BodyNotJson),
-            EngineUnavailableException or SiloUnavailableException or TimeoutException or OrleansMessageRejectionException
-                => (StatusCodes.Status503ServiceUnavailable, Problems.Unavailable, ApiTexts.EngineDidNotAnswer),
+            _ when EngineFailures.IsTransient(exception) => (StatusCodes.Status503ServiceUnavailable, Problems.Unavailable, ApiTexts.EngineDidNotAnswer),
             _ => (StatusCodes.Status500InternalServerError, Problems.Internal, ApiTexts.UnexpectedError),
         };
+
+        if (status == StatusCodes.Status503ServiceUnavailable)
+        {
+            // One line per refused request, not a stack trace: an outage must not flood the log.
+            LogUnavailable(httpContext.Request.Method, httpContext.Request.Path, exception.GetType().Name, exception.Message);
+            return await WriteUnavailable(httpContext, problems, exception);
+        }
 
         if (status >= 500)
         {
             LogFailure(exception, httpContext.Request.Method, httpContext.Request.Path);
-        }
-
-        if (status == StatusCodes.Status503ServiceUnavailable)
-        {
-            httpContext.Response.Headers.RetryAfter = "1";
         }
 
         httpContext.Response.StatusCode = status;
@@ -41,6 +41,28 @@ internal sealed partial class EngineExceptionHandler(IProblemDetailsService prob
         });
     }
 
+    /// <summary>The contract's 503 <c>unavailable</c>, with <c>Retry-After</c>.</summary>
+    internal static ValueTask<bool> WriteUnavailable(HttpContext httpContext, IProblemDetailsService problems, Exception? exception = null)
+    {
+        httpContext.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+        httpContext.Response.Headers.RetryAfter = "1";
+        return problems.TryWriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = httpContext,
+            Exception = exception,
+            ProblemDetails =
+            {
+                Status = StatusCodes.Status503ServiceUnavailable,
+                Type = Problems.TypeOf(Problems.Unavailable),
+                Title = Problems.TitleOf(Problems.Unavailable),
+                Detail = ApiTexts.EngineDidNotAnswer.ForReader(),
+            },
+        });
+    }
+
     [LoggerMessage(Level = LogLevel.Error, Message = "{Method} {Path} failed")]
     private partial void LogFailure(Exception exception, string method, string path);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Method} {Path} answered 503 unavailable: {ExceptionType}: {Reason}")]
+    private partial void LogUnavailable(string method, string path, string exceptionType, string reason);
 }

@@ -2,6 +2,7 @@ using FlashSale.Api.Edge;
 using FlashSale.Api.Extensions;
 using FlashSale.Cluster;
 using FlashSale.Live;
+using Microsoft.AspNetCore.SignalR;
 
 namespace FlashSale.Api.Hubs;
 
@@ -13,7 +14,7 @@ public static class LiveStockExtensions
     /// </summary>
     public static WebApplicationBuilder AddFlashSaleLiveStock(this WebApplicationBuilder builder)
     {
-        var signalR = builder.Services.AddSignalR()
+        var signalR = builder.Services.AddSignalR(o => o.AddFilter<EngineHubFilter>())
             .AddJsonProtocol(o => ApiExtensions.ConfigureContractJson(o.PayloadSerializerOptions))
             .AddMessagePackProtocol();
         if (builder.Configuration.IsClusterMode())
@@ -36,7 +37,7 @@ public static class LiveStockExtensions
 
     public static WebApplication MapLiveStock(this WebApplication app)
     {
-        app.MapHub<SaleHub>(SaleHub.Path);
+        app.MapHub<SaleHub>(SaleHub.Path).DisableRequestTimeout(); // a connection lives for the whole visit
         return app;
     }
 }

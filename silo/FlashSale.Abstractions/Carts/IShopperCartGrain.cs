@@ -18,7 +18,8 @@ public interface IShopperCartGrain : IGrainWithStringKey
     /// </summary>
     Task<Outcome<Cart>> SetItem(string lotId, int quantity, CancellationToken cancellationToken = default);
 
-    Task<Outcome<Cart>> RemoveItem(string lotId);
+    /// <summary>Releases the hold of one lot; cancelled as <see cref="SetItem"/>.</summary>
+    Task<Outcome<Cart>> RemoveItem(string lotId, CancellationToken cancellationToken = default);
 
     /// <summary>Moves every live hold into a new order with this id. Idempotent per order id.</summary>
     Task<Outcome<Order>> Checkout(string orderId, string paymentMethod);

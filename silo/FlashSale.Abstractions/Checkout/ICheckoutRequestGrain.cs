@@ -26,8 +26,10 @@ public sealed record CheckoutReply(
 public interface ICheckoutRequestGrain : IGrainWithStringKey
 {
     /// <summary>
-    /// Runs the checkout once; a <paramref name="delivery"/> (part of the fingerprint) is set on
-    /// the new order before the answer is written, so a retry answers the order with it.
+    /// Runs the checkout once, or answers from the first run; a <paramref name="delivery"/> (part
+    /// of the fingerprint) is set on the new order before the answer is written, so a retry
+    /// answers the order with it. A call cancelled while it still waits in the grain's queue is
+    /// dropped without running; once running it finishes.
     /// </summary>
-    Task<CheckoutReply> Execute(string fingerprint, string paymentMethod, Fulfilment.OrderDelivery? delivery = null);
+    Task<CheckoutReply> Execute(string fingerprint, string paymentMethod, Fulfilment.OrderDelivery? delivery = null, CancellationToken cancellationToken = default);
 }

@@ -110,7 +110,7 @@ internal sealed class ShopperCartGrain(
         return Outcome<Cart>.Ok(View(now));
     }
 
-    public async Task<Outcome<Cart>> RemoveItem(string lotId)
+    public async Task<Outcome<Cart>> RemoveItem(string lotId, CancellationToken cancellationToken = default)
     {
         await ResolvePendingCheckout();
         if (await TermsOf(lotId) is null)

@@ -22,7 +22,8 @@ internal sealed class CheckoutRequestGrain(
 {
     private bool _running;
 
-    public async Task<CheckoutReply> Execute(string fingerprint, string paymentMethod, Fulfilment.OrderDelivery? delivery = null)
+    // Not observed once running (see IShopperCartGrain.SetItem): the first run always finishes.
+    public async Task<CheckoutReply> Execute(string fingerprint, string paymentMethod, Fulfilment.OrderDelivery? delivery = null, CancellationToken cancellationToken = default)
     {
         var request = state.State;
         if (request.CompletedAt is { } completedAt && time.GetUtcNow() - completedAt > options.Value.Retention)

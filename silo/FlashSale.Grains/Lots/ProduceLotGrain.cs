@@ -34,6 +34,7 @@ internal sealed partial class ProduceLotGrain : Grain, IProduceLotGrain, IRemind
     private Task _expiryWritten = Task.CompletedTask;
     private long _publishedVersion = -1;
     private IGrainTimer? _publishTimer;
+    private bool _writeFailureLogged;
 
     public ProduceLotGrain(
         ILotJournal journal,
@@ -79,6 +80,7 @@ internal sealed partial class ProduceLotGrain : Grain, IProduceLotGrain, IRemind
         // Expiry is recomputed from state: holds that lapsed while the lot was not active are
         // returned by the first call, and the timer is set for the next one.
         ScheduleExpiry();
+        LogActivated(LotId, GrainContext.Address.SiloAddress?.ToString() ?? "?", contents.Sequence);
         if (NextAlarm is not null)
         {
             await _wake.Set();
@@ -341,12 +343,20 @@ internal sealed partial class ProduceLotGrain : Grain, IProduceLotGrain, IRemind
         {
             await written;
         }
-        catch (Exception ex) when (ex is not EngineUnavailableException)
+        catch (Exception ex)
         {
             // The in-memory state is ahead of storage and cannot be trusted: drop this
-            // activation so the next call replays the journal.
+            // activation so the next call replays the journal. Whatever the failure (the journal's
+            // own EngineUnavailableException included), the cause stays in this silo's log, once
+            // per failed write: only a new serializable exception crosses to the caller.
             DeactivateOnIdle();
-            throw new EngineUnavailableException($"Lot {LotId} could not record the change; nothing was acknowledged.", ex);
+            if (!_writeFailureLogged)
+            {
+                _writeFailureLogged = true;
+                LogWriteFailed(ex, LotId);
+            }
+
+            throw new EngineUnavailableException($"Lot {LotId} could not record the change; nothing was acknowledged.");
         }
     }
 
@@ -455,6 +465,12 @@ internal sealed partial class ProduceLotGrain : Grain, IProduceLotGrain, IRemind
 
     private static DateTimeOffset? Earliest(DateTimeOffset? a, DateTimeOffset? b) =>
         a is null ? b : b is null ? a : a < b ? a : b;
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Lot {LotId} could not write to its journal; the activation is dropped and the next call reloads it")]
+    private partial void LogWriteFailed(Exception exception, string lotId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Lot {LotId} is active on silo {Silo} (journal at {Sequence})")]
+    private partial void LogActivated(string lotId, string silo, long sequence);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Returned {Count} expired holds to lot {LotId}")]
     private partial void LogReturned(int count, string lotId);

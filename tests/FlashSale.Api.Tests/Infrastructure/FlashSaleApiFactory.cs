@@ -90,6 +90,10 @@ public class FlashSaleApiFactory : WebApplicationFactory<Program>, IAsyncLifetim
         // The tests send far more requests per shopper than a person would; the limits have
         // their own tests (RateLimitTests), with their own factory.
         builder.UseSetting("FlashSale:RateLimits:Enabled", RateLimited ? "true" : "false");
+
+        // The engine deadline (3 s in a deployment) has its own tests (EngineFaultTests); here it
+        // must not turn a slow first call on a loaded machine into a 503.
+        builder.UseSetting("FlashSale:Engine:CallTimeout", "00:00:30");
         builder.ConfigureTestServices(services =>
         {
             // Test services are added after the app's, and the engine registered its clock with

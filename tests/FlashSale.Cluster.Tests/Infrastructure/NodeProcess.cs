@@ -73,6 +73,22 @@ public sealed class NodeProcess(string name, string assemblyPath, string working
         }
     }
 
+    /// <summary>SIGSTOP: the process stops answering without closing a connection, as a long stall would.</summary>
+    public void Pause() => Signal(Sigstop);
+
+    /// <summary>SIGCONT after <see cref="Pause"/>.</summary>
+    public void Resume() => Signal(Sigcont);
+
+    /// <summary>SIGTERM: a graceful stop, as an orchestrator asks for one; returns once the process exited.</summary>
+    public async Task Terminate()
+    {
+        if (_process is { HasExited: false } process)
+        {
+            Signal(Sigterm);
+            await process.WaitForExitAsync();
+        }
+    }
+
     public async Task WaitHealthy(TimeSpan bound)
     {
         using var deadline = new CancellationTokenSource(bound);
@@ -135,6 +151,18 @@ public sealed class NodeProcess(string name, string assemblyPath, string working
         }
     }
 
+    private const int Sigterm = 15;
+    private const int Sigcont = 18;
+    private const int Sigstop = 19;
+
+    private void Signal(int signal)
+    {
+        if (_process is { HasExited: false } process && NativeSignals.kill(process.Id, signal) != 0)
+        {
+            throw new InvalidOperationException($"kill({process.Id}, {signal}) failed for {Name}");
+        }
+    }
+
     private void Log(string? line)
     {
         if (line is null)
@@ -176,4 +204,10 @@ public sealed class NodeProcess(string name, string assemblyPath, string working
         var projectPath = root is null ? Path.GetDirectoryName(found)! : Path.Combine(root.FullName, projectDirectory);
         return (found, projectPath);
     }
+}
+
+internal static class NativeSignals
+{
+    [System.Runtime.InteropServices.DllImport("libc", SetLastError = true)]
+    internal static extern int kill(int pid, int signal);
 }

@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
@@ -16,10 +18,17 @@ public enum Outcome
 
 public sealed record Answer(Outcome Outcome, HttpStatusCode? Status, JsonNode? Body);
 
-/// <summary>A thin HTTP client of the public API, as an outside client would use it.</summary>
+/// <summary>One answer as the client saw it: when (on <see cref="SaleClient.Clock"/>), to what, and its status (0: none).</summary>
+public sealed record Seen(TimeSpan At, HttpMethod Method, string Path, int Status, bool RetryAfter);
+
+/// <summary>A thin HTTP client of the public API, as an outside client would use it; it keeps every answer it saw.</summary>
 public sealed class SaleClient(string baseAddress) : IDisposable
 {
     private readonly HttpClient _http = new() { BaseAddress = new Uri(baseAddress), Timeout = TimeSpan.FromSeconds(20) };
+
+    public Stopwatch Clock { get; } = Stopwatch.StartNew();
+
+    public ConcurrentQueue<Seen> Seen { get; } = new();
 
     public async Task<(string Id, string Token)> SignUp(string role, string name)
     {
@@ -49,9 +58,16 @@ public sealed class SaleClient(string baseAddress) : IDisposable
         return SendAsync(request);
     }
 
+    /// <summary>A read that must succeed; a 503 is retried after its <c>Retry-After</c>, as the contract tells clients to.</summary>
     public async Task<JsonNode> GetJson(string path, string? token = null)
     {
         var answer = await Send(HttpMethod.Get, path, token);
+        for (var retry = 0; retry < 20 && answer.Status == HttpStatusCode.ServiceUnavailable; retry++)
+        {
+            await Task.Delay(TimeSpan.FromSeconds(1));
+            answer = await Send(HttpMethod.Get, path, token);
+        }
+
         Assert.True(answer.Outcome == Outcome.Done, $"GET {path}: {answer.Status} {answer.Body}");
         return answer.Body!;
     }
@@ -65,6 +81,7 @@ public sealed class SaleClient(string baseAddress) : IDisposable
             try
             {
                 using var response = await _http.SendAsync(request);
+                Seen.Enqueue(new Seen(Clock.Elapsed, request.Method, request.RequestUri!.OriginalString, (int)response.StatusCode, response.Headers.RetryAfter is not null));
                 var text = await response.Content.ReadAsStringAsync();
                 var body = text.Length > 0 ? JsonNode.Parse(text) : null;
                 var code = (int)response.StatusCode;
@@ -73,6 +90,11 @@ public sealed class SaleClient(string baseAddress) : IDisposable
             }
             catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or JsonException)
             {
+                if (ex is not JsonException)
+                {
+                    Seen.Enqueue(new Seen(Clock.Elapsed, request.Method, request.RequestUri!.OriginalString, 0, false));
+                }
+
                 return new Answer(Outcome.Unknown, null, null);
             }
         }

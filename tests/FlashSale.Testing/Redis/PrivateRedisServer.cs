@@ -14,13 +14,15 @@ namespace FlashSale.Testing.Redis;
 /// </summary>
 public sealed class PrivateRedisServer : IAsyncDisposable
 {
-    private readonly Process _process;
     private readonly string _directory;
+    private readonly string _appendFsync;
+    private Process _process;
 
-    private PrivateRedisServer(Process process, string directory, int port)
+    private PrivateRedisServer(Process process, string directory, int port, string appendFsync)
     {
         _process = process;
         _directory = directory;
+        _appendFsync = appendFsync;
         Port = port;
     }
 
@@ -34,8 +36,48 @@ public sealed class PrivateRedisServer : IAsyncDisposable
     {
         var directory = Directory.CreateTempSubdirectory("flashsale-redis-").FullName;
         var listenOn = port ?? FreeLoopbackPort();
+        var server = new PrivateRedisServer(Launch(directory, listenOn, appendFsync), directory, listenOn, appendFsync);
+        await server.WaitListening();
+        return server;
+    }
+
+    /// <summary>SIGKILL, as a crash: the AOF keeps what was fsynced.</summary>
+    public async Task Kill()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+    }
+
+    /// <summary>Starts the server again on the same port and folder, after <see cref="Kill"/>; it replays its AOF.</summary>
+    public async Task Restart()
+    {
+        await Kill();
+        _process.Dispose();
+        _process = Launch(_directory, Port, _appendFsync);
+        await WaitListening();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Kill();
+        _process.Dispose();
+        try
+        {
+            Directory.Delete(_directory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A temporary folder left behind is harmless.
+        }
+    }
+
+    private static Process Launch(string directory, int port, string appendFsync)
+    {
         var process = Process.Start(new ProcessStartInfo("redis-server",
-            ["--bind", "127.0.0.1", "--port", listenOn.ToString(CultureInfo.InvariantCulture), "--dir", directory,
+            ["--bind", "127.0.0.1", "--port", port.ToString(CultureInfo.InvariantCulture), "--dir", directory,
              "--appendonly", "yes", "--appendfsync", appendFsync, "--save", ""])
         {
             RedirectStandardOutput = true,
@@ -46,40 +88,24 @@ public sealed class PrivateRedisServer : IAsyncDisposable
         process.ErrorDataReceived += (_, _) => { };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
+        return process;
+    }
 
-        var server = new PrivateRedisServer(process, directory, listenOn);
+    private async Task WaitListening()
+    {
         using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(20));
         while (true)
         {
             try
             {
                 using var client = new TcpClient();
-                await client.ConnectAsync(IPAddress.Loopback, listenOn, deadline.Token);
-                return server;
+                await client.ConnectAsync(IPAddress.Loopback, Port, deadline.Token);
+                return;
             }
-            catch (SocketException) when (!deadline.IsCancellationRequested && !process.HasExited)
+            catch (SocketException) when (!deadline.IsCancellationRequested && !_process.HasExited)
             {
                 await Task.Delay(50, deadline.Token);
             }
-        }
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        if (!_process.HasExited)
-        {
-            _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync();
-        }
-
-        _process.Dispose();
-        try
-        {
-            Directory.Delete(_directory, recursive: true);
-        }
-        catch (IOException)
-        {
-            // A temporary folder left behind is harmless.
         }
     }
 

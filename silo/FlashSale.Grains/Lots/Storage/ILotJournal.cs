@@ -23,7 +23,12 @@ public interface ILotJournal
     Task AppendAsync(string lotId, long expectedSequence, IReadOnlyList<LotEvent> events, LotSnapshot? compactTo, CancellationToken cancellationToken = default);
 }
 
-/// <summary>Another writer appended to this journal: this activation's view is stale.</summary>
+/// <summary>
+/// Another writer appended to this journal: this activation's view is stale. The lot drops the
+/// activation, and a retry reads the journal afresh. Serializable, as everything that may cross a
+/// grain boundary must be.
+/// </summary>
+[GenerateSerializer]
 public sealed class LotJournalConflictException : Exception
 {
     public LotJournalConflictException()
