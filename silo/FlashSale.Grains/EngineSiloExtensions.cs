@@ -1,3 +1,4 @@
+using FlashSale.Accounts;
 using FlashSale.Agents;
 using FlashSale.Carts;
 using FlashSale.Checkout;
@@ -36,6 +37,7 @@ public static class EngineSiloExtensions
         services.AddOptions<IdempotencyOptions>().Bind(configuration.GetSection("FlashSale:Idempotency"));
         services.AddOptions<AgentOptions>().Bind(configuration.GetSection(AgentOptions.Section));
         services.AddFlashSalePayments(configuration);
+        services.TryAddSingleton<ISmsGateway, SandboxSmsGateway>(); // sign-in codes; a host registers a real gateway first
 
         // Grain state is written on every hold (the cart) and every order step. Orleans' default
         // storage serializer is Newtonsoft JSON with type names, which measured as the largest
