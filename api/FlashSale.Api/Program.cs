@@ -1,3 +1,4 @@
+using FlashSale.Api.Accounts;
 using FlashSale.Api.Apis;
 using FlashSale.Api.Extensions;
 using FlashSale.Api.Hubs;
@@ -8,6 +9,7 @@ var builder = WebApplication.CreateBuilder(CommandLineSwitches.Expand(args));
 
 builder.AddFlashSaleEngine();
 builder.AddFlashSaleIdentity();
+builder.AddFlashSaleAccounts();
 builder.AddFlashSaleApi();
 builder.AddFlashSaleLiveStock();
 builder.AddFlashSalePaymentsApi();
@@ -18,6 +20,7 @@ app.UseFlashSaleApi();
 app.UseWebClient();
 
 app.MapIdentityApi();
+app.MapFlashSaleAccounts();
 app.MapLotsApi();
 app.MapWaitingRoomApi();
 app.MapCartApi();

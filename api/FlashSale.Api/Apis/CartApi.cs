@@ -21,7 +21,7 @@ public static class CartApi
     }
 
     public static async Task<Ok<Cart>> GetCart(ClaimsPrincipal user, IGrainFactory grains) =>
-        TypedResults.Ok(await grains.GetGrain<IShopperCartGrain>(user.UserId()).Get());
+        TypedResults.Ok(await grains.GetGrain<IShopperCartGrain>(user.ShopperId()).Get());
 
     public static async Task<Results<Ok<Cart>, ValidationProblem, ProblemHttpResult>> SetItem(
         string lotId, SetCartItemRequest request, ClaimsPrincipal user, IGrainFactory grains)
@@ -37,7 +37,7 @@ public static class CartApi
             return Problems.NotFoundProblem(EngineTexts.TheLot);
         }
 
-        var cart = await grains.GetGrain<IShopperCartGrain>(user.UserId()).SetItem(lotId, request.Quantity!.Value);
+        var cart = await grains.GetGrain<IShopperCartGrain>(user.ShopperId()).SetItem(lotId, request.Quantity!.Value);
         return cart.Succeeded ? TypedResults.Ok(cart.Value) : Problems.From(cart.Refusal);
     }
 
@@ -48,7 +48,7 @@ public static class CartApi
             return Problems.NotFoundProblem(EngineTexts.TheLot);
         }
 
-        var cart = await grains.GetGrain<IShopperCartGrain>(user.UserId()).RemoveItem(lotId);
+        var cart = await grains.GetGrain<IShopperCartGrain>(user.ShopperId()).RemoveItem(lotId);
         return cart.Succeeded ? TypedResults.Ok(cart.Value) : Problems.From(cart.Refusal);
     }
 }

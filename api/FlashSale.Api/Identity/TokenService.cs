@@ -13,23 +13,32 @@ public sealed class TokenService(IOptions<TokenOptions> options, TimeProvider ti
 
     public static SymmetricSecurityKey KeyFrom(TokenOptions options) => new(Encoding.UTF8.GetBytes(options.SigningKey));
 
-    public string Issue(string subjectId, string role, string name)
+    public string Issue(string subjectId, string role, string name) =>
+        Issue(subjectId, [role], name, options.Value.TokenLifetime, []).Token;
+
+    /// <summary>A token for several roles, with extra claims (an account's role ids) and its own lifetime.</summary>
+    public IssuedToken Issue(string subjectId, IReadOnlyCollection<string> roles, string name, TimeSpan lifetime, IEnumerable<Claim> claims)
     {
-        var now = time.GetUtcNow().UtcDateTime;
-        return _handler.CreateToken(new SecurityTokenDescriptor
+        var now = time.GetUtcNow();
+        var expires = now + lifetime;
+        var token = _handler.CreateToken(new SecurityTokenDescriptor
         {
             Issuer = options.Value.Issuer,
             Audience = options.Value.Issuer,
-            IssuedAt = now,
-            NotBefore = now,
-            Expires = now + options.Value.TokenLifetime,
+            IssuedAt = now.UtcDateTime,
+            NotBefore = now.UtcDateTime,
+            Expires = expires.UtcDateTime,
             Subject = new ClaimsIdentity(
             [
                 new Claim(JwtRegisteredClaimNames.Sub, subjectId),
-                new Claim(ClaimTypes.Role, role),
+                .. roles.Select(role => new Claim(ClaimTypes.Role, role)),
                 new Claim(JwtRegisteredClaimNames.Name, name),
+                .. claims,
             ]),
             SigningCredentials = new SigningCredentials(KeyFrom(options.Value), SecurityAlgorithms.HmacSha256),
         });
+        return new IssuedToken(token, expires);
     }
 }
+
+public sealed record IssuedToken(string Token, DateTimeOffset ExpiresAt);

@@ -9,7 +9,7 @@ namespace FlashSale.Accounts;
 /// libphonenumber knows it. Two spellings of one number normalize to one key, so one person has
 /// one account.
 /// </summary>
-public static class PhoneNumbers
+public static class E164
 {
     /// <summary>Longest input read at all: E.164 has at most 15 digits, and people add a few spaces.</summary>
     public const int MaxInputLength = 32;
