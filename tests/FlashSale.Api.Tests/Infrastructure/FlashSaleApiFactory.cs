@@ -68,6 +68,7 @@ public class FlashSaleApiFactory : WebApplicationFactory<Program>, IAsyncLifetim
         builder.UseSetting("Orleans:SiloPort", SiloPort.ToString(CultureInfo.InvariantCulture));
         builder.UseSetting("Orleans:GatewayPort", GatewayPort.ToString(CultureInfo.InvariantCulture));
         builder.UseSetting("FlashSale:Demo:Seed", "false");
+        builder.UseSetting("FlashSale:Identity:Operators:0", PhoneAccounts.OperatorPhone);
 
         // The tests send far more requests per shopper than a person would; the limits have
         // their own tests (RateLimitTests), with their own factory.
