@@ -44,7 +44,12 @@ function signInForms(done: () => void): HTMLElement {
         h("input", { type: "hidden", name: "phone", value: phone }),
         field("code", t("code"), h("input", { type: "text", autocomplete: "one-time-code", inputmode: "numeric", maxlength: "6", pattern: "[0-9]{6}", required: true })),
         h("button", { type: "submit", class: "primary" }, t("signIn")),
-      ], async (data) => { await account.signIn(data.phone, data.code); done(); }),
+      ], async (data) => {
+        try { await account.signIn(data.phone, data.code); } catch (error) {
+          throw error instanceof api.ApiError && error.status === 401 ? new api.ApiError(401, "wrong-code", error.message) : error;
+        }
+        done();
+      }),
       h("button", { type: "button", class: "link", onclick: askPhone }, t("otherNumber")));
     box.querySelector<HTMLInputElement>("input[name=code]")?.focus();
   };
