@@ -1,3 +1,4 @@
+using FlashSale.Api.Accounts;
 using FlashSale.Api.Apis;
 using FlashSale.Api.Extensions;
 using FlashSale.Api.Fulfilment;
@@ -19,6 +20,7 @@ catch (StartupRefusedException refused)
     return 1;
 }
 builder.AddFlashSaleIdentity();
+builder.AddFlashSaleAccounts();
 builder.AddFlashSaleApi();
 builder.AddFlashSaleLiveStock();
 builder.AddFlashSalePaymentsApi();
@@ -29,6 +31,7 @@ app.UseFlashSaleApi();
 app.UseWebClient();
 
 app.MapIdentityApi();
+app.MapFlashSaleAccounts();
 app.MapLotsApi();
 app.MapWaitingRoomApi();
 app.MapCartApi();

@@ -1,7 +1,10 @@
-// The FlashSale HTTP API, typed as docs/api.md describes it, and the identities kept in localStorage.
+// The FlashSale HTTP API, typed as docs/api.md describes it, and the demo identities kept in localStorage.
 import { language } from "./i18n";
+import * as account from "./account";
 
 export type Role = "seller" | "shopper" | "agent";
+/** Who a call acts as: a role (the phone account when it holds it, else the demo identity), or the phone account itself. */
+export type Caller = Role | "operator" | "account";
 
 export interface Lot {
   lotId: string; sellerId: string; name: string; unit: string; priceMinor: number; currency: string;
@@ -42,6 +45,11 @@ export class ApiError extends Error {
 const identityKey = (role: Role) => `flashsale.identity.${role}`;
 
 export function identity(role: Role): Identity | null {
+  const signedIn = account.current();
+  if (signedIn?.roles.includes(role)) {
+    const id = role === "seller" ? signedIn.sellerId : role === "agent" ? signedIn.agentId : signedIn.shopperId;
+    if (id) return { id, token: signedIn.accessToken, name: signedIn.accountId };
+  }
   const stored = localStorage.getItem(identityKey(role));
   return stored ? (JSON.parse(stored) as Identity) : null;
 }
@@ -59,13 +67,22 @@ export function newKey(): string {
   return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
-interface CallOptions { as?: Role; body?: unknown; headers?: Record<string, string> }
+interface CallOptions { as?: Caller; body?: unknown; headers?: Record<string, string> }
+
+/** The bearer token for a role: the signed-in account's when it holds the role, else the demo sign-up's. */
+export async function tokenFor(as: Caller): Promise<string | undefined> {
+  if (account.current() || account.hasStoredSession()) {
+    const token = await account.accessToken();
+    if (token && (as === "account" || account.hasRole(as))) return token;
+  }
+  return as === "account" || as === "operator" ? undefined : identity(as)?.token;
+}
 
 export async function call<T>(method: string, path: string, options: CallOptions = {}): Promise<T> {
   // The API writes its own texts (problems, field messages, payment instructions) in this language.
   const headers: Record<string, string> = { "Accept-Language": language, ...options.headers };
   if (options.body !== undefined) headers["Content-Type"] = "application/json";
-  const token = options.as ? identity(options.as)?.token : undefined;
+  const token = options.as ? await tokenFor(options.as) : undefined;
   if (token) headers.Authorization = `Bearer ${token}`;
   let response: Response;
   try {
@@ -115,7 +132,7 @@ export const sandboxPay = (paymentId: string, outcome: "succeeded" | "failed") =
  * arrives, so pressing the button again after a dropped connection retries the same checkout
  * instead of placing a second order.
  */
-export async function checkout(path: string, paymentMethod: string, as: Role): Promise<Order> {
+export async function checkout(path: string, paymentMethod: string, as: Caller): Promise<Order> {
   const pendingKey = `flashsale.checkout.${as}.${path}.${paymentMethod}`;
   const key = sessionStorage.getItem(pendingKey) ?? newKey();
   sessionStorage.setItem(pendingKey, key);

@@ -50,6 +50,21 @@ const en = {
   admitPerSecond: "Waiting room: shoppers let in per second (empty: none)",
   chooseVillager: "Acting for", villagerCart: "{name}'s cart", villagerOrders: "{name}'s orders", holdFor: "Hold for {name}",
   hold: "Hold", heldFor: "Held for {name}.", lotsOffered: "Lots on sale", noLotsOffered: "No lot to hold.",
+  "error_wrong-code": "The code is wrong or has expired. Ask for a new one.",
+  navSignIn: "Sign in", navAccount: "Account", navOperator: "Operator",
+  signInTitle: "Sign in with your phone", phone: "Mobile number with country code (+86…)", sendCode: "Send code",
+  codeSent: "We sent a 6-digit code to {phone}. It expires in 5 minutes.", code: "Code from the SMS", signIn: "Sign in",
+  otherNumber: "Use another number", sandboxOutbox: "Development server: read the code in the sandbox SMS outbox",
+  accountTitle: "Your account", accountRoles: "Roles: {roles}", signOut: "Sign out",
+  applyTitle: "Apply to sell or to be a village agent", applyRole: "I want to be", role_seller: "Seller", role_agent: "Village agent", role_shopper: "Shopper", role_operator: "Operator",
+  applyName: "Name (your farm or service point)", apply: "Send application", applied: "Application sent: an operator will review it.",
+  applicationsTitle: "Your applications", noApplications: "No applications yet.", newRoleNote: "An approved role is yours from your next sign-in or refresh.",
+  application_pending: "Pending", application_approved: "Approved", application_rejected: "Rejected",
+  operatorTitle: "Operator", pendingTitle: "Applications to review", noPending: "Nothing to review.",
+  approve: "Approve", reject: "Reject", decided: "Done: {status}.", suspendTitle: "Suspend an account", accountId: "Account id",
+  suspend: "Suspend", suspended: "Account suspended: its tokens stop working within a minute.",
+  takeDownTitle: "Take a lot down", takeDown: "Take down", takenDown: "Lot taken down: holds returned, placed orders stand.",
+  operatorOnly: "Only operators can use this page.",
 };
 
 export type Key = keyof typeof en;
@@ -103,6 +118,21 @@ const zhCN: Record<Key, string> = {
   admitPerSecond: "排队入场：每秒放行人数（留空为不排队）",
   chooseVillager: "代购对象", villagerCart: "{name} 的购物车", villagerOrders: "{name} 的订单", holdFor: "为 {name} 锁定",
   hold: "锁定", heldFor: "已为 {name} 锁定。", lotsOffered: "在售商品", noLotsOffered: "没有可锁定的商品。",
+  "error_wrong-code": "验证码错误或已过期，请重新获取。",
+  navSignIn: "登录", navAccount: "账户", navOperator: "运营",
+  signInTitle: "用手机号登录", phone: "带国家代码的手机号（+86…）", sendCode: "发送验证码",
+  codeSent: "验证码已发送至 {phone}，5 分钟内有效。", code: "短信验证码", signIn: "登录",
+  otherNumber: "换一个号码", sandboxOutbox: "开发服务器：在沙盒短信发件箱中查看验证码",
+  accountTitle: "我的账户", accountRoles: "角色：{roles}", signOut: "退出登录",
+  applyTitle: "申请成为卖家或村级代购员", applyRole: "我想成为", role_seller: "卖家", role_agent: "村级代购员", role_shopper: "顾客", role_operator: "运营",
+  applyName: "名称（农场或服务点）", apply: "提交申请", applied: "申请已提交，运营人员将会审核。",
+  applicationsTitle: "我的申请", noApplications: "暂无申请。", newRoleNote: "获批的角色在下次登录或刷新后生效。",
+  application_pending: "审核中", application_approved: "已批准", application_rejected: "已拒绝",
+  operatorTitle: "运营", pendingTitle: "待审核的申请", noPending: "没有待审核的申请。",
+  approve: "批准", reject: "拒绝", decided: "已处理：{status}。", suspendTitle: "停用账户", accountId: "账户 ID",
+  suspend: "停用", suspended: "账户已停用：其令牌将在一分钟内失效。",
+  takeDownTitle: "下架批次", takeDown: "下架", takenDown: "批次已下架：预留已退回，已下的订单保留。",
+  operatorOnly: "只有运营人员可以使用此页面。",
 };
 
 export type Language = "en" | "zh-CN";

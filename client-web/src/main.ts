@@ -1,12 +1,14 @@
 // The shell: header (navigation, language, connection state) and a router on location.hash.
 import "./style.css";
-import { identity } from "./api";
+import { tokenFor } from "./api";
+import * as account from "./account";
 import * as hub from "./hub";
 import { language, setLanguage, t, type Key } from "./i18n";
 import { h, Scope } from "./dom";
 import * as shopper from "./pages/shopper";
 import { sellerPage } from "./pages/seller";
 import { agentPage } from "./pages/agent";
+import { accountPage, operatorPage } from "./pages/account";
 
 type Page = (root: HTMLElement, scope: Scope, param: string) => void | Promise<void>;
 
@@ -20,6 +22,8 @@ const routes: [RegExp, Page, "shopper" | "seller" | "agent"][] = [
   // and import the shared modules a second time.
   [/^#\/seller$/, sellerPage, "seller"],
   [/^#\/agent$/, agentPage, "agent"],
+  [/^#\/account$/, accountPage, "shopper"],
+  [/^#\/operator$/, operatorPage, "shopper"],
 ];
 
 const main = h("main", { id: "main", tabindex: "-1" });
@@ -34,7 +38,8 @@ function header(): HTMLElement {
       indicator,
       h("button", { type: "button", class: "lang", lang: language === "en" ? "zh-CN" : "en", title: t("language"),
         onclick: () => { setLanguage(language === "en" ? "zh-CN" : "en"); renderShell(); } }, t("switchLanguage"))),
-    h("nav", {}, link("#/", "navSale"), link("#/cart", "navCart"), link("#/orders", "navOrders"), link("#/seller", "navSeller"), link("#/agent", "navAgent")));
+    h("nav", {}, link("#/", "navSale"), link("#/cart", "navCart"), link("#/orders", "navOrders"), link("#/seller", "navSeller"), link("#/agent", "navAgent"),
+      link("#/account", account.current() ? "navAccount" : "navSignIn"), account.hasRole("operator") && link("#/operator", "navOperator")));
 }
 
 function showState(state: hub.ConnectionState) {
@@ -59,7 +64,7 @@ async function route() {
   document.documentElement.dataset.readyAt ??= String(Math.round(performance.now()));
   document.documentElement.dataset.ready = "true";
   // The live channel connects after the page is usable, as the identity this page acts for.
-  void hub.connect(identity(role)?.token);
+  void tokenFor(role).then((token) => hub.connect(token));
 }
 
 function renderShell() {
@@ -69,4 +74,7 @@ function renderShell() {
 }
 
 addEventListener("hashchange", () => { void route().then(() => main.focus({ preventScroll: true })); });
-renderShell();
+// Signing in or out changes the navigation (the operator's link) and who the live channel is for.
+account.onChange(() => { if (document.body.firstChild) document.querySelector("header")?.replaceWith(header()); });
+// After a reload only the refresh token is left (the access token lived in memory): trade it first.
+void (account.hasStoredSession() ? account.refresh().catch(() => null) : Promise.resolve(null)).finally(renderShell);

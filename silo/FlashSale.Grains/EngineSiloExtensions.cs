@@ -1,3 +1,4 @@
+using FlashSale.Accounts;
 using FlashSale.Agents;
 using FlashSale.Carts;
 using FlashSale.Checkout;
@@ -47,6 +48,7 @@ public static class EngineSiloExtensions
         services.AddOptions<MoneyLimitOptions>().Bind(configuration.GetSection(MoneyLimitOptions.Section))
             .Validate(o => o.MaxOrderTotalMinor is > 0 and <= long.MaxValue / 2, $"{MoneyLimitOptions.Section}:MaxOrderTotalMinor must be positive and at most 2^62.").ValidateOnStart();
         services.AddFlashSalePayments(configuration);
+        services.TryAddSingleton<ISmsGateway, SandboxSmsGateway>(); // sign-in codes; a host registers a real gateway first
 
         // Grain state is written on every hold (the cart) and every order step. Orleans' default
         // storage serializer is Newtonsoft JSON with type names, which measured as the largest

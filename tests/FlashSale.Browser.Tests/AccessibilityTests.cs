@@ -61,6 +61,10 @@ public sealed class AccessibilityTests(LiveApp app)
         await Open(page, "#/agent");
         await Expect(page.Locator("#villager-cart .cart-line")).ToHaveCountAsync(1);
         await Check(page, "agent", language);
+
+        await Open(page, "#/account");
+        await Expect(page.Locator("#sign-in input[type=tel]")).ToHaveCountAsync(1);
+        await Check(page, "account-sign-in", language);
         await page.Context.CloseAsync();
     }
 

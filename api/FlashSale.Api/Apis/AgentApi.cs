@@ -195,7 +195,7 @@ public static class AgentApi
         return collected.Succeeded ? TypedResults.Ok(collected.Value) : Problems.From(collected.Refusal);
     }
 
-    internal static IAgentGrain Agent(ClaimsPrincipal user, IGrainFactory grains) => grains.GetGrain<IAgentGrain>(user.UserId());
+    internal static IAgentGrain Agent(ClaimsPrincipal user, IGrainFactory grains) => grains.GetGrain<IAgentGrain>(user.AgentId());
 
     internal static bool IsShopperId(string shopperId) => Ids.IsWellFormed(shopperId, Ids.ShopperPrefix);
 

@@ -22,7 +22,7 @@ public static class CartApi
     }
 
     public static async Task<Ok<Cart>> GetCart(ClaimsPrincipal user, IGrainFactory grains) =>
-        TypedResults.Ok(await grains.GetGrain<IShopperCartGrain>(user.UserId()).Get());
+        TypedResults.Ok(await grains.GetGrain<IShopperCartGrain>(user.ShopperId()).Get());
 
     public static async Task<Results<Ok<Cart>, ValidationProblem, ProblemHttpResult>> SetItem(
         string lotId, SetCartItemRequest request, ClaimsPrincipal user, IGrainFactory grains, LotEdgeCache edge, CancellationToken cancellationToken)
@@ -38,7 +38,7 @@ public static class CartApi
             return Problems.NotFoundProblem(EngineTexts.TheLot);
         }
 
-        var shopperId = user.UserId();
+        var shopperId = user.ShopperId();
         if (edge.Answer(lotId, shopperId, request.Quantity!.Value) is { } atTheEdge)
         {
             return Problems.From(atTheEdge);
@@ -58,7 +58,7 @@ public static class CartApi
             return Problems.NotFoundProblem(EngineTexts.TheLot);
         }
 
-        var cart = await grains.GetGrain<IShopperCartGrain>(user.UserId()).RemoveItem(lotId, cancellationToken);
+        var cart = await grains.GetGrain<IShopperCartGrain>(user.ShopperId()).RemoveItem(lotId, cancellationToken);
         edge.Answered(lotId, cart);
         return cart.Succeeded ? TypedResults.Ok(cart.Value) : Problems.From(cart.Refusal);
     }

@@ -37,7 +37,7 @@ public static class CheckoutApi
         IGrainFactory grains,
         IOptions<PaymentOptions> payments,
         CancellationToken cancellationToken) =>
-        Execute(user.UserId(), request, idempotencyKey, grains, "/api/orders/", method =>
+        Execute(user.ShopperId(), request, idempotencyKey, grains, "/api/orders/", method =>
             // No agent could confirm the cash of a shopper it did not register: such an order could only expire.
             payments.Value.HasFlow(method, PaymentFlow.Agent) ? ApiTexts.VillageAgentIsForAgents : null, defaultDelivery: null, cancellationToken);
 

@@ -38,7 +38,7 @@ public static class LotsApi
         }
 
         var lotId = Ids.New(Ids.LotPrefix);
-        var sellerId = user.UserId();
+        var sellerId = user.SellerId();
         var definition = new LotDefinition(
             sellerId, request.Name!.Trim(), request.Unit!.Trim(), request.PriceMinor!.Value, request.Currency!,
             request.Quantity!.Value, request.PerShopperLimit!.Value, request.StartsAt, request.EndsAt,
@@ -66,10 +66,10 @@ public static class LotsApi
             : Problems.NotFoundProblem(EngineTexts.TheLot);
 
     public static Task<Results<Ok<Lot>, ProblemHttpResult>> PauseLot(string lotId, ClaimsPrincipal user, IGrainFactory grains) =>
-        AsOwner(lotId, grains, lot => lot.Pause(user.UserId()));
+        AsOwner(lotId, grains, lot => lot.Pause(user.SellerId()));
 
     public static Task<Results<Ok<Lot>, ProblemHttpResult>> ResumeLot(string lotId, ClaimsPrincipal user, IGrainFactory grains) =>
-        AsOwner(lotId, grains, lot => lot.Resume(user.UserId()));
+        AsOwner(lotId, grains, lot => lot.Resume(user.SellerId()));
 
     public static async Task<Results<Ok<Lot>, ValidationProblem, ProblemHttpResult>> RestockLot(
         string lotId, RestockRequest request, ClaimsPrincipal user, IGrainFactory grains, Edge.LotEdgeCache edge)
@@ -85,7 +85,7 @@ public static class LotsApi
             return Problems.NotFoundProblem(EngineTexts.TheLot);
         }
 
-        var restocked = await grains.GetGrain<IProduceLotGrain>(lotId).Restock(user.UserId(), request.Quantity!.Value);
+        var restocked = await grains.GetGrain<IProduceLotGrain>(lotId).Restock(user.SellerId(), request.Quantity!.Value);
         if (restocked.Succeeded)
         {
             edge.Observed(lotId, restocked.Value.Version); // this host sells the new stock at once, before the feed says so
@@ -101,7 +101,7 @@ public static class LotsApi
             return Problems.NotFoundProblem(EngineTexts.TheLot);
         }
 
-        var stats = await grains.GetGrain<IProduceLotGrain>(lotId).GetStats(user.UserId());
+        var stats = await grains.GetGrain<IProduceLotGrain>(lotId).GetStats(user.SellerId());
         return stats.Succeeded ? TypedResults.Ok(stats.Value) : Problems.From(stats.Refusal);
     }
 

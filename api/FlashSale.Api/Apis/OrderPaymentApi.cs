@@ -26,12 +26,12 @@ public static class OrderPaymentApi
     }
 
     public static async Task<Results<Ok<OrderPaymentRecord>, ProblemHttpResult>> ForShopper(string orderId, ClaimsPrincipal user, IGrainFactory grains) =>
-        await Find(orderId, grains) is { } order && string.Equals(order.ShopperId, user.UserId(), StringComparison.Ordinal)
+        await Find(orderId, grains) is { } order && string.Equals(order.ShopperId, user.ShopperId(), StringComparison.Ordinal)
             ? TypedResults.Ok(await Record(order, grains))
             : Problems.NotFoundProblem(EngineTexts.TheOrder);
 
     public static async Task<Results<Ok<OrderPaymentRecord>, ProblemHttpResult>> ForAgent(string orderId, ClaimsPrincipal user, IGrainFactory grains) =>
-        await Find(orderId, grains) is { } order && await grains.GetGrain<Agents.IAgentGrain>(user.UserId()).Represents(order.ShopperId)
+        await Find(orderId, grains) is { } order && await grains.GetGrain<Agents.IAgentGrain>(user.AgentId()).Represents(order.ShopperId)
             ? TypedResults.Ok(await Record(order, grains))
             : Problems.NotFoundProblem(EngineTexts.TheOrder);
 

@@ -22,7 +22,7 @@ public static class OrdersApi
 
     public static async Task<Ok<Order[]>> ListOrders(ClaimsPrincipal user, IGrainFactory grains)
     {
-        var ids = await grains.GetGrain<IShopperCartGrain>(user.UserId()).ListOrderIds();
+        var ids = await grains.GetGrain<IShopperCartGrain>(user.ShopperId()).ListOrderIds();
         var orders = await Task.WhenAll(ids.Select(id => grains.GetGrain<IOrderGrain>(id).Get()));
         return TypedResults.Ok(orders.OfType<Order>().ToArray());
     }
@@ -30,7 +30,7 @@ public static class OrdersApi
     public static async Task<Results<Ok<Order>, ProblemHttpResult>> GetOrder(string orderId, ClaimsPrincipal user, IGrainFactory grains) =>
         Ids.IsWellFormed(orderId, Ids.OrderPrefix)
         && await grains.GetGrain<IOrderGrain>(orderId).Get() is { } order
-        && string.Equals(order.ShopperId, user.UserId(), StringComparison.Ordinal)
+        && string.Equals(order.ShopperId, user.ShopperId(), StringComparison.Ordinal)
             ? TypedResults.Ok(order)
             : Problems.NotFoundProblem(EngineTexts.TheOrder);
 
@@ -41,7 +41,7 @@ public static class OrdersApi
             return Problems.NotFoundProblem(EngineTexts.TheOrder);
         }
 
-        var cancelled = await grains.GetGrain<IOrderGrain>(orderId).Cancel(user.UserId());
+        var cancelled = await grains.GetGrain<IOrderGrain>(orderId).Cancel(user.ShopperId());
         return cancelled.Succeeded ? TypedResults.Ok(cancelled.Value) : Problems.From(cancelled.Refusal);
     }
 }

@@ -29,12 +29,12 @@ public static class WaitingRoomApi
             return Problems.NotFoundProblem(EngineTexts.TheLot);
         }
 
-        var ticket = await grains.GetGrain<IWaitingRoomGrain>(lotId).Join(user.UserId());
+        var ticket = await grains.GetGrain<IWaitingRoomGrain>(lotId).Join(user.ShopperId());
         return ticket.Succeeded ? TypedResults.Ok(ticket.Value) : Problems.From(ticket.Refusal);
     }
 
     public static async Task<Results<Ok<QueueTicket>, ProblemHttpResult>> GetTicket(string lotId, ClaimsPrincipal user, IGrainFactory grains) =>
-        LotsApi.IsLotId(lotId) && await grains.GetGrain<IWaitingRoomGrain>(lotId).TicketOf(user.UserId()) is { } ticket
+        LotsApi.IsLotId(lotId) && await grains.GetGrain<IWaitingRoomGrain>(lotId).TicketOf(user.ShopperId()) is { } ticket
             ? TypedResults.Ok(ticket)
             : Problems.NotFoundProblem(EngineTexts.ATicketForThisLot);
 }

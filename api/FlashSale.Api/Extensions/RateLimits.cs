@@ -16,6 +16,9 @@ public static class RateLimits
     public const string Holds = "holds";
     public const string Checkout = "checkout";
 
+    /// <summary>Sign-in routes, per client address: codes cost an SMS each, and codes and refresh tokens invite guessing.</summary>
+    public const string Auth = "auth";
+
     public static WebApplicationBuilder AddFlashSaleRateLimits(this WebApplicationBuilder builder)
     {
         builder.Services.AddOptions<RateLimitOptions>().Bind(builder.Configuration.GetSection(RateLimitOptions.Section));
@@ -30,6 +33,18 @@ public static class RateLimits
                     Bucket(http, perShopper: false) is ({ } key, var options)
                         ? RateLimitPartition.GetTokenBucketLimiter(key, _ => TokenBucket(options.AddressBurst, options.AddressPerSecond))
                         : RateLimitPartition.GetNoLimiter(string.Empty)));
+            limiter.AddPolicy(Auth, http =>
+            {
+                var options = http.RequestServices.GetRequiredService<IOptionsMonitor<RateLimitOptions>>().CurrentValue;
+                return options.Enabled
+                    ? RateLimitPartition.GetFixedWindowLimiter($"{Auth}:address:{http.Connection.RemoteIpAddress}", _ => new FixedWindowRateLimiterOptions
+                    {
+                        PermitLimit = options.AuthPerAddressPerMinute,
+                        Window = TimeSpan.FromMinutes(1),
+                        QueueLimit = 0,
+                    })
+                    : RateLimitPartition.GetNoLimiter(string.Empty);
+            });
             limiter.OnRejected = async (context, cancellation) =>
             {
                 var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromSeconds(1);
@@ -89,4 +104,7 @@ public sealed class RateLimitOptions
     public int AddressBurst { get; set; } = 5000;
 
     public int AddressPerSecond { get; set; } = 2500;
+
+    /// <summary>Sign-in requests (codes, tokens, refresh, sign-out) one client address may send per minute.</summary>
+    public int AuthPerAddressPerMinute { get; set; } = 30;
 }

@@ -30,7 +30,7 @@ public sealed class SaleHub(IGrainFactory grains, TimeProvider time) : Hub
         FlashSaleMetrics.HubConnections.Add(1);
         if (Context.User?.IsInRole(Roles.Shopper) == true)
         {
-            await Groups.AddToGroupAsync(Context.ConnectionId, HubGroups.Shopper(Context.User.UserId()));
+            await Groups.AddToGroupAsync(Context.ConnectionId, HubGroups.Shopper(Context.User.ShopperId()));
         }
 
         await base.OnConnectedAsync();
@@ -71,7 +71,7 @@ public sealed class SaleHub(IGrainFactory grains, TimeProvider time) : Hub
             throw new HubException("The lot was not found.");
         }
 
-        var ticket = await grains.GetGrain<WaitingRooms.IWaitingRoomGrain>(lotId).TicketOf(Context.User!.UserId())
+        var ticket = await grains.GetGrain<WaitingRooms.IWaitingRoomGrain>(lotId).TicketOf(Context.User!.ShopperId())
             ?? throw new HubException("Join the waiting room first (POST /api/lots/{lotId}/queue).");
         await Groups.AddToGroupAsync(Context.ConnectionId, HubGroups.Lot(lotId));
         await Clients.Caller.SendAsync(LiveMessages.Queue, ticket);
@@ -126,7 +126,7 @@ public sealed class SaleHub(IGrainFactory grains, TimeProvider time) : Hub
     [Authorize(Policy = Roles.Seller)]
     public async Task WatchSeller()
     {
-        var sellerId = Context.User!.UserId();
+        var sellerId = Context.User!.SellerId();
         await Groups.AddToGroupAsync(Context.ConnectionId, HubGroups.Seller(sellerId));
         var lotIds = await grains.GetGrain<ILotCatalogGrain>(0).ListBySeller(sellerId);
         var views = await Task.WhenAll(lotIds.Select(id => grains.GetGrain<IProduceLotGrain>(id).GetSellThrough(sellerId)));

@@ -7,6 +7,6 @@ public static class Roles
     public const string Shopper = "shopper";
     public const string Agent = "agent";
 
-    /// <summary>Runs the installation: may read /metrics and /dashboard in Production.</summary>
+    /// <summary>Approves sellers and agents, suspends accounts, takes lots down; given by phone number in configuration.</summary>
     public const string Operator = "operator";
 }

@@ -15,23 +15,32 @@ public sealed class TokenService(IOptions<TokenOptions> options, TimeProvider ti
     public static IReadOnlyList<SymmetricSecurityKey> KeysFrom(TokenOptions options) =>
         options.SigningKeys.Select(k => new SymmetricSecurityKey(Encoding.UTF8.GetBytes(k.Key)) { KeyId = k.Id }).ToList();
 
-    public string Issue(string subjectId, string role, string name) => Issue(subjectId, [role], name, options.Value.TokenLifetime);
+    public string Issue(string subjectId, string role, string name) =>
+        Issue(subjectId, [role], name, options.Value.TokenLifetime, []).Token;
 
-    /// <summary>A token for any subject, roles and lifetime, signed with the first configured key.</summary>
-    public string Issue(string subjectId, IReadOnlyCollection<string> roles, string name, TimeSpan lifetime)
+    /// <summary>A token for several roles, with extra claims (an account's role ids) and its own lifetime.</summary>
+    public IssuedToken Issue(string subjectId, IReadOnlyCollection<string> roles, string name, TimeSpan lifetime, IEnumerable<Claim> claims)
     {
-        var now = time.GetUtcNow().UtcDateTime;
-        var claims = new List<Claim> { new(JwtRegisteredClaimNames.Sub, subjectId), new(JwtRegisteredClaimNames.Name, name) };
-        claims.AddRange(roles.Select(r => new Claim(ClaimTypes.Role, r)));
-        return _handler.CreateToken(new SecurityTokenDescriptor
+        var now = time.GetUtcNow();
+        var expires = now + lifetime;
+        var token = _handler.CreateToken(new SecurityTokenDescriptor
         {
             Issuer = options.Value.Issuer,
             Audience = options.Value.Issuer,
-            IssuedAt = now,
-            NotBefore = now,
-            Expires = now + lifetime,
-            Subject = new ClaimsIdentity(claims),
+            IssuedAt = now.UtcDateTime,
+            NotBefore = now.UtcDateTime,
+            Expires = expires.UtcDateTime,
+            Subject = new ClaimsIdentity(
+            [
+                new Claim(JwtRegisteredClaimNames.Sub, subjectId),
+                .. roles.Select(role => new Claim(ClaimTypes.Role, role)),
+                new Claim(JwtRegisteredClaimNames.Name, name),
+                .. claims,
+            ]),
             SigningCredentials = new SigningCredentials(KeysFrom(options.Value)[0], SecurityAlgorithms.HmacSha256),
         });
+        return new IssuedToken(token, expires);
     }
 }
+
+public sealed record IssuedToken(string Token, DateTimeOffset ExpiresAt);

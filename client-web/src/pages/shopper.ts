@@ -108,7 +108,7 @@ export async function lotPage(root: HTMLElement, scope: Scope, lotId: string) {
     if (api.identity("shopper")) return true;
     if (!name.reportValidity()) return false;
     await api.signUp("shopper", { name: name.value.trim() });
-    void hub.connect(api.identity("shopper")?.token);
+    void api.tokenFor("shopper").then((token) => hub.connect(token));
     name.closest(".field")?.remove();
     return true;
   };

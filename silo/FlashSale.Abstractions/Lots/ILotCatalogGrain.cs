@@ -5,6 +5,9 @@ public interface ILotCatalogGrain : IGrainWithIntegerKey
 {
     Task Register(string lotId, string sellerId);
 
+    /// <summary>The lot leaves the catalog (an operator took it down); idempotent.</summary>
+    Task Remove(string lotId);
+
     Task<IReadOnlyList<string>> List();
 
     Task<IReadOnlyList<string>> ListBySeller(string sellerId);

@@ -54,6 +54,9 @@ public interface IProduceLotGrain : IGrainWithStringKey
 
     Task<Outcome<Lot>> Restock(string sellerId, int quantity);
 
+    /// <summary>An operator's take-down: the lot ends for good, holds return, placed orders keep their stock. Idempotent.</summary>
+    Task<Outcome<Lot>> TakeDown();
+
     Task<Outcome<LotStats>> GetStats(string sellerId);
 
     /// <summary>The owner's live view, as the hub's <c>sellThrough</c> message carries it.</summary>

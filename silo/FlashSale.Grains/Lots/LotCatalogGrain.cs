@@ -16,6 +16,15 @@ internal sealed class LotCatalogGrain(
         await state.WriteStateAsync();
     }
 
+    public async Task Remove(string lotId)
+    {
+        if (state.State.Sellers.Remove(lotId))
+        {
+            state.State.LotIds.Remove(lotId);
+            await state.WriteStateAsync();
+        }
+    }
+
     public Task<IReadOnlyList<string>> List() => Task.FromResult<IReadOnlyList<string>>(state.State.LotIds.ToList());
 
     public Task<IReadOnlyList<string>> ListBySeller(string sellerId) =>

@@ -49,3 +49,7 @@ public sealed record SaleRefunded(DateTimeOffset At, [property: Id(0)] string Or
 /// <summary>A late payment bought the order's stock again, straight from what was available.</summary>
 [GenerateSerializer, Immutable]
 public sealed record StockRetaken(DateTimeOffset At, [property: Id(0)] string OrderId, [property: Id(1)] int Quantity) : LotEvent(At);
+
+/// <summary>An operator took the lot down: it ends for good, and every shopper's hold returns to stock.</summary>
+[GenerateSerializer, Immutable]
+public sealed record LotTakenDown(DateTimeOffset At) : LotEvent(At);

@@ -48,6 +48,11 @@ internal sealed class LotInventory
 
     public LotStatus StatusAt(DateTimeOffset now, LotCounts counts)
     {
+        if (counts.TakenDown)
+        {
+            return LotStatus.Ended;
+        }
+
         if (now < StartsAt)
         {
             return LotStatus.Scheduled;
@@ -117,6 +122,11 @@ internal sealed class LotInventory
     /// <summary>The next instant the status changes by itself (opening or ending), if any is ahead.</summary>
     public DateTimeOffset? NextScheduledChange(DateTimeOffset now)
     {
+        if (Counts.TakenDown)
+        {
+            return null;
+        }
+
         if (now < StartsAt)
         {
             return StartsAt;
@@ -278,6 +288,17 @@ internal sealed class LotInventory
 
     public Decision DecideReleaseReservation(string orderId, DateTimeOffset now) =>
         _reservations.ContainsKey(orderId) ? new ReservationReleased(now, orderId, Expired: false) : Decision.Unchanged;
+
+    /// <summary>An operator takes the lot down: the sale ends for good and every hold returns; placed orders keep their stock.</summary>
+    public Decision DecideTakeDown(DateTimeOffset now)
+    {
+        if (!Exists)
+        {
+            return Refusal.NotFound(EngineTexts.TheLot);
+        }
+
+        return Counts.TakenDown ? Decision.Unchanged : new LotTakenDown(now);
+    }
 
     public Decision DecidePause(string sellerId, bool pause, DateTimeOffset now)
     {
@@ -453,6 +474,20 @@ internal sealed class LotInventory
                 c = c with { Paused = false };
                 break;
 
+            case LotTakenDown:
+            {
+                var held = 0;
+                foreach (var hold in _holds.Values)
+                {
+                    Unindex(hold);
+                    held += hold.Quantity;
+                }
+
+                _holds.Clear(); // their queue entries go stale and are dropped when they come due
+                c = c with { Available = c.Available + held, Reserved = c.Reserved - held, TakenDown = true };
+                break;
+            }
+
             case Restocked restocked:
                 c = c with { Quantity = c.Quantity + restocked.Quantity, Available = c.Available + restocked.Quantity };
                 break;
@@ -508,14 +543,15 @@ internal sealed class LotInventory
         _holds.Select(h => new SnapshotHold(h.Key, h.Value.Quantity, h.Value.ExpiresAt)).ToList(),
         _reservations.Select(r => new SnapshotReservation(r.Key, r.Value.ShopperId, r.Value.Quantity, r.Value.PaymentDeadline)).ToList(),
         _sales.Select(s => new SnapshotSale(s.Key, s.Value.Quantity, s.Value.Minute)).ToList(),
-        SellThrough());
+        SellThrough(),
+        Counts.TakenDown);
 
     public void Restore(LotSnapshot snapshot)
     {
         Definition = snapshot.Definition;
         CreatedAt = snapshot.CreatedAt;
         Sequence = snapshot.Sequence;
-        Counts = new LotCounts(snapshot.Quantity, snapshot.Available, snapshot.Reserved, snapshot.Sold, snapshot.Paused, snapshot.Sequence);
+        Counts = new LotCounts(snapshot.Quantity, snapshot.Available, snapshot.Reserved, snapshot.Sold, snapshot.Paused, snapshot.Sequence, snapshot.TakenDown);
         Counts.EnsureConsistent(LotId);
         foreach (var h in snapshot.Holds)
         {
@@ -595,7 +631,7 @@ internal sealed class LotInventory
 }
 
 /// <summary>The counts of a lot at one sequence number; small enough to copy per change.</summary>
-internal readonly record struct LotCounts(int Quantity, int Available, int Reserved, int Sold, bool Paused, long Sequence)
+internal readonly record struct LotCounts(int Quantity, int Available, int Reserved, int Sold, bool Paused, long Sequence, bool TakenDown = false)
 {
     public void EnsureConsistent(string lotId)
     {

@@ -217,6 +217,8 @@ internal sealed partial class ProduceLotGrain : Grain, IProduceLotGrain, IRemind
 
     public Task<Outcome<Lot>> Resume(string sellerId) => Decide(now => _inventory.DecidePause(sellerId, pause: false, now));
 
+    public Task<Outcome<Lot>> TakeDown() => Decide(_inventory.DecideTakeDown);
+
     public Task<Outcome<Lot>> Restock(string sellerId, int quantity) => Decide(now => _inventory.DecideRestock(sellerId, quantity, now));
 
     public async Task<Outcome<LotStats>> GetStats(string sellerId)

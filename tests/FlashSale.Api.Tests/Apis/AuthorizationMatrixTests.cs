@@ -13,7 +13,8 @@ public sealed class AuthorizationMatrixCollection : ICollectionFixture<FlashSale
 /// <summary>
 /// Every route against every kind of caller (OWASP API1, API3, API5): anonymous, the shopper who
 /// owns the cart and order, another shopper, the seller who owns the lot, another seller, and the
-/// village agent who registered the villager. Each row runs on a fresh scene and asserts the exact
+/// village agent who registered the villager; and accounts signed in by phone: an operator, an
+/// applicant whose seller application is pending, and a suspended account. Each row runs on a fresh scene and asserts the exact
 /// status: who may, who is turned away (401, 403), and whose resources are simply not found (404).
 /// </summary>
 [Collection(AuthorizationMatrixCollection.Name)]
@@ -25,49 +26,71 @@ public sealed class AuthorizationMatrixTests(FlashSaleApiFactory api)
     private const string Seller = "seller";
     private const string OtherSeller = "another seller";
     private const string Agent = "agent";
+    private const string Operator = "operator";
+    private const string Applicant = "pending applicant";
+    private const string Suspended = "suspended account";
 
-    private static readonly string[] Callers = [Anonymous, Shopper, OtherShopper, Seller, OtherSeller, Agent];
+    private static readonly string[] Callers = [Anonymous, Shopper, OtherShopper, Seller, OtherSeller, Agent, Operator, Applicant, Suspended];
+
+    /// <summary>
+    /// On the routes that were there before accounts, an operator and a pending applicant are
+    /// shoppers with nothing of the scene's (so they answer as another shopper does), and a
+    /// suspended account's token is no token at all (as anonymous).
+    /// </summary>
+    private static int[] WithAccounts(int[] sixCallers) => [.. sixCallers, sixCallers[2], sixCallers[2], sixCallers[0]];
 
     /// <summary>Route, body, then the expected status for each caller in <see cref="Callers"/> order.</summary>
     private static readonly (string Route, string? Body, int[] Expected)[] Matrix =
     [
-        ("POST /api/sellers", """{"name":"Farm"}""", [201, 201, 201, 201, 201, 201]),
-        ("POST /api/shoppers", """{"name":"Li"}""", [201, 201, 201, 201, 201, 201]),
-        ("POST /api/agents", """{"name":"Liu","village":"Zhouzhi"}""", [201, 201, 201, 201, 201, 201]),
-        ("GET /api/lots", null, [200, 200, 200, 200, 200, 200]),
-        ("GET /api/lots/{lot}", null, [200, 200, 200, 200, 200, 200]),
-        ("POST /api/lots", """{"name":"Pears","unit":"box","priceMinor":100,"currency":"CNY","quantity":10,"perShopperLimit":2}""", [401, 403, 403, 201, 201, 403]),
-        ("POST /api/lots/{lot}/pause", null, [401, 403, 403, 200, 403, 403]),
-        ("POST /api/lots/{lot}/resume", null, [401, 403, 403, 200, 403, 403]),
-        ("POST /api/lots/{lot}/restock", """{"quantity":1}""", [401, 403, 403, 200, 403, 403]),
-        ("GET /api/lots/{lot}/stats", null, [401, 403, 403, 200, 403, 403]),
-        ("POST /api/lots/{lot}/queue", null, [401, 409, 409, 403, 403, 403]),
-        ("GET /api/lots/{lot}/queue", null, [401, 404, 404, 403, 403, 403]),
-        ("GET /api/cart", null, [401, 200, 200, 403, 403, 403]),
-        ("PUT /api/cart/items/{lot}", """{"quantity":1}""", [401, 200, 200, 403, 403, 403]),
-        ("DELETE /api/cart/items/{lot}", null, [401, 200, 200, 403, 403, 403]),
-        ("POST /api/checkout", """{"paymentMethod":"wallet"}""", [401, 201, 409, 403, 403, 403]),
-        ("GET /api/orders", null, [401, 200, 200, 403, 403, 403]),
-        ("GET /api/orders/{order}", null, [401, 200, 404, 403, 403, 403]),
-        ("POST /api/orders/{order}/cancel", null, [401, 200, 404, 403, 403, 403]),
-        ("GET /api/orders/{order}/payment", null, [401, 200, 404, 403, 403, 403]),
-        ("GET /api/payment-methods?currency=CNY", null, [200, 200, 200, 200, 200, 200]),
-        ("POST /api/payments/webhooks/wallet", """{"eventId":"evt_x","paymentId":"{payment}","type":"payment.succeeded","amountMinor":6800,"currency":"CNY"}""", [401, 401, 401, 401, 401, 401]),
-        ("GET /api/sandbox/payments/{payment}", null, [401, 200, 404, 403, 403, 404]),
-        ("POST /api/sandbox/payments/{payment}/complete", """{"outcome":"succeeded"}""", [401, 202, 404, 403, 403, 404]),
-        ("POST /api/agent/villagers", """{"name":"Grandma Wu"}""", [401, 403, 403, 403, 403, 201]),
-        ("GET /api/agent/villagers", null, [401, 403, 403, 403, 403, 200]),
-        ("GET /api/agent/villagers/{villager}/cart", null, [401, 403, 403, 403, 403, 200]),
-        ("PUT /api/agent/villagers/{villager}/cart/items/{lot}", """{"quantity":1}""", [401, 403, 403, 403, 403, 200]),
-        ("DELETE /api/agent/villagers/{villager}/cart/items/{lot}", null, [401, 403, 403, 403, 403, 200]),
-        ("POST /api/agent/villagers/{villager}/lots/{lot}/queue", null, [401, 403, 403, 403, 403, 409]),
-        ("GET /api/agent/villagers/{villager}/lots/{lot}/queue", null, [401, 403, 403, 403, 403, 404]),
-        ("POST /api/agent/villagers/{villager}/checkout", """{"paymentMethod":"village-agent"}""", [401, 403, 403, 403, 403, 201]),
-        ("GET /api/agent/villagers/{villager}/orders", null, [401, 403, 403, 403, 403, 200]),
-        ("GET /api/agent/orders/{villagerOrder}", null, [401, 403, 403, 403, 403, 200]),
-        ("GET /api/agent/orders/{villagerOrder}/payment", null, [401, 403, 403, 403, 403, 200]),
-        ("POST /api/agent/orders/{villagerOrder}/cancel", null, [401, 403, 403, 403, 403, 200]),
-        ("POST /api/agent/orders/{villagerOrder}/collected", null, [401, 403, 403, 403, 403, 200]),
+        ("POST /api/sellers", """{"name":"Farm"}""", WithAccounts([201, 201, 201, 201, 201, 201])),
+        ("POST /api/shoppers", """{"name":"Li"}""", WithAccounts([201, 201, 201, 201, 201, 201])),
+        ("POST /api/agents", """{"name":"Liu","village":"Zhouzhi"}""", WithAccounts([201, 201, 201, 201, 201, 201])),
+        ("GET /api/lots", null, WithAccounts([200, 200, 200, 200, 200, 200])),
+        ("GET /api/lots/{lot}", null, WithAccounts([200, 200, 200, 200, 200, 200])),
+        ("POST /api/lots", """{"name":"Pears","unit":"box","priceMinor":100,"currency":"CNY","quantity":10,"perShopperLimit":2}""", WithAccounts([401, 403, 403, 201, 201, 403])),
+        ("POST /api/lots/{lot}/pause", null, WithAccounts([401, 403, 403, 200, 403, 403])),
+        ("POST /api/lots/{lot}/resume", null, WithAccounts([401, 403, 403, 200, 403, 403])),
+        ("POST /api/lots/{lot}/restock", """{"quantity":1}""", WithAccounts([401, 403, 403, 200, 403, 403])),
+        ("GET /api/lots/{lot}/stats", null, WithAccounts([401, 403, 403, 200, 403, 403])),
+        ("POST /api/lots/{lot}/queue", null, WithAccounts([401, 409, 409, 403, 403, 403])),
+        ("GET /api/lots/{lot}/queue", null, WithAccounts([401, 404, 404, 403, 403, 403])),
+        ("GET /api/cart", null, WithAccounts([401, 200, 200, 403, 403, 403])),
+        ("PUT /api/cart/items/{lot}", """{"quantity":1}""", WithAccounts([401, 200, 200, 403, 403, 403])),
+        ("DELETE /api/cart/items/{lot}", null, WithAccounts([401, 200, 200, 403, 403, 403])),
+        ("POST /api/checkout", """{"paymentMethod":"wallet"}""", WithAccounts([401, 201, 409, 403, 403, 403])),
+        ("GET /api/orders", null, WithAccounts([401, 200, 200, 403, 403, 403])),
+        ("GET /api/orders/{order}", null, WithAccounts([401, 200, 404, 403, 403, 403])),
+        ("POST /api/orders/{order}/cancel", null, WithAccounts([401, 200, 404, 403, 403, 403])),
+        ("GET /api/orders/{order}/payment", null, WithAccounts([401, 200, 404, 403, 403, 403])),
+        ("GET /api/payment-methods?currency=CNY", null, WithAccounts([200, 200, 200, 200, 200, 200])),
+        ("POST /api/payments/webhooks/wallet", """{"eventId":"evt_x","paymentId":"{payment}","type":"payment.succeeded","amountMinor":6800,"currency":"CNY"}""", WithAccounts([401, 401, 401, 401, 401, 401])),
+        ("GET /api/sandbox/payments/{payment}", null, WithAccounts([401, 200, 404, 403, 403, 404])),
+        ("POST /api/sandbox/payments/{payment}/complete", """{"outcome":"succeeded"}""", WithAccounts([401, 202, 404, 403, 403, 404])),
+        ("POST /api/agent/villagers", """{"name":"Grandma Wu"}""", WithAccounts([401, 403, 403, 403, 403, 201])),
+        ("GET /api/agent/villagers", null, WithAccounts([401, 403, 403, 403, 403, 200])),
+        ("GET /api/agent/villagers/{villager}/cart", null, WithAccounts([401, 403, 403, 403, 403, 200])),
+        ("PUT /api/agent/villagers/{villager}/cart/items/{lot}", """{"quantity":1}""", WithAccounts([401, 403, 403, 403, 403, 200])),
+        ("DELETE /api/agent/villagers/{villager}/cart/items/{lot}", null, WithAccounts([401, 403, 403, 403, 403, 200])),
+        ("POST /api/agent/villagers/{villager}/lots/{lot}/queue", null, WithAccounts([401, 403, 403, 403, 403, 409])),
+        ("GET /api/agent/villagers/{villager}/lots/{lot}/queue", null, WithAccounts([401, 403, 403, 403, 403, 404])),
+        ("POST /api/agent/villagers/{villager}/checkout", """{"paymentMethod":"village-agent"}""", WithAccounts([401, 403, 403, 403, 403, 201])),
+        ("GET /api/agent/villagers/{villager}/orders", null, WithAccounts([401, 403, 403, 403, 403, 200])),
+        ("GET /api/agent/orders/{villagerOrder}", null, WithAccounts([401, 403, 403, 403, 403, 200])),
+        ("GET /api/agent/orders/{villagerOrder}/payment", null, WithAccounts([401, 403, 403, 403, 403, 200])),
+        ("POST /api/agent/orders/{villagerOrder}/cancel", null, WithAccounts([401, 403, 403, 403, 403, 200])),
+        ("POST /api/agent/orders/{villagerOrder}/collected", null, WithAccounts([401, 403, 403, 403, 403, 200])),
+        ("POST /api/auth/codes", """{"phone":"{freshPhone}"}""", [202, 202, 202, 202, 202, 202, 202, 202, 202]),
+        ("POST /api/auth/tokens", """{"phone":"{freshPhone}","code":"000000"}""", [401, 401, 401, 401, 401, 401, 401, 401, 401]),
+        ("POST /api/auth/refresh", """{"refreshToken":"{refresh}"}""", [200, 200, 200, 200, 200, 200, 200, 200, 200]),
+        ("POST /api/auth/sign-out", """{"refreshToken":"{refresh}"}""", [401, 403, 403, 403, 403, 403, 403, 204, 401]),
+        ("POST /api/applications", """{"role":"seller","name":"Farm","village":"Dangshan"}""", [401, 403, 403, 403, 403, 403, 202, 409, 401]),
+        ("GET /api/applications/mine", null, [401, 403, 403, 403, 403, 403, 200, 200, 401]),
+        ("GET /api/operator/applications?status=pending", null, [401, 403, 403, 403, 403, 403, 200, 403, 401]),
+        ("POST /api/operator/applications/{application}/approve", null, [401, 403, 403, 403, 403, 403, 200, 403, 401]),
+        ("POST /api/operator/applications/{application}/reject", null, [401, 403, 403, 403, 403, 403, 200, 403, 401]),
+        ("POST /api/operator/accounts/{applicantAccount}/suspend", null, [401, 403, 403, 403, 403, 403, 200, 403, 401]),
+        ("POST /api/operator/lots/{lot}/take-down", null, [401, 403, 403, 403, 403, 403, 200, 403, 401]),
+        ("GET /api/sandbox/sms?phone={freshPhone}", null, [200, 200, 200, 200, 200, 200, 200, 200, 200]),
     ];
 
     public static TheoryData<string, string> Rows() => RouteMatrix.Rows(Matrix.Select(r => r.Route), Callers);
@@ -108,6 +131,18 @@ public sealed class AuthorizationMatrixTests(FlashSaleApiFactory api)
             var villagerOrder = (await placed.ReadAs<System.Text.Json.JsonElement>(HttpStatusCode.Created)).GetProperty("orderId").GetString()!;
             await agent.Http.PutAsJsonAsync($"/api/agent/villagers/{villager}/cart/items/{lot.LotId}", new { quantity = 1 }, ApiJson.Options);
 
+            var (applicant, application) = await api.Applicant("seller");
+            var suspended = await api.SignInByPhone();
+            var op = api.AsCaller(await api.Operator());
+            (await op.Http.PostAsync(new Uri($"/api/operator/accounts/{suspended.AccountId}/suspend", UriKind.Relative), null)).EnsureSuccessStatusCode();
+
+            // The operator is one account for the whole matrix, and a shopper too: what an earlier
+            // row held in its cart must not decide what this row's checkout answers.
+            foreach (var item in (await op.GetCart()).Items)
+            {
+                await op.Release(item.LotId);
+            }
+
             return new MatrixScene(api, new Dictionary<string, Caller?>
             {
                 [Anonymous] = null,
@@ -116,6 +151,9 @@ public sealed class AuthorizationMatrixTests(FlashSaleApiFactory api)
                 [Seller] = seller,
                 [OtherSeller] = await api.SignUpSeller("Another farm"),
                 [Agent] = agent,
+                [Operator] = op,
+                [Applicant] = api.AsCaller(applicant),
+                [Suspended] = api.AsCaller(suspended),
             }, new Dictionary<string, string>
             {
                 ["{lot}"] = lot.LotId,
@@ -123,6 +161,10 @@ public sealed class AuthorizationMatrixTests(FlashSaleApiFactory api)
                 ["{payment}"] = order.Payment.PaymentId,
                 ["{villager}"] = villager,
                 ["{villagerOrder}"] = villagerOrder,
+                ["{freshPhone}"] = PhoneAccounts.NewPhone(),
+                ["{refresh}"] = applicant.RefreshToken,
+                ["{application}"] = application.ApplicationId,
+                ["{applicantAccount}"] = applicant.AccountId,
             });
         }
 

@@ -9,6 +9,8 @@ public sealed class RateLimitedApiFactory : FlashSaleApiFactory
 {
     public const int ShopperBurst = 5;
 
+    public const int AuthPerAddressPerMinute = 3;
+
     protected override bool RateLimited => true;
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
@@ -16,6 +18,7 @@ public sealed class RateLimitedApiFactory : FlashSaleApiFactory
         base.ConfigureWebHost(builder);
         builder.UseSetting("FlashSale:RateLimits:ShopperBurst", ShopperBurst.ToString(System.Globalization.CultureInfo.InvariantCulture));
         builder.UseSetting("FlashSale:RateLimits:ShopperPerSecond", "1");
+        builder.UseSetting("FlashSale:RateLimits:AuthPerAddressPerMinute", AuthPerAddressPerMinute.ToString(System.Globalization.CultureInfo.InvariantCulture));
     }
 }
 
@@ -51,6 +54,26 @@ public sealed class RateLimitTests(RateLimitedApiFactory api)
         var held = (await lastAdmitted.ReadAs<FlashSale.Carts.Cart>()).Items.Single().Quantity;
         Assert.Equal(held, (await api.CreateAnonymousClient().GetLot(lot.LotId)).Reserved);
         answers.ForEach(a => a.Dispose());
+    }
+
+    /// <summary>Codes cost an SMS each: one address asking for many numbers is stopped, whatever the numbers.</summary>
+    [Fact]
+    public async Task One_address_asking_codes_for_many_numbers_gets_429_past_its_limit_per_minute()
+    {
+        var answers = new List<System.Net.HttpStatusCode>();
+        for (var i = 0; i < RateLimitedApiFactory.AuthPerAddressPerMinute + 2; i++)
+        {
+            using var response = await api.RequestCode(PhoneAccounts.NewPhone());
+            answers.Add(response.StatusCode);
+            if (response.StatusCode == HttpStatusCode.TooManyRequests)
+            {
+                await response.ReadProblem(HttpStatusCode.TooManyRequests, "rate-limited");
+                Assert.NotNull(response.Headers.RetryAfter);
+            }
+        }
+
+        Assert.Equal(RateLimitedApiFactory.AuthPerAddressPerMinute, answers.Count(a => a == HttpStatusCode.Accepted));
+        Assert.Equal(2, answers.Count(a => a == HttpStatusCode.TooManyRequests));
     }
 
     [Fact]

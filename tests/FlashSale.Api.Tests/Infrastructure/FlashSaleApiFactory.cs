@@ -86,6 +86,7 @@ public class FlashSaleApiFactory : WebApplicationFactory<Program>, IAsyncLifetim
             // The embedded Redis without its append-only file: the same providers, nothing on disk.
             builder.UseSetting("FlashSale:Data:InMemory", "true");
         }
+        builder.UseSetting("FlashSale:Identity:Operators:0", PhoneAccounts.OperatorPhone);
 
         // The tests send far more requests per shopper than a person would; the limits have
         // their own tests (RateLimitTests), with their own factory.

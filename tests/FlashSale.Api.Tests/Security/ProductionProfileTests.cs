@@ -5,7 +5,7 @@ using FlashSale.Api.Tests.Infrastructure;
 
 namespace FlashSale.Api.Tests.Security;
 
-/// <summary>In Production the Development conveniences do not exist: demo sign-up and the sandbox gateway answer 404.</summary>
+/// <summary>In Production the Development conveniences do not exist: demo sign-up, the sandbox payment gateway and the sandbox SMS outbox answer 404.</summary>
 [Collection(ProductionCollection.Name)]
 public sealed class ProductionProfileTests(ProductionApiFactory api)
 {
@@ -13,6 +13,7 @@ public sealed class ProductionProfileTests(ProductionApiFactory api)
     {
         { "POST", "/api/sellers" }, { "POST", "/api/shoppers" }, { "POST", "/api/agents" },
         { "GET", "/api/sandbox/payments/pay_0000000000000000" }, { "POST", "/api/sandbox/payments/pay_0000000000000000/complete" },
+        { "GET", "/api/sandbox/sms?phone=%2B8613800138000" },
     };
 
     [Theory]

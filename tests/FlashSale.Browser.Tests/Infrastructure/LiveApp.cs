@@ -26,6 +26,9 @@ public sealed class LiveAppCollection : ICollectionFixture<LiveApp>
 /// </summary>
 public sealed class LiveApp : WebApplicationFactory<Program>, IAsyncLifetime
 {
+    /// <summary>The operator's phone number (<c>FlashSale:Identity:Operators:0</c>).</summary>
+    public const string OperatorPhone = "+8613900000000";
+
     /// <summary>The phone the client is designed for.</summary>
     public static readonly ViewportSize Phone = new() { Width = 360, Height = 740 };
 
@@ -90,6 +93,7 @@ public sealed class LiveApp : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("Orleans:GatewayPort", _gatewayPort.ToString(CultureInfo.InvariantCulture));
         builder.UseSetting("FlashSale:Demo:Seed", "false");
         builder.UseSetting("FlashSale:Data:InMemory", "true");
+        builder.UseSetting("FlashSale:Identity:Operators:0", OperatorPhone);
         // Every hold (10 minutes) counts as expiring soon, so the seller's dashboard shows the count.
         builder.UseSetting("FlashSale:LiveStock:ExpiringSoonWindow", "00:15:00");
         builder.ConfigureTestServices(services =>

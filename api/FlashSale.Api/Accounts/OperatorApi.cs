@@ -1,0 +1,91 @@
+using FlashSale.Accounts;
+using FlashSale.Api.Apis;
+using FlashSale.Api.Extensions;
+using FlashSale.Api.Identity;
+using FlashSale.Common;
+using FlashSale.Lots;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace FlashSale.Api.Accounts;
+
+/// <summary>The operators' routes: decide applications, suspend accounts, take lots down.</summary>
+public static class OperatorApi
+{
+    public static IEndpointRouteBuilder MapOperatorApi(this IEndpointRouteBuilder app)
+    {
+        var op = app.MapGroup("/api/operator").WithTags("Operators").RequireAuthorization(Roles.Operator);
+        op.MapGet("/applications", ListApplications).WithSummary("Applications, by status (pending, approved, rejected; all without one)");
+        op.MapPost("/applications/{applicationId}/approve", Approve).WithSummary("Approve an application: the role is the account's from its next refresh");
+        op.MapPost("/applications/{applicationId}/reject", Reject).WithSummary("Reject an application");
+        op.MapPost("/accounts/{accountId}/suspend", Suspend).WithSummary("Suspend an account: its tokens stop working within 60 s on every node");
+        op.MapPost("/lots/{lotId}/take-down", TakeDown).WithSummary("Take a lot down: it leaves the catalog, its holds return, placed orders stand");
+        return app;
+    }
+
+    public static async Task<Results<Ok<IReadOnlyList<Application>>, ValidationProblem>> ListApplications(string? status, IGrainFactory grains)
+    {
+        ApplicationStatus? wanted = status switch
+        {
+            "pending" => ApplicationStatus.Pending,
+            "approved" => ApplicationStatus.Approved,
+            "rejected" => ApplicationStatus.Rejected,
+            _ => null,
+        };
+        if (status is not null && wanted is null)
+        {
+            return new RequestErrors().Add("status", AccountApiTexts.StatusChoice.Format("status")).ToProblem();
+        }
+
+        return TypedResults.Ok(await grains.GetGrain<IApplicationsGrain>(0).List(wanted));
+    }
+
+    public static Task<Results<Ok<Application>, ProblemHttpResult>> Approve(string applicationId, IGrainFactory grains) =>
+        Decide(applicationId, grains, (applications, id) => applications.Approve(id));
+
+    public static Task<Results<Ok<Application>, ProblemHttpResult>> Reject(string applicationId, IGrainFactory grains) =>
+        Decide(applicationId, grains, (applications, id) => applications.Reject(id));
+
+    public static async Task<Results<Ok<SuspendedAccount>, ProblemHttpResult>> Suspend(string accountId, IGrainFactory grains, AccountStandingCache standing)
+    {
+        if (!AccountIds.IsAccountId(accountId) || await grains.GetGrain<IAccountGrain>(accountId).Suspend() is not { } account)
+        {
+            return Problems.NotFoundProblem(AccountTexts.TheAccount);
+        }
+
+        standing.Evict(accountId);
+        return TypedResults.Ok(new SuspendedAccount(account.AccountId, account.Suspended));
+    }
+
+    public static async Task<Results<Ok<Lot>, ProblemHttpResult>> TakeDown(string lotId, IGrainFactory grains)
+    {
+        if (!LotsApi.IsLotId(lotId))
+        {
+            return Problems.NotFoundProblem(EngineTexts.TheLot);
+        }
+
+        // The lot first: once it has ended and returned its holds, leaving the catalog is only
+        // a listing, and a retry after a failure in between finishes it.
+        var taken = await grains.GetGrain<IProduceLotGrain>(lotId).TakeDown();
+        if (!taken.Succeeded)
+        {
+            return Problems.From(taken.Refusal);
+        }
+
+        await grains.GetGrain<ILotCatalogGrain>(0).Remove(lotId);
+        return TypedResults.Ok(taken.Value);
+    }
+
+    private static async Task<Results<Ok<Application>, ProblemHttpResult>> Decide(
+        string applicationId, IGrainFactory grains, Func<IApplicationsGrain, string, Task<Outcome<Application>>> decide)
+    {
+        if (!AccountIds.IsApplicationId(applicationId))
+        {
+            return Problems.NotFoundProblem(AccountTexts.TheApplication);
+        }
+
+        var decided = await decide(grains.GetGrain<IApplicationsGrain>(0), applicationId);
+        return decided.Succeeded ? TypedResults.Ok(decided.Value) : Problems.From(decided.Refusal);
+    }
+}
+
+public sealed record SuspendedAccount(string AccountId, bool Suspended);
