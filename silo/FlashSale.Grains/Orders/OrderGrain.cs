@@ -58,6 +58,11 @@ internal sealed partial class OrderGrain(
         if (state.State.Order is not null)
         {
             _publishedStatus = state.State.Order.Status; // told when it was written
+            if (Deadline is not null)
+            {
+                DeadlineWake.MayBeSet(); // an earlier activation set it with the deadline
+            }
+
             await FinishSettlementIfPending();
             await ExpireIfDue();
             await ReturnStockIfOwed();
@@ -437,6 +442,12 @@ internal sealed partial class OrderGrain(
             // what was never written; the next one starts from storage and finishes the work.
             this.DeactivateOnIdle();
             throw;
+        }
+
+        if (Deadline is null)
+        {
+            // Paid, cancelled or expired and written: the deadline's wake has nothing left to do.
+            await DeadlineWake.Forget();
         }
 
         if (state.State.Order is { } order && order.Status != _publishedStatus)
