@@ -96,8 +96,9 @@ export async function accountPage(root: HTMLElement, scope: Scope) {
     h("h2", {}, t("applicationsTitle")), applicationList(applications));
 }
 
-export async function operatorPage(root: HTMLElement, scope: Scope) {
-  const again = () => void operatorPage(root, scope);
+// `notice` survives the re-render that follows an action, so its outcome stays on screen.
+export async function operatorPage(root: HTMLElement, scope: Scope, notice?: string) {
+  const again = (message?: string) => void operatorPage(root, scope, message);
   if (!account.current()) {
     root.replaceChildren(h("h1", {}, t("operatorTitle")), signInForms(again));
     return;
@@ -110,7 +111,7 @@ export async function operatorPage(root: HTMLElement, scope: Scope) {
   const act = (label: string, run: () => Promise<unknown>, done: string) => h("button", { type: "button", onclick: async (e: Event) => {
     const button = e.currentTarget as HTMLButtonElement;
     button.disabled = true;
-    try { await run(); status.className = "message"; status.textContent = done; again(); }
+    try { await run(); again(done); }
     catch (error) { status.className = "message error"; status.textContent = errorText(error); button.disabled = false; }
   } }, label);
 
@@ -132,4 +133,5 @@ export async function operatorPage(root: HTMLElement, scope: Scope) {
       h("div", { class: "actions" }, act(t("takeDown"), () => account.takeDown(lot.lotId), t("takenDown"))))));
   root.replaceChildren(h("h1", {}, t("operatorTitle")), status,
     h("h2", {}, t("pendingTitle")), pendingList, suspendForm, h("h2", {}, t("takeDownTitle")), lotList);
+  if (notice) status.textContent = notice; // after insertion, so a screen reader announces it
 }

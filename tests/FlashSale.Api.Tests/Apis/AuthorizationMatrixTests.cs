@@ -90,7 +90,7 @@ public sealed class AuthorizationMatrixTests(FlashSaleApiFactory api)
         ("POST /api/operator/applications/{application}/reject", null, [401, 403, 403, 403, 403, 403, 200, 403, 401]),
         ("POST /api/operator/accounts/{applicantAccount}/suspend", null, [401, 403, 403, 403, 403, 403, 200, 403, 401]),
         ("POST /api/operator/lots/{lot}/take-down", null, [401, 403, 403, 403, 403, 403, 200, 403, 401]),
-        ("GET /api/sandbox/sms?phone={freshPhone}", null, [200, 200, 200, 200, 200, 200, 200, 200, 200]),
+        ("GET /api/sandbox/sms?phone={freshPhoneInQuery}", null, [200, 200, 200, 200, 200, 200, 200, 200, 200]),
     ];
 
     public static TheoryData<string, string> Rows() => RouteMatrix.Rows(Matrix.Select(r => r.Route), Callers);
@@ -143,6 +143,7 @@ public sealed class AuthorizationMatrixTests(FlashSaleApiFactory api)
                 await op.Release(item.LotId);
             }
 
+            var freshPhone = PhoneAccounts.NewPhone();
             return new MatrixScene(api, new Dictionary<string, Caller?>
             {
                 [Anonymous] = null,
@@ -161,7 +162,8 @@ public sealed class AuthorizationMatrixTests(FlashSaleApiFactory api)
                 ["{payment}"] = order.Payment.PaymentId,
                 ["{villager}"] = villager,
                 ["{villagerOrder}"] = villagerOrder,
-                ["{freshPhone}"] = PhoneAccounts.NewPhone(),
+                ["{freshPhone}"] = freshPhone,
+                ["{freshPhoneInQuery}"] = Uri.EscapeDataString(freshPhone), // a '+' in a query is a space
                 ["{refresh}"] = applicant.RefreshToken,
                 ["{application}"] = application.ApplicationId,
                 ["{applicantAccount}"] = applicant.AccountId,
