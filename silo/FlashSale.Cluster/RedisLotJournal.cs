@@ -28,7 +28,7 @@ public sealed class RedisLotJournal(IConnectionMultiplexer redis, Serializer ser
 
     public async Task<LotJournalContents> ReadAsync(string lotId, CancellationToken cancellationToken = default)
     {
-        var result = (RedisResult[])(await Evaluate(Read, lotId, []))!;
+        var result = (RedisResult[])(await Unavailable(lotId, redis.GetDatabase().ScriptEvaluateAsync(Read.ExecutableScript, Keys(lotId))))!;
         var sequence = (long)result[0];
         var snapshotBytes = (byte[]?)result[1];
         var snapshot = snapshotBytes is { Length: > 0 } ? serializer.Deserialize<LotSnapshot>(snapshotBytes) : null;
@@ -63,18 +63,6 @@ public sealed class RedisLotJournal(IConnectionMultiplexer redis, Serializer ser
         {
             var actual = (long?)await Unavailable(lotId, db.StringGetAsync(keys[0])) ?? 0;
             throw new LotJournalConflictException($"Journal of {lotId} is at {actual}, not {expectedSequence}.");
-        }
-    }
-
-    private async Task<RedisResult> Evaluate(LuaScript script, string lotId, RedisValue[] args)
-    {
-        try
-        {
-            return await redis.GetDatabase().ScriptEvaluateAsync(script.ExecutableScript, Keys(lotId), args);
-        }
-        catch (Exception ex) when (EngineFailures.IsRedisClientFailure(ex))
-        {
-            throw EngineFailures.Unavailable($"The journal of lot {lotId}", ex);
         }
     }
 
