@@ -1,16 +1,16 @@
 #!/usr/bin/env bash
 # Runs the load-test benchmarks of docs/benchmarks.md on this machine, against servers it starts
 # itself on 127.0.0.1 and stops at the end (or on Ctrl-C):
-#   - FlashSale embedded (one process, in-memory journal)
+#   - FlashSale embedded: one process, in memory (--in-memory); and the same durable on a fresh data folder (step durable-embedded)
 #   - FlashSale Redis-durable: one silo and one API node, redis-server with appendfsync always
 #   - the Redis-Lua baseline twice: on a redis-server without persistence, and with appendfsync always
-# Usage: loadtests/run-benchmarks.sh [--busy-ok] [baselines] [hot-lot] [live-holds] [spread] [opening-surge] [cold] [surge-100k] [marketplace] [watchers] [counters] [trace]
+# Usage: loadtests/run-benchmarks.sh [--busy-ok] [baselines] [hot-lot] [live-holds] [durable-embedded] [spread] [opening-surge] [cold] [surge-100k] [marketplace] [watchers] [counters] [trace]
 # (no argument runs all but cold, surge-100k, counters and trace; counters and trace need `dotnet tool install -g dotnet-counters` / `dotnet-trace`). Reports go to loadtest-reports/bench-<time>/. Every run is bounded.
 # It refuses to start when the 1-minute load average is above 1.5 per core (nproc), unless --busy-ok
 # is given; the reports then say the run was busy. The load average is printed before and after each step.
 #   cold: the opening surge on a freshly started API process, then the same surge once it is warm;
-#         COLD_VARIANTS="default tiered-compilation-off tiered-pgo-off ready-to-run" picks the runtime
-#         settings to compare (default: "default"), COLD_SHOPPERS (20000) and COLD_ARRIVAL (2) its size,
+#         COLD_VARIANTS="default durable tiered-compilation-off tiered-pgo-off call-counting-delay-0 ready-to-run" picks the
+#         runtime settings to compare (default: "default"; every variant runs in memory but "durable", which runs on a fresh data folder), COLD_SHOPPERS (20000) and COLD_ARRIVAL (2) its size,
 #         COLD_WARM_SECONDS (20) how long a closed hot-lot run warms the process between the two surges.
 #   surge-100k: 100,000 shoppers within 2 s at one lot of 1,000 units, then the same with --arrival 1
 #         (SURGE_SHOPPERS overrides the count, for a smoke).
@@ -27,11 +27,11 @@ for arg in "$@"; do
   esac
 done
 check_machine_idle "$busy_ok" || exit 4
-[ "${#steps[@]}" -gt 0 ] || steps=(baselines hot-lot live-holds spread opening-surge marketplace watchers)
+[ "${#steps[@]}" -gt 0 ] || steps=(baselines hot-lot live-holds durable-embedded spread opening-surge marketplace watchers)
 want() { local s; for s in "${steps[@]}"; do [ "$s" = "$1" ] && return 0; done; return 1; }
 
 base=${BENCH_PORT_BASE:-17000}
-embedded_port=$((base + 80)); durable_port=$((base + 81)); silo_http=$((base + 82))
+embedded_port=$((base + 80)); durable_port=$((base + 81)); silo_http=$((base + 82)); embedded_durable_port=$((base + 84))
 lua_port=$((base + 90)); lua_durable_port=$((base + 91))
 redis_fast=$((base + 379)); redis_durable=$((base + 380))
 silo_port=$((base + 111)); gateway_port=$((base + 300))
@@ -78,8 +78,16 @@ wait_up() { # url
 }
 
 api_dll=bin/Release/net10.0/FlashSale.Api.dll
-start embedded api/FlashSale.Api "$api_dll" --urls "http://127.0.0.1:$embedded_port" --no-demo --FlashSale:RateLimits:Enabled=false \
+# "embedded" is the one-process host with nothing on disk (--in-memory), the figures' reference since
+# the first runs; "embedded-durable" is what `dotnet run` starts by default: the same host on its
+# in-process Garnet, here on a fresh data folder.
+start embedded api/FlashSale.Api "$api_dll" --urls "http://127.0.0.1:$embedded_port" --no-demo --in-memory --FlashSale:RateLimits:Enabled=false \
   --Orleans:SiloPort=$((silo_port + 1)) --Orleans:GatewayPort=$((gateway_port + 1)) --Logging:LogLevel:Default=Warning
+if want durable-embedded; then
+  start embedded-durable api/FlashSale.Api "$api_dll" --urls "http://127.0.0.1:$embedded_durable_port" --no-demo --data "$run/embedded-durable-data" \
+    --FlashSale:RateLimits:Enabled=false --Orleans:SiloPort=$((silo_port + 2)) --Orleans:GatewayPort=$((gateway_port + 2)) --Logging:LogLevel:Default=Warning
+  wait_healthy "http://127.0.0.1:$embedded_durable_port"
+fi
 start lua loadtests/FlashSale.RedisLuaBaseline bin/Release/net10.0/FlashSale.RedisLuaBaseline.dll \
   --urls "http://127.0.0.1:$lua_port" --Redis="127.0.0.1:$redis_fast"
 start lua-durable loadtests/FlashSale.RedisLuaBaseline bin/Release/net10.0/FlashSale.RedisLuaBaseline.dll \
@@ -119,6 +127,19 @@ want live-holds && for round in a b; do
   harness live-holds-100-$round hot-lot --url "$embedded" --mode closed --shoppers 100 --concurrency 64 --duration 15 --warm-up 3
   harness live-holds-100000-$round hot-lot --url "$embedded" --mode closed --shoppers 100 --live-holds 99900 --concurrency 64 --duration 15 --warm-up 3
 done
+# The durable embedded host against the in-memory one (alternated, so drifting load falls on both
+# alike), then against the Redis-Lua baseline whose Redis fsyncs every write.
+want durable-embedded && {
+  for round in a b; do
+    harness embedded-in-memory-$round hot-lot --url "$embedded" --mode closed --shoppers 100 --concurrency 64 --duration 15 --warm-up 3 \
+      --label "embedded, in memory"
+    harness embedded-durable-$round hot-lot --url "http://127.0.0.1:$embedded_durable_port" --mode closed --shoppers 100 --concurrency 64 \
+      --duration 15 --warm-up 3 --label "embedded, durable (Garnet, fsync every commit)"
+  done
+  harness durable-embedded-baselines baselines --url "http://127.0.0.1:$embedded_durable_port" --redis-lua "http://127.0.0.1:$lua_durable_port" \
+    --concurrency 64 --duration 15 --warm-up 3 --label "embedded durable; redis-lua here is appendfsync always"
+  du -sk "$run/embedded-durable-data" | awk '{print "    embedded-durable data folder after the step: " $1 " KiB"}' | tee -a "$out/machine.txt"
+}
 want spread && {
   harness spread-1-lot hot-lot --url "$embedded" --mode closed --shoppers 400 --lots 1 --concurrency 64 --duration 15 --warm-up 3
   harness spread-50-lots hot-lot --url "$embedded" --mode closed --shoppers 400 --lots 50 --concurrency 64 --duration 15 --warm-up 3
@@ -131,7 +152,7 @@ want opening-surge && {
 # the shoppers' sign-up), then on the same process once a closed hot-lot run has warmed it.
 start_api() { # name, working dir, dll, port, silo port offset, environment assignments...
   local name=$1 dir=$2 dll=$3 port=$4 offset=$5; shift 5
-  (cd "$dir" && exec env "$@" dotnet "$dll" --urls "http://127.0.0.1:$port" --no-demo --FlashSale:RateLimits:Enabled=false \
+  (cd "$dir" && exec env "$@" dotnet "$dll" --urls "http://127.0.0.1:$port" --no-demo "${storage[@]}" --FlashSale:RateLimits:Enabled=false \
     --Orleans:SiloPort=$((silo_port + offset)) --Orleans:GatewayPort=$((gateway_port + offset)) --Logging:LogLevel:Default=Warning) >"$run/$name.log" 2>&1 &
   pids+=($!)
   echo $! >"$run/$name.pid"
@@ -145,16 +166,20 @@ stop_api() { # name
 want cold && {
   cold_shoppers=${COLD_SHOPPERS:-20000}; cold_arrival=${COLD_ARRIVAL:-2}; cold_warming=${COLD_WARM_SECONDS:-20}; offset=10
   for variant in ${COLD_VARIANTS:-default}; do
-    dir=api/FlashSale.Api; dll=$api_dll; envs=()
+    dir=api/FlashSale.Api; dll=$api_dll; envs=(); storage=(--in-memory)
     case $variant in
       default) ;;
+      durable) storage=(--data "$run/cold-durable-data") ;;
       tiered-compilation-off) envs=(DOTNET_TieredCompilation=0) ;;
       tiered-pgo-off) envs=(DOTNET_TieredPGO=0) ;;
+      # The runtime waits until no new method was jitted for 100 ms before it counts calls towards
+      # tier 1; a surge keeps jitting new paths, so the hot path can stay at tier 0 throughout.
+      call-counting-delay-0) envs=(DOTNET_TC_CallCountingDelayMs=0) ;;
       ready-to-run)
         [ -d "$run/api-r2r" ] || dotnet publish api/FlashSale.Api -c Release -r linux-x64 --self-contained false \
           -p:PublishReadyToRun=true -o "$run/api-r2r" --nologo -v q >/dev/null
         dir=$run/api-r2r; dll=FlashSale.Api.dll ;;
-      *) echo "unknown cold variant '$variant' (default, tiered-compilation-off, tiered-pgo-off, ready-to-run)" >&2; continue ;;
+      *) echo "unknown cold variant '$variant' (default, durable, tiered-compilation-off, tiered-pgo-off, call-counting-delay-0, ready-to-run)" >&2; continue ;;
     esac
     offset=$((offset + 1)); port=$((base + 83))
     echo "==> cold ($variant): starting a fresh API process"
