@@ -36,33 +36,49 @@ public sealed class RedisLotJournal(IConnectionMultiplexer redis, Serializer ser
         return new LotJournalContents(snapshot, events, sequence);
     }
 
+    /// <summary>
+    /// How many times an append whose WATCH was tripped without its sequence moving is tried.
+    /// Garnet tracks a WATCH per hash bucket (65,536 of them), not per key, so a write to any
+    /// other key of the bucket (a cart's state, another lot's journal) aborts the transaction;
+    /// under a surge's thousands of writes a second that happens every few thousand appends.
+    /// </summary>
+    public const int MaxAttempts = 8;
+
     public async Task AppendAsync(string lotId, long expectedSequence, IReadOnlyList<LotEvent> events, LotSnapshot? compactTo, CancellationToken cancellationToken = default)
     {
         var keys = Keys(lotId);
         var db = redis.GetDatabase();
-        var transaction = db.CreateTransaction();
-        transaction.AddCondition(expectedSequence == 0 ? Condition.KeyNotExists(keys[0]) : Condition.StringEqual(keys[0], expectedSequence));
-        if (compactTo is not null)
+        var snapshot = compactTo is null ? default : (RedisValue)serializer.SerializeToArray(compactTo);
+        var values = compactTo is null ? events.Select(e => (RedisValue)serializer.SerializeToArray(e)).ToArray() : [];
+        for (var attempt = 1; ; attempt++)
         {
-            _ = transaction.StringSetAsync(keys[2], serializer.SerializeToArray(compactTo));
-            _ = transaction.KeyDeleteAsync(keys[1]);
-        }
-        else if (events.Count > 0)
-        {
-            var values = new RedisValue[events.Count];
-            for (var i = 0; i < events.Count; i++)
+            var transaction = db.CreateTransaction();
+            transaction.AddCondition(expectedSequence == 0 ? Condition.KeyNotExists(keys[0]) : Condition.StringEqual(keys[0], expectedSequence));
+            if (compactTo is not null)
             {
-                values[i] = serializer.SerializeToArray(events[i]);
+                _ = transaction.StringSetAsync(keys[2], snapshot);
+                _ = transaction.KeyDeleteAsync(keys[1]);
+            }
+            else if (values.Length > 0)
+            {
+                _ = transaction.ListRightPushAsync(keys[1], values);
             }
 
-            _ = transaction.ListRightPushAsync(keys[1], values);
-        }
+            _ = transaction.StringSetAsync(keys[0], expectedSequence + events.Count);
+            if (await Unavailable(lotId, transaction.ExecuteAsync()))
+            {
+                return;
+            }
 
-        _ = transaction.StringSetAsync(keys[0], expectedSequence + events.Count);
-        if (!await Unavailable(lotId, transaction.ExecuteAsync()))
-        {
+            // Not applied: EXEC answered nothing, or the condition failed. If the sequence still
+            // stands where this activation left it, no other writer came between (this activation
+            // is the lot's only writer while it lives), so the abort was the server's, not a
+            // conflict: try again. Otherwise another activation wrote, and this one must go.
             var actual = (long?)await Unavailable(lotId, db.StringGetAsync(keys[0])) ?? 0;
-            throw new LotJournalConflictException($"Journal of {lotId} is at {actual}, not {expectedSequence}.");
+            if (actual != expectedSequence || attempt == MaxAttempts)
+            {
+                throw new LotJournalConflictException($"Journal of {lotId} is at {actual}, not {expectedSequence}{(actual == expectedSequence ? $" (still aborted after {attempt} attempts)" : "")}.");
+            }
         }
     }
 
