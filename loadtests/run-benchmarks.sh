@@ -152,7 +152,7 @@ want opening-surge && {
 # the shoppers' sign-up), then on the same process once a closed hot-lot run has warmed it.
 start_api() { # name, working dir, dll, port, silo port offset, environment assignments...
   local name=$1 dir=$2 dll=$3 port=$4 offset=$5; shift 5
-  (cd "$dir" && exec env "$@" dotnet "$dll" --urls "http://127.0.0.1:$port" --no-demo "${storage[@]}" --FlashSale:RateLimits:Enabled=false \
+  (cd "$dir" && exec env ASPNETCORE_ENVIRONMENT=Development "$@" dotnet "$dll" --urls "http://127.0.0.1:$port" --no-demo "${storage[@]}" --FlashSale:RateLimits:Enabled=false \
     --Orleans:SiloPort=$((silo_port + offset)) --Orleans:GatewayPort=$((gateway_port + offset)) --Logging:LogLevel:Default=Warning) >"$run/$name.log" 2>&1 &
   pids+=($!)
   echo $! >"$run/$name.pid"

@@ -48,10 +48,14 @@ try
 {
     app.Run();
 }
-catch (Microsoft.Extensions.Options.OptionsValidationException invalid)
+catch (Exception refused) when (StartupRefusal.SettingsAtFault(refused) is { } invalid)
 {
-    // A missing or wrong setting (a signing key, a webhook secret...): one line that names it, no stack.
-    Console.Error.WriteLine($"FlashSale cannot start: {invalid.Message}");
+    // A missing or wrong setting (a signing key, a webhook secret...): one line each that names it, no stack.
+    foreach (var failure in invalid)
+    {
+        Console.Error.WriteLine($"FlashSale cannot start: {failure.Message}");
+    }
+
     return 1;
 }
 
