@@ -47,6 +47,8 @@ public static class EngineSiloExtensions
             .Validate(o => o.MaxWrongPickupCodes is >= 1 and <= 100, $"{Fulfilment.FulfilmentOptions.Section}:MaxWrongPickupCodes must be 1 to 100.").ValidateOnStart();
         services.AddOptions<MoneyLimitOptions>().Bind(configuration.GetSection(MoneyLimitOptions.Section))
             .Validate(o => o.MaxOrderTotalMinor is > 0 and <= long.MaxValue / 2, $"{MoneyLimitOptions.Section}:MaxOrderTotalMinor must be positive and at most 2^62.").ValidateOnStart();
+        services.AddOptions<LotQuotaOptions>().Bind(configuration.GetSection(LotQuotaOptions.Section))
+            .Validate(o => o.MaxLiveLotsPerSeller is >= 1 and <= 100_000, $"{LotQuotaOptions.Section}:MaxLiveLotsPerSeller must be 1 to 100000.").ValidateOnStart();
         services.AddFlashSalePayments(configuration);
         services.TryAddSingleton<ISmsGateway, SandboxSmsGateway>(); // sign-in codes; a host registers a real gateway first
 

@@ -19,7 +19,7 @@ public static class AuthApi
 {
     public static IEndpointRouteBuilder MapAuthApi(this IEndpointRouteBuilder app)
     {
-        var auth = app.MapGroup("/api/auth").WithTags("Accounts").RequireRateLimiting(RateLimits.Auth);
+        var auth = app.MapGroup("/api/auth").WithTags("Accounts").RequireSaleRateLimit(RateLimits.Auth);
         auth.MapPost("/codes", RequestCode).AllowAnonymous().WithSummary("Send a one-time sign-in code to a phone number");
         auth.MapPost("/tokens", SignIn).AllowAnonymous().WithSummary("Sign in with the phone number and its code");
         auth.MapPost("/refresh", Refresh).AllowAnonymous().WithSummary("A new access token and a new refresh token for the current one");

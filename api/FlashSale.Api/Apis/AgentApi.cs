@@ -28,11 +28,11 @@ public static class AgentApi
         agent.MapPost("/villagers", RegisterVillager).WithSummary("Register a villager the agent will order for");
         agent.MapGet("/villagers", ListVillagers).WithSummary("The agent's villagers");
         agent.MapGet("/villagers/{shopperId}/cart", GetCart).WithSummary("A villager's cart");
-        agent.MapPut("/villagers/{shopperId}/cart/items/{lotId}", SetItem).WithSummary("Hold a quantity of a lot for a villager (all or nothing)");
-        agent.MapDelete("/villagers/{shopperId}/cart/items/{lotId}", RemoveItem).WithSummary("Release a villager's hold");
-        agent.MapPost("/villagers/{shopperId}/lots/{lotId}/queue", JoinQueue).WithSummary("Join a lot's waiting room for a villager (one ticket per villager)");
+        agent.MapPut("/villagers/{shopperId}/cart/items/{lotId}", SetItem).WithSummary("Hold a quantity of a lot for a villager (all or nothing)").RequireSaleRateLimit(RateLimits.Holds);
+        agent.MapDelete("/villagers/{shopperId}/cart/items/{lotId}", RemoveItem).WithSummary("Release a villager's hold").RequireSaleRateLimit(RateLimits.Holds);
+        agent.MapPost("/villagers/{shopperId}/lots/{lotId}/queue", JoinQueue).WithSummary("Join a lot's waiting room for a villager (one ticket per villager)").RequireSaleRateLimit(RateLimits.Queue);
         agent.MapGet("/villagers/{shopperId}/lots/{lotId}/queue", GetTicket).WithSummary("A villager's ticket for a lot's waiting room");
-        agent.MapPost("/villagers/{shopperId}/checkout", Checkout).WithSummary("Check out a villager's cart (village-agent or cash-on-delivery; requires Idempotency-Key)");
+        agent.MapPost("/villagers/{shopperId}/checkout", Checkout).WithSummary("Check out a villager's cart (village-agent or cash-on-delivery; requires Idempotency-Key)").RequireSaleRateLimit(RateLimits.Checkout);
         agent.MapGet("/villagers/{shopperId}/orders", ListOrders).WithSummary("A villager's orders, oldest first");
         agent.MapGet("/orders/{orderId}", GetOrder).WithSummary("One order of one of the agent's villagers");
         agent.MapPost("/orders/{orderId}/cancel", CancelOrder).WithSummary("Cancel a villager's order awaiting payment");

@@ -19,7 +19,7 @@ public static class IdentityApi
             return app;
         }
 
-        var api = app.MapGroup("/api").WithTags("Identity").AllowAnonymous();
+        var api = app.MapGroup("/api").WithTags("Identity").AllowAnonymous().RequireSaleRateLimit(RateLimits.SignUp);
         api.MapPost("/sellers", SignUpSeller).WithSummary("Sign up as a seller");
         api.MapPost("/shoppers", SignUpShopper).WithSummary("Sign up as a shopper");
         api.MapPost("/agents", SignUpAgent).WithSummary("Sign up as a village agent");

@@ -43,7 +43,8 @@ public static class LotsApi
             sellerId, request.Name!.Trim(), request.Unit!.Trim(), request.PriceMinor!.Value, request.Currency!,
             request.Quantity!.Value, request.PerShopperLimit!.Value, request.StartsAt, request.EndsAt,
             request.WaitingRoom is { } room ? new WaitingRoomPolicy(room.AdmitPerSecond!.Value, room.AdmissionWindowSeconds ?? WaitingRoomRequest.DefaultWindowSeconds) : null);
-        var created = await grains.GetGrain<IProduceLotGrain>(lotId).Create(definition);
+        // The seller's grain decides the live-lot quota and creates the lot in the same turn (409 limit-exceeded past it).
+        var created = await grains.GetGrain<ISellerLotsGrain>(sellerId).CreateLot(lotId, definition);
         if (!created.Succeeded)
         {
             return Problems.From(created.Refusal);

@@ -17,7 +17,7 @@ public static class WaitingRoomApi
     public static IEndpointRouteBuilder MapWaitingRoomApi(this IEndpointRouteBuilder app)
     {
         var queue = app.MapGroup("/api/lots/{lotId}/queue").WithTags("Waiting room").RequireAuthorization(Roles.Shopper);
-        queue.MapPost("/", Join).WithSummary("Join the lot's waiting room (one ticket per shopper)");
+        queue.MapPost("/", Join).WithSummary("Join the lot's waiting room (one ticket per shopper)").RequireSaleRateLimit(RateLimits.Queue);
         queue.MapGet("/", GetTicket).WithSummary("The shopper's ticket: position, ahead, admission time");
         return app;
     }

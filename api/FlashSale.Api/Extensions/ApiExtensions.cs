@@ -96,8 +96,8 @@ public static class ApiExtensions
         app.UseMiddleware<LogScopes>();
         app.UseAuthentication();
         app.UseAuthorization();
-        app.UseRateLimiter(); // after authentication: shoppers are limited by who they are
-        app.UseRequestTimeouts(); // the engine deadline: waiting in the rate limiter's queue does not count
+        app.UseFlashSaleRateLimits(); // after authentication: callers are limited by who they are
+        app.UseRequestTimeouts(); // the engine deadline: asking the rate limits' store does not count
         return app;
     }
 

@@ -1,91 +1,133 @@
 using System.Globalization;
-using System.Threading.RateLimiting;
 using FlashSale.Api.Identity;
+using FlashSale.Cluster;
+using FlashSale.Cluster.Embedded;
 using Microsoft.Extensions.Options;
 
 namespace FlashSale.Api.Extensions;
 
 /// <summary>
-/// Token buckets on the routes a surge hammers (holds and checkout): one per shopper, so one
-/// eager client cannot crowd out the rest, and one per client address, so a script cannot mint
-/// shoppers to get around it. The address bucket is generous: a village agent's shoppers and a
-/// co-op's office share one address. Refusals are 429 <c>rate-limited</c> with <c>Retry-After</c>.
+/// Rate limits on the routes a surge or a script hammers, and on hub calls. Each request takes
+/// one token from every bucket its policy names (all or nothing): one per caller (a shopper, an
+/// agent, a hub connection), so one eager client cannot crowd out the rest, and one per client
+/// address, so a script cannot mint identities to get around it. The address buckets are
+/// generous: a village agent's shoppers and a co-op's office share one address. Where the host
+/// has a Redis (a cluster's <c>FlashSale:Redis</c>, the embedded durable host's Garnet) the
+/// buckets live there and every API node draws on the same budget; a Redis that does not answer
+/// makes each node fall back to its own in-process buckets (<see cref="SaleRateLimiter"/>).
+/// Refusals are 429 <c>rate-limited</c> with <c>Retry-After</c>; a hub call gets a
+/// <c>HubException</c> starting <c>rate-limited:</c>.
 /// </summary>
 public static class RateLimits
 {
     public const string Holds = "holds";
     public const string Checkout = "checkout";
 
+    /// <summary>Joining a lot's waiting room (the shopper's own, or an agent's for a villager).</summary>
+    public const string Queue = "queue";
+
     /// <summary>Sign-in routes, per client address: codes cost an SMS each, and codes and refresh tokens invite guessing.</summary>
     public const string Auth = "auth";
 
+    /// <summary>The demo sign-up routes (Development), per client address.</summary>
+    public const string SignUp = "signup";
+
+    /// <summary>Hub method calls, per connection's caller and per address.</summary>
+    public const string Hub = "hub";
+
     public static WebApplicationBuilder AddFlashSaleRateLimits(this WebApplicationBuilder builder)
     {
-        builder.Services.AddOptions<RateLimitOptions>().Bind(builder.Configuration.GetSection(RateLimitOptions.Section));
-        builder.Services.AddRateLimiter(limiter =>
+        builder.Services.AddOptions<RateLimitOptions>()
+            .Bind(builder.Configuration.GetSection(RateLimitOptions.Section))
+            .Validate(o => o.InvalidSettings().Count == 0, "FlashSale:RateLimits: every burst, rate and per-minute budget must be at least 1, RedisTimeout and RedisRetryAfter positive")
+            .ValidateOnStart();
+        var clusterRedis = builder.Configuration.IsClusterMode() ? builder.Configuration.RedisConnectionString() : null;
+        builder.Services.AddSingleton(sp =>
         {
-            limiter.GlobalLimiter = PartitionedRateLimiter.CreateChained(
-                PartitionedRateLimiter.Create<HttpContext, string>(http =>
-                    Bucket(http, perShopper: true) is ({ } key, var options)
-                        ? RateLimitPartition.GetTokenBucketLimiter(key, _ => TokenBucket(options.ShopperBurst, options.ShopperPerSecond))
-                        : RateLimitPartition.GetNoLimiter(string.Empty)),
-                PartitionedRateLimiter.Create<HttpContext, string>(http =>
-                    Bucket(http, perShopper: false) is ({ } key, var options)
-                        ? RateLimitPartition.GetTokenBucketLimiter(key, _ => TokenBucket(options.AddressBurst, options.AddressPerSecond))
-                        : RateLimitPartition.GetNoLimiter(string.Empty)));
-            limiter.AddPolicy(Auth, http =>
-            {
-                var options = http.RequestServices.GetRequiredService<IOptionsMonitor<RateLimitOptions>>().CurrentValue;
-                return options.Enabled
-                    ? RateLimitPartition.GetFixedWindowLimiter($"{Auth}:address:{http.Connection.RemoteIpAddress}", _ => new FixedWindowRateLimiterOptions
-                    {
-                        PermitLimit = options.AuthPerAddressPerMinute,
-                        Window = TimeSpan.FromMinutes(1),
-                        QueueLimit = 0,
-                    })
-                    : RateLimitPartition.GetNoLimiter(string.Empty);
-            });
-            limiter.OnRejected = async (context, cancellation) =>
-            {
-                var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromSeconds(1);
-                var response = context.HttpContext.Response;
-                response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
-                await Problems.Problem(StatusCodes.Status429TooManyRequests, Problems.RateLimited, ApiTexts.RetryAfter)
-                    .ExecuteAsync(context.HttpContext);
-            };
+            var options = sp.GetRequiredService<IOptions<RateLimitOptions>>().Value;
+            var redis = SharedStore(options, clusterRedis, sp.GetService<EmbeddedRedisServer>());
+            return new SaleRateLimiter(redis, options, TimeProvider.System, sp.GetRequiredService<ILogger<SaleRateLimiter>>());
         });
         return builder;
     }
 
-    /// <summary>Marks a route group as limited under one of the policies above.</summary>
+    /// <summary>Where the buckets live: the Redis connection string, or null for in-process buckets.</summary>
+    public static string? SharedStore(RateLimitOptions options, string? clusterRedis, EmbeddedRedisServer? embedded) => options.Store switch
+    {
+        RateLimitStore.Memory => null,
+        RateLimitStore.Redis => options.Redis ?? clusterRedis ?? embedded?.ConnectionString,
+        _ => options.Redis ?? clusterRedis ?? (embedded is { Durable: true } ? embedded.ConnectionString : null),
+    };
+
+    /// <summary>Limits requests to the routes marked with <see cref="RequireSaleRateLimit"/>; after authentication, so callers are known.</summary>
+    public static IApplicationBuilder UseFlashSaleRateLimits(this IApplicationBuilder app) => app.UseMiddleware<SaleRateLimitMiddleware>();
+
+    /// <summary>Marks a route or group as limited under one of the policies above.</summary>
     public static TBuilder RequireSaleRateLimit<TBuilder>(this TBuilder builder, string policy)
         where TBuilder : IEndpointConventionBuilder =>
         builder.WithMetadata(new SaleRateLimit(policy));
 
-    private static (string? Key, RateLimitOptions Options) Bucket(HttpContext http, bool perShopper)
+    /// <summary>The buckets one request or hub call of <paramref name="policy"/> takes a token from.</summary>
+    public static IReadOnlyList<RateBucket> BucketsFor(string policy, string? caller, string? address, RateLimitOptions o)
     {
-        var options = http.RequestServices.GetRequiredService<IOptionsMonitor<RateLimitOptions>>().CurrentValue;
-        if (!options.Enabled || http.GetEndpoint()?.Metadata.GetMetadata<SaleRateLimit>() is not { } limit)
+        var perSecond = TimeSpan.FromSeconds(1);
+        var perMinute = TimeSpan.FromMinutes(1);
+        var at = $"{policy}:address:{address ?? "unknown"}";
+        return policy switch
         {
-            return (null, options);
-        }
-
-        var key = perShopper
-            ? http.User.Identity?.IsAuthenticated == true ? $"{limit.Policy}:user:{http.User.UserId()}" : null
-            : $"{limit.Policy}:address:{http.Connection.RemoteIpAddress}";
-        return (key, options);
+            Auth => [new RateBucket(at, new BucketSpec(o.AuthPerAddressPerMinute, o.AuthPerAddressPerMinute, perMinute))],
+            SignUp => [new RateBucket(at, new BucketSpec(o.SignUpPerAddressPerMinute, o.SignUpPerAddressPerMinute, perMinute))],
+            Hub => [
+                new RateBucket($"{Hub}:caller:{caller}", new BucketSpec(o.HubCallBurst, o.HubCallsPerSecond, perSecond)),
+                new RateBucket(at, new BucketSpec(o.AddressBurst, o.AddressPerSecond, perSecond)),
+            ],
+            _ when caller is null => [new RateBucket(at, new BucketSpec(o.AddressBurst, o.AddressPerSecond, perSecond))],
+            _ => [
+                new RateBucket($"{policy}:user:{caller}", new BucketSpec(o.ShopperBurst, o.ShopperPerSecond, perSecond)),
+                new RateBucket(at, new BucketSpec(o.AddressBurst, o.AddressPerSecond, perSecond)),
+            ],
+        };
     }
 
-    private static TokenBucketRateLimiterOptions TokenBucket(int burst, int perSecond) => new()
-    {
-        TokenLimit = burst,
-        TokensPerPeriod = perSecond,
-        ReplenishmentPeriod = TimeSpan.FromSeconds(1),
-        QueueLimit = 0,
-        AutoReplenishment = true,
-    };
+    /// <summary>The Retry-After header's whole seconds: at least one.</summary>
+    public static int RetryAfterSeconds(TimeSpan wait) => Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));
 
-    private sealed record SaleRateLimit(string Policy);
+    internal sealed record SaleRateLimit(string Policy);
+}
+
+/// <summary>Takes a token per marked request; a refusal is 429 <c>rate-limited</c> with <c>Retry-After</c>.</summary>
+internal sealed class SaleRateLimitMiddleware(RequestDelegate next, SaleRateLimiter limiter, IOptionsMonitor<RateLimitOptions> options)
+{
+    public async Task InvokeAsync(HttpContext http)
+    {
+        var o = options.CurrentValue;
+        if (o.Enabled && http.GetEndpoint()?.Metadata.GetMetadata<RateLimits.SaleRateLimit>() is { } limit)
+        {
+            var caller = http.User.Identity?.IsAuthenticated == true ? http.User.UserId() : null;
+            var verdict = await limiter.TakeAsync(RateLimits.BucketsFor(limit.Policy, caller, http.Connection.RemoteIpAddress?.ToString(), o));
+            if (!verdict.Allowed)
+            {
+                http.Response.Headers.RetryAfter = RateLimits.RetryAfterSeconds(verdict.RetryAfter).ToString(CultureInfo.InvariantCulture);
+                await Problems.Problem(StatusCodes.Status429TooManyRequests, Problems.RateLimited, ApiTexts.RetryAfter).ExecuteAsync(http);
+                return;
+            }
+        }
+
+        await next(http);
+    }
+}
+
+/// <summary>Where the rate-limit buckets live (<c>FlashSale:RateLimits:Store</c>).</summary>
+public enum RateLimitStore
+{
+    /// <summary>In Redis when the host has one that outlives this process (a cluster's, the durable embedded host's); in process with <c>--in-memory</c>.</summary>
+    Auto,
+
+    /// <summary>Always in Redis (the embedded in-memory host uses its Garnet).</summary>
+    Redis,
+
+    /// <summary>Always in process: each API node has its own budget.</summary>
+    Memory,
 }
 
 /// <summary>Rate limits (section <c>FlashSale:RateLimits</c>).</summary>
@@ -95,7 +137,7 @@ public sealed class RateLimitOptions
 
     public bool Enabled { get; set; } = true;
 
-    /// <summary>Requests one shopper may send at once to a limited route, and per second after that.</summary>
+    /// <summary>Requests one shopper (or agent) may send at once to a limited route, and per second after that; per route family (holds, checkout, queue).</summary>
     public int ShopperBurst { get; set; } = 20;
 
     public int ShopperPerSecond { get; set; } = 10;
@@ -107,4 +149,53 @@ public sealed class RateLimitOptions
 
     /// <summary>Sign-in requests (codes, tokens, refresh, sign-out) one client address may send per minute.</summary>
     public int AuthPerAddressPerMinute { get; set; } = 30;
+
+    /// <summary>Demo sign-ups (sellers, shoppers, agents together) one client address may make per minute.</summary>
+    public int SignUpPerAddressPerMinute { get; set; } = 120;
+
+    /// <summary>Hub method calls one signed-in caller (or one anonymous connection) may make at once, and per second after that. A sale list watches every lot it shows at once.</summary>
+    public int HubCallBurst { get; set; } = 300;
+
+    public int HubCallsPerSecond { get; set; } = 30;
+
+    public RateLimitStore Store { get; set; } = RateLimitStore.Auto;
+
+    /// <summary>A Redis for the buckets other than the host's own (a StackExchange.Redis connection string); optional.</summary>
+    public string? Redis { get; set; }
+
+    /// <summary>How long a bucket may wait for Redis before this node decides with its own buckets.</summary>
+    public TimeSpan RedisTimeout { get; set; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>After a Redis failure, how long this node uses its own buckets before asking Redis again.</summary>
+    public TimeSpan RedisRetryAfter { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>The names of settings out of range; empty when all are valid.</summary>
+    public IReadOnlyList<string> InvalidSettings()
+    {
+        var problems = new List<string>();
+        foreach (var (name, value) in new[]
+        {
+            (nameof(ShopperBurst), ShopperBurst), (nameof(ShopperPerSecond), ShopperPerSecond), (nameof(AddressBurst), AddressBurst),
+            (nameof(AddressPerSecond), AddressPerSecond), (nameof(AuthPerAddressPerMinute), AuthPerAddressPerMinute),
+            (nameof(SignUpPerAddressPerMinute), SignUpPerAddressPerMinute), (nameof(HubCallBurst), HubCallBurst), (nameof(HubCallsPerSecond), HubCallsPerSecond),
+        })
+        {
+            if (value < 1)
+            {
+                problems.Add(name);
+            }
+        }
+
+        if (RedisTimeout <= TimeSpan.Zero)
+        {
+            problems.Add(nameof(RedisTimeout));
+        }
+
+        if (RedisRetryAfter <= TimeSpan.Zero)
+        {
+            problems.Add(nameof(RedisRetryAfter));
+        }
+
+        return problems;
+    }
 }

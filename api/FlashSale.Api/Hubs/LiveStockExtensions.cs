@@ -14,7 +14,11 @@ public static class LiveStockExtensions
     /// </summary>
     public static WebApplicationBuilder AddFlashSaleLiveStock(this WebApplicationBuilder builder)
     {
-        var signalR = builder.Services.AddSignalR(o => o.AddFilter<EngineHubFilter>())
+        var signalR = builder.Services.AddSignalR(o =>
+        {
+            o.AddFilter<RateLimitHubFilter>(); // first: a refused call does nothing
+            o.AddFilter<EngineHubFilter>();
+        })
             .AddJsonProtocol(o => ApiExtensions.ConfigureContractJson(o.PayloadSerializerOptions))
             .AddMessagePackProtocol();
         if (builder.Configuration.IsClusterMode())

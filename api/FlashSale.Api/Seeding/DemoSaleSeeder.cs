@@ -37,7 +37,7 @@ internal sealed partial class DemoSaleSeeder(IGrainFactory grains, IConfiguratio
         foreach (var lot in DemoLots)
         {
             var lotId = Ids.New(Ids.LotPrefix);
-            var created = await grains.GetGrain<IProduceLotGrain>(lotId).Create(lot with { SellerId = DemoSellerId });
+            var created = await grains.GetGrain<ISellerLotsGrain>(DemoSellerId).CreateLot(lotId, lot with { SellerId = DemoSellerId });
             if (created.Succeeded)
             {
                 await catalog.Register(lotId, DemoSellerId);

@@ -24,6 +24,10 @@ public static class EngineTexts
     public static readonly LocalText OrderTotalCeiling = new(
         "A cart or order may total at most {0} minor units; this would take it past that.", "购物车或订单总额最多 {0}（最小货币单位），此操作会超出。");
 
+    public static readonly LocalText LiveLotQuota = new(
+        "A seller may have at most {0} live lots (scheduled, live, paused or sold out); wait for one to end before creating another.",
+        "每位卖家最多有 {0} 个未结束的批次（未开始、在售、暂停或售罄）；请等其中一个结束后再创建。");
+
     public static readonly LocalText AtMostPerShopper = new("At most {0} {1} per shopper.", "每位顾客最多 {0} {1}。");
     public static readonly LocalText SaleIs = new("The sale is {0}.", "本次销售{0}。");
     public static readonly LocalText SaleNotOpenYet = new("not open yet", "尚未开始");

@@ -43,11 +43,16 @@ public sealed record Order(
     public Order WithoutPickupCode() => Fulfilment is null ? this : this with { Fulfilment = Fulfilment.WithoutCode() };
 }
 
-/// <summary>A line the cart asks the order to take over from the shopper's holds.</summary>
+/// <summary>
+/// A line the cart asks the order to take over from the shopper's holds, with the lot's price as
+/// the cart knows it (a lot's price never changes). A price of 0 (a command written before
+/// prices were carried) makes the order ask the lot.
+/// </summary>
 [GenerateSerializer, Immutable]
 public sealed record OrderLine(
     [property: Id(0)] string LotId,
-    [property: Id(1)] int Quantity);
+    [property: Id(1)] int Quantity,
+    [property: Id(2)] long PriceMinor = 0);
 
 /// <summary>What checkout hands to a new order.</summary>
 [GenerateSerializer, Immutable]

@@ -174,7 +174,7 @@ internal sealed class ShopperCartGrain(
         // The reminder is that next call when the shopper makes none: without it, stock a
         // cash-on-delivery lot sold to the order would wait for the shopper's return. It is set
         // before the intent is written, so no crash can leave an intent without it.
-        var command = new PlaceOrder(ShopperId, lines.Select(l => new OrderLine(l.LotId, l.Quantity)).ToList(), currency, paymentMethod);
+        var command = new PlaceOrder(ShopperId, lines.Select(l => new OrderLine(l.LotId, l.Quantity, l.PriceMinor)).ToList(), currency, paymentMethod);
         await PendingCheckoutRecovery.Set();
         Cart.Pending = new PendingCheckout(orderId, lines.Select(l => l.LotId).ToList(), command);
         await state.WriteStateAsync();

@@ -19,14 +19,24 @@ internal sealed class SellerLedgerGrain(
     public async Task Post(IReadOnlyList<LedgerEntry> entries)
     {
         var changed = false;
-        foreach (var entry in entries)
+        try
         {
-            changed |= state.State.Book.Apply(entry);
-        }
+            foreach (var entry in entries)
+            {
+                changed |= state.State.Book.Apply(entry);
+            }
 
-        if (changed)
+            if (changed)
+            {
+                await state.WriteStateAsync();
+            }
+        }
+        catch
         {
-            await state.WriteStateAsync();
+            // An entry that does not fit (checked arithmetic) or a failed write leaves the entries
+            // before it applied in memory only: drop this activation, the next starts from storage.
+            DeactivateOnIdle();
+            throw;
         }
     }
 

@@ -580,7 +580,7 @@ internal sealed class LotInventory
     /// <summary>The owner's stats; <paramref name="expiringSoonBy"/> bounds the holds counted as expiring soon.</summary>
     public LotStats ToStats(LotCounts counts, DateTimeOffset expiringSoonBy) => new(
         LotId, counts.Sold, counts.Reserved, counts.Available,
-        counts.Sold * Definition!.PriceMinor, _sales.Count, SellThrough(), HeldUnitsExpiringBy(expiringSoonBy));
+        checked(counts.Sold * Definition!.PriceMinor), _sales.Count, SellThrough(), HeldUnitsExpiringBy(expiringSoonBy));
 
     private List<SellThroughPoint> SellThrough() => _sellThrough.Select(p => new SellThroughPoint(p.Key, p.Value)).ToList();
 

@@ -20,6 +20,7 @@ internal sealed partial class OrderGrain(
     PaymentProviders providers,
     IOptions<Fulfilment.FulfilmentOptions> fulfilmentOptions,
     IOptions<WakeOptions> wake,
+    IOptions<MoneyLimitOptions> moneyLimits,
     ILogger<OrderGrain> logger) : Grain, IOrderGrain, IRemindable
 {
     /// <summary>
@@ -93,6 +94,16 @@ internal sealed partial class OrderGrain(
             return Refusal.Invalid(EngineTexts.NotAPaymentMethod.Format(command.PaymentMethod, command.Currency));
         }
 
+        // The total is decided before any lot is asked: the most this order can come to (every
+        // line taken) is summed with checked arithmetic and held to the ceiling, so an order that
+        // would overflow or pass it is refused while no stock has moved. The cart judged the same
+        // sum; this grain does not rely on it.
+        var priced = await PricedLines(command.Lines);
+        if (TotalCeilingRefusal(priced.Select(l => (l.PriceMinor, l.Quantity))) is { } tooMuch)
+        {
+            return tooMuch;
+        }
+
         var now = time.GetUtcNow();
         var deadline = PaymentDeadline.For(method, now);
         var onDelivery = method.Flow == PaymentFlow.OnDelivery;
@@ -107,12 +118,18 @@ internal sealed partial class OrderGrain(
             return Refusal.Conflict(EngineTexts.HoldsExpiredNothingOrdered);
         }
 
+        // What the lots moved is a part of what was judged, at the same immutable prices, so it
+        // fits. Should it ever not (a lot answering another price), every lot takes its stock back
+        // before the refusal: nothing stays moved for an order that is never written.
+        if (!Money.TryTotal(items.Select(i => (i.PriceMinor, i.Quantity)), out var total) || total > moneyLimits.Value.MaxOrderTotalMinor)
+        {
+            await GiveBack(items);
+            return CeilingRefusal();
+        }
+
         // The provider opens the payment (idempotent per payment id, so a retried checkout that
         // reaches this point again opens the same one) and says what the shopper must do next.
         var paymentId = PaymentIds.For(OrderId);
-        // The cart refused any cart above the ceiling before stock moved, with the same immutable
-        // prices, so this sum fits; checked, so a broken invariant fails loudly instead of wrapping.
-        var total = checked(items.Sum(i => checked(i.PriceMinor * i.Quantity)));
         await RememberSellers(items);
         var start = await provider.StartAsync(new PaymentStartRequest(paymentId, OrderId, command.ShopperId, total, command.Currency, deadline, method.Instructions, method.InstructionsZhCn));
         var payment = new OrderPayment(
@@ -130,6 +147,34 @@ internal sealed partial class OrderGrain(
         ScheduleDeadline();
         return Outcome<Order>.Ok(state.State.Order);
     }
+
+    /// <summary>Each line with its lot's price: the cart's, or the lot's own for a command that carries none (0 for a lot that does not exist).</summary>
+    private async Task<IReadOnlyList<OrderLine>> PricedLines(IReadOnlyList<OrderLine> lines)
+    {
+        if (lines.All(l => l.PriceMinor > 0))
+        {
+            return lines;
+        }
+
+        return await Task.WhenAll(lines.Select(async l => l.PriceMinor > 0
+            ? l
+            : l with { PriceMinor = (await GrainFactory.GetGrain<IProduceLotGrain>(l.LotId).GetTerms())?.PriceMinor ?? 0 }));
+    }
+
+    private Refusal? TotalCeilingRefusal(IEnumerable<(long PriceMinor, int Quantity)> lines) =>
+        Money.WithinCeiling(lines, moneyLimits.Value.MaxOrderTotalMinor) ? null : CeilingRefusal();
+
+    private Refusal CeilingRefusal() =>
+        new(RefusalCode.LimitExceeded, EngineTexts.OrderTotalCeiling.Format(moneyLimits.Value.MaxOrderTotalMinor));
+
+    /// <summary>A placement that cannot be written: every lot takes back what it moved to this order (both calls are idempotent).</summary>
+    private Task GiveBack(IEnumerable<OrderItem> items) =>
+        Task.WhenAll(items.Select(async i =>
+        {
+            var lot = GrainFactory.GetGrain<IProduceLotGrain>(i.LotId);
+            await lot.ReleaseReservation(OrderId);
+            await lot.RefundSale(OrderId);
+        }));
 
     public Task<Order?> Get()
     {
@@ -425,15 +470,17 @@ internal sealed partial class OrderGrain(
     /// </summary>
     private async Task Save()
     {
-        PrepareFulfilment();
-        if (Deadline is { } deadline)
-        {
-            // Before the write: an order nothing would expire after a restart is never acknowledged.
-            await DeadlineWake.Set(deadline - time.GetUtcNow());
-        }
-
         try
         {
+            // Inside the guard: a failure here (a sum that does not fit, say) leaves memory ahead
+            // of storage just as a failed write does.
+            PrepareFulfilment();
+            if (Deadline is { } deadline)
+            {
+                // Before the write: an order nothing would expire after a restart is never acknowledged.
+                await DeadlineWake.Set(deadline - time.GetUtcNow());
+            }
+
             await state.WriteStateAsync();
         }
         catch

@@ -4,21 +4,30 @@ using Microsoft.AspNetCore.Hosting;
 
 namespace FlashSale.Api.Tests.Apis;
 
-/// <summary>The API with its rate limits on, small enough to reach in a test.</summary>
+/// <summary>
+/// The API with its rate limits on, small enough to reach in a test, and its buckets in Redis
+/// (the host's in-process Garnet), as every node of a cluster keeps them.
+/// </summary>
 public sealed class RateLimitedApiFactory : FlashSaleApiFactory
 {
     public const int ShopperBurst = 5;
 
     public const int AuthPerAddressPerMinute = 3;
 
+    public const int HubCallBurst = 5;
+
     protected override bool RateLimited => true;
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         base.ConfigureWebHost(builder);
+        builder.UseSetting("FlashSale:RateLimits:Store", "Redis");
         builder.UseSetting("FlashSale:RateLimits:ShopperBurst", ShopperBurst.ToString(System.Globalization.CultureInfo.InvariantCulture));
         builder.UseSetting("FlashSale:RateLimits:ShopperPerSecond", "1");
         builder.UseSetting("FlashSale:RateLimits:AuthPerAddressPerMinute", AuthPerAddressPerMinute.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        builder.UseSetting("FlashSale:RateLimits:HubCallBurst", HubCallBurst.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        builder.UseSetting("FlashSale:RateLimits:HubCallsPerSecond", "1");
+        builder.UseSetting("FlashSale:RateLimits:SignUpPerAddressPerMinute", "1000"); // every test here signs up its callers; sign-up has its own factory
     }
 }
 
