@@ -34,6 +34,8 @@ public static class Observability
                 // unbounded series on a scrape endpoint); its handled/unhandled result is what it tells.
                 .AddView("aspnetcore.diagnostics.exceptions", new MetricStreamConfiguration { TagKeys = ["aspnetcore.diagnostics.exception.result"] })
                 .AddRuntimeInstrumentation()
+                // The runtime's exception counter is tagged with each exception's type name; the count is kept.
+                .AddView("dotnet.exceptions", new MetricStreamConfiguration { TagKeys = [] })
                 .AddPrometheusExporter())
             .WithTracing(tracing =>
             {

@@ -21,6 +21,10 @@ public static class ApiExtensions
         // {"quantity":1,"quantity":1000}: one reader sees 1, another 1000. A body whose meaning
         // depends on the parser is refused (400) rather than read as its last key.
         options.AllowDuplicateProperties = false;
+
+        // The web defaults read "5" as 5; the contract's numbers are JSON numbers, and a string
+        // where one belongs is a client's bug to be told of (400), not guessed at.
+        options.NumberHandling = JsonNumberHandling.Strict;
     }
 
     /// <summary>

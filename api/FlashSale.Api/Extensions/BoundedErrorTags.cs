@@ -26,12 +26,15 @@ internal static class BoundedErrorTags
                 if (context.Features.Get<IHttpMetricsTagsFeature>() is { } metrics)
                 {
                     var tags = metrics.Tags;
-                    for (var i = 0; i < tags.Count; i++)
+                    var named = tags.Where(t => t.Key == ErrorType).ToList();
+                    if (named.Count > 0)
                     {
-                        if (tags[i].Key == ErrorType)
+                        foreach (var tag in named)
                         {
-                            tags[i] = new(ErrorType, Category(context.Response.StatusCode));
+                            tags.Remove(tag);
                         }
+
+                        tags.Add(new(ErrorType, Category(context.Response.StatusCode)));
                     }
                 }
             }

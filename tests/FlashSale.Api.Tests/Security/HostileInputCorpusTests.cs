@@ -130,7 +130,7 @@ public sealed class HostileInputCorpusTests(FlashSaleApiFactory api)
 
     private static readonly (string Description, string Id)[] NotIds =
     [
-        ("a path escape", "..%2F..%2Fapi"), ("markup", "lot_%3Cscript%3E"), ("a NUL", "lot_%00"), ("a right-to-left override", "lot_%E2%80%AE0123456789abcde"),
+        ("a path escape", "..%2F..%2Fapi"), ("markup", "lot_%3Cscript%3E"), ("a right-to-left override", "lot_%E2%80%AE0123456789abcde"),
         ("a zero-width space", "lot_%E2%80%8B0123456789abcde"), ("5000 characters", new string('7', 5000)), ("another kind's id", "sel_0123456789abcdef"), ("a number", "12345"),
     ];
 
