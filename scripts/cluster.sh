@@ -32,6 +32,7 @@ Settings (environment variables):
   GATEWAY_PORT_BASE=30020  ... for API nodes (Orleans gateway) on GATEWAY_PORT_BASE+N
   SILO_HTTP_BASE=5180  ... and serves /health, /metrics, /dashboard on http://127.0.0.1:(SILO_HTTP_BASE+N)
   API_PORT_BASE=5080   API node N serves http://127.0.0.1:(API_PORT_BASE+N)
+  API_MANAGEMENT_BASE=9460  ... and /metrics, /dashboard on http://127.0.0.1:(API_MANAGEMENT_BASE+N)
   HEALTH_TIMEOUT=120   seconds a node may take to become healthy before `start` gives up
   STOP_TIMEOUT=30      seconds a node may take to stop after SIGTERM before it is killed
   BUILD=1              BUILD=0 skips the Release build (it must exist already)
@@ -45,6 +46,7 @@ silo_port_base=${SILO_PORT_BASE:-11120}
 gateway_port_base=${GATEWAY_PORT_BASE:-30020}
 silo_http_base=${SILO_HTTP_BASE:-5180}
 api_port_base=${API_PORT_BASE:-5080}
+api_management_base=${API_MANAGEMENT_BASE:-9460}
 health_timeout=${HEALTH_TIMEOUT:-120}
 stop_timeout=${STOP_TIMEOUT:-30}
 run_dir=$PWD/.run/cluster
@@ -100,7 +102,8 @@ start_node() {
       local demo=()
       [ "$i" -eq 1 ] || demo=(--no-demo)
       (cd api/FlashSale.Api && exec setsid "${node_env[@]}" dotnet bin/Release/net10.0/FlashSale.Api.dll \
-        --FlashSale:Redis="$redis" --urls "http://127.0.0.1:$((api_port_base + i))" "${demo[@]}") \
+        --FlashSale:Redis="$redis" --urls "http://127.0.0.1:$((api_port_base + i));http://127.0.0.1:$((api_management_base + i))" \
+        --FlashSale:Operations:ManagementPort=$((api_management_base + i)) "${demo[@]}") \
         </dev/null >>"$run_dir/api-$i.log" 2>&1 &
       ;;
     *) echo "unknown node kind: $kind (silo or api)" >&2; return 2 ;;
@@ -271,7 +274,7 @@ start_command() {
   echo "FlashSale cluster is up ($profile profile, secrets in $secrets; supervisor pid $$):"
   echo "  redis  $redis (AOF, appendfsync always, data in $run_dir)"
   for i in $(seq 1 "$silos"); do echo "  silo   $i  silo port $((silo_port_base + i)), gateway $((gateway_port_base + i)), health $(health_url silo "$i")"; done
-  for i in $(seq 1 "$apis"); do echo "  api    $i  http://127.0.0.1:$((api_port_base + i))"; done
+  for i in $(seq 1 "$apis"); do echo "  api    $i  http://127.0.0.1:$((api_port_base + i))  (/metrics, /dashboard: http://127.0.0.1:$((api_management_base + i)))"; done
   echo "Logs in $run_dir. Ctrl-C, kill $$ or scripts/cluster.sh stop stops everything."
 
   # Wait for a signal; a sleep in the background keeps `wait` interruptible by the traps.

@@ -27,7 +27,17 @@ builder.AddFlashSalePaymentsApi();
 
 var app = builder.Build();
 
-app.UseFlashSaleApi();
+try
+{
+    // Options read while the pipeline is built (proxies, the management port) are validated here.
+    app.UseFlashSaleApi();
+}
+catch (Microsoft.Extensions.Options.OptionsValidationException invalid)
+{
+    Console.Error.WriteLine($"FlashSale cannot start: {invalid.Message}");
+    return 1;
+}
+
 app.UseWebClient();
 
 app.MapIdentityApi();

@@ -30,7 +30,12 @@ public static class Observability
             .WithMetrics(metrics => metrics
                 .AddMeter(FlashSaleMetrics.MeterName, "Microsoft.Orleans")
                 .AddAspNetCoreInstrumentation()
+                // The exceptions counter's error.type is the exception's type name (engine internals,
+                // unbounded series on a scrape endpoint); its handled/unhandled result is what it tells.
+                .AddView("aspnetcore.diagnostics.exceptions", new MetricStreamConfiguration { TagKeys = ["aspnetcore.diagnostics.exception.result"] })
                 .AddRuntimeInstrumentation()
+                // The runtime's exception counter is tagged with each exception's type name; the count is kept.
+                .AddView("dotnet.exceptions", new MetricStreamConfiguration { TagKeys = [] })
                 .AddPrometheusExporter())
             .WithTracing(tracing =>
             {

@@ -17,6 +17,14 @@ public static class ApiExtensions
         options.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
         options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower, allowIntegerValues: false));
         options.Converters.Add(new UtcTimeConverter());
+
+        // {"quantity":1,"quantity":1000}: one reader sees 1, another 1000. A body whose meaning
+        // depends on the parser is refused (400) rather than read as its last key.
+        options.AllowDuplicateProperties = false;
+
+        // The web defaults read "5" as 5; the contract's numbers are JSON numbers, and a string
+        // where one belongs is a client's bug to be told of (400), not guessed at.
+        options.NumberHandling = JsonNumberHandling.Strict;
     }
 
     /// <summary>
@@ -78,6 +86,8 @@ public static class ApiExtensions
         services.AddHealthChecks().AddCheck<ClusterHealthCheck>("cluster", tags: [Observability.ReadyTag]);
         services.AddFlashSaleObservability(builder.Configuration, "flashsale-api");
         builder.AddFlashSaleRateLimits();
+        builder.AddTrustedProxies();
+        builder.AddOperationsEndpoints();
         builder.AddEngineDeadline();
         services.AddSingleton<DemoSaleSeeder>();
         services.AddHostedService(sp => sp.GetRequiredService<DemoSaleSeeder>());
@@ -87,8 +97,13 @@ public static class ApiExtensions
 
     public static WebApplication UseFlashSaleApi(this WebApplication app)
     {
-        // First: the culture it sets flows only inward, and every problem written further in,
-        // by the exception handler and the status-code pages too, is in the request's language.
+        app.UseBoundedErrorTags(); // outermost: it rewrites what the exception handler tagged
+        app.UseTrustedProxies(); // before anything reads the client's address or scheme
+        app.UseSecurityHeaders(); // on every answer, refusals included
+        app.UseOperationsGate(); // its 404 is in the default language: no reader of /metrics needs another
+
+        // The culture it sets flows only inward, and every problem written further in, by the
+        // exception handler and the status-code pages too, is in the request's language.
         app.UseRequestLocalization();
         app.UseExceptionHandler();
         app.UseStatusCodePages();

@@ -38,6 +38,7 @@ public static class ApiTexts
         "引擎未能及时响应，请求可能已生效，也可能未生效。请稍后重试：保留数量，以及使用同一 Idempotency-Key 的结账，都可以安全地重复。");
     public static readonly LocalText UnexpectedError = new("An unexpected error occurred.", "发生了意外错误。");
     public static readonly LocalText RetryAfter = new("Too many requests; retry after the time in Retry-After.", "请求过多；请在 Retry-After 所示的时间之后重试。");
+    public static readonly LocalText BodyTooLarge = new("A request body is at most {0} bytes.", "请求体最多 {0} 字节。");
     public static readonly LocalText SendJson = new("Send the body as application/json.", "请以 application/json 格式发送请求体。");
     public static readonly LocalText SendIdempotencyKey = new(
         "Send an Idempotency-Key header, new for each checkout and the same on its retries.",
@@ -54,6 +55,8 @@ public static class ApiTexts
     public static readonly LocalText Required = new("{0} is required.", "{0} 为必填项。");
     public static readonly LocalText TooLong = new("{0} must be at most {1} characters.", "{0} 最多 {1} 个字符。");
     public static readonly LocalText ControlCharacters = new("{0} must not contain control characters.", "{0} 不能包含控制字符。");
+    public static readonly LocalText InvisibleCharacters = new(
+        "{0} must not contain invisible or text-direction characters (such as U+200B or U+202E).", "{0} 不能包含不可见字符或文字方向控制字符（例如 U+200B 或 U+202E）。");
     public static readonly LocalText OutOfRange = new("{0} must be between {1} and {2}.", "{0} 必须在 {1} 到 {2} 之间。");
     public static readonly LocalText NotACurrency = new("{0} must be an ISO 4217 code such as CNY.", "{0} 必须是 ISO 4217 货币代码，例如 CNY。");
     public static readonly LocalText EndsAfterStarts = new("endsAt must be after startsAt.", "endsAt 必须晚于 startsAt。");

@@ -9,12 +9,30 @@ namespace FlashSale.Api.Extensions;
 /// </summary>
 internal sealed class JsonBodiesOnly(RequestDelegate next)
 {
+    /// <summary>The largest request body the API reads; its largest real bodies (a batch of shipments) are a few kilobytes.</summary>
+    public const int MaxBodyBytes = 256 * 1024;
+
     public async Task InvokeAsync(HttpContext context)
     {
         var request = context.Request;
         // A declared media type counts as a body even when it is empty: the framework answers an
         // empty text/plain body with 415 too.
         var hasBody = request.ContentLength > 0 || request.Headers.TransferEncoding.Count > 0 || request.ContentType is not null;
+        if (hasBody && request.Path.StartsWithSegments("/api", StringComparison.Ordinal) && request.ContentLength > MaxBodyBytes)
+        {
+            // Checked before the body is read: a flood of large bodies costs no parsing, and an
+            // unknown property padded to megabytes is not read into memory and then ignored.
+            await Problems.Problem(StatusCodes.Status400BadRequest, Problems.InvalidRequest, ApiTexts.BodyTooLarge.Format(MaxBodyBytes)).ExecuteAsync(context);
+            return;
+        }
+
+        if (hasBody && request.Path.StartsWithSegments("/api", StringComparison.Ordinal)
+            && context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size)
+        {
+            // A chunked body has no length to check: the server stops reading it at the limit.
+            size.MaxRequestBodySize = Math.Min(size.MaxRequestBodySize ?? long.MaxValue, MaxBodyBytes);
+        }
+
         if (hasBody && request.Path.StartsWithSegments("/api", StringComparison.Ordinal) && !IsReadableJson(request))
         {
             // A problem result writes JSON whatever the client accepts; IProblemDetailsService.WriteAsync

@@ -42,8 +42,22 @@ public sealed class RequestErrors
             Add(field, ApiTexts.ControlCharacters.Format(field));
         }
 
+        // Format characters (Unicode Cf: zero-width spaces and joiners, the byte-order mark,
+        // right-to-left overrides and isolates) do not show, yet change what a reader sees: a
+        // name with U+202E can display as another seller's or end in a fake ".exe". A name is
+        // shown to strangers, so what is stored must be what is seen (docs/security.md).
+        if (value.EnumerateRunes().Any(IsInvisible))
+        {
+            Add(field, ApiTexts.InvisibleCharacters.Format(field));
+        }
+
         return this;
     }
+
+    /// <summary>Unicode Cf (format), and the line and paragraph separators, which break a line where none shows.</summary>
+    // By rune, so the format characters outside the BMP (the tag characters U+E0000–U+E007F) count too.
+    private static bool IsInvisible(System.Text.Rune r) => System.Text.Rune.GetUnicodeCategory(r) is System.Globalization.UnicodeCategory.Format
+        or System.Globalization.UnicodeCategory.LineSeparator or System.Globalization.UnicodeCategory.ParagraphSeparator;
 
     public RequestErrors Range(string field, long? value, long min, long max)
     {

@@ -14,6 +14,9 @@ public static class LiveStockExtensions
     /// </summary>
     public static WebApplicationBuilder AddFlashSaleLiveStock(this WebApplicationBuilder builder)
     {
+        // EngineHubFilter logs each failed invocation at its true level; the dispatcher's own
+        // line would log a refused WatchLot as an Error with a stack. Its warnings still show.
+        builder.Logging.AddFilter(EngineHubFilter.DispatcherLogCategory, level => level >= LogLevel.Warning && level != LogLevel.Error);
         var signalR = builder.Services.AddSignalR(o =>
         {
             o.AddFilter<RateLimitHubFilter>(); // first: a refused call does nothing

@@ -22,11 +22,20 @@ internal sealed class StartupBanner(IHostApplicationLifetime lifetime, IServer s
             Console.WriteLine(environment.IsDevelopment()
                 ? "Development profile: ANYONE can sign up as a seller, shopper or agent with just a name, and the sandbox gateway can mark payments paid. Not for a real sale: run with ASPNETCORE_ENVIRONMENT=Production (docs/security.md)."
                 : $"{environment.EnvironmentName} profile: demo sign-up and the sandbox gateway are off.");
+            Console.WriteLine(OperationsLine(services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Extensions.OperationsOptions>>().Value));
         });
         return Task.CompletedTask;
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>Where /metrics and /dashboard answer, so an open one is never a surprise.</summary>
+    private string OperationsLine(Extensions.OperationsOptions operations) => operations.ManagementPort switch
+    {
+        { } port => $"/metrics and /dashboard answer only on the management port {port} (FlashSale:Operations:ManagementPort); the host must listen on it (--urls) and it must not be public.",
+        null when environment.IsDevelopment() => "/metrics and /dashboard are OPEN to anyone on every port (Development). In Production they answer only on FlashSale:Operations:ManagementPort (docs/security.md).",
+        null => "/metrics and /dashboard are off: set FlashSale:Operations:ManagementPort to serve them on a private port (docs/security.md).",
+    };
 
     private string Mode(EmbeddedRedisServer? embedded) => embedded switch
     {

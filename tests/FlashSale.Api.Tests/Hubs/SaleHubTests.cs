@@ -76,6 +76,23 @@ public sealed class SaleHubTests(FlashSaleApiFactory api)
         await Assert.ThrowsAsync<HubException>(() => watcher.Hub.InvokeAsync("WatchLot", "not an id"));
     }
 
+    /// <summary>Anyone may ask for any id: a refusal is a Debug line, not an Error with a stack that fills the log.</summary>
+    [Fact]
+    public async Task Watching_a_bad_lot_id_logs_a_debug_line_not_an_error()
+    {
+        await using var watcher = await Watcher.Connect(api);
+        var bad = "lot_" + new string('9', 16);
+
+        await Assert.ThrowsAsync<HubException>(() => watcher.Hub.InvokeAsync("WatchLot", bad));
+        await Assert.ThrowsAsync<HubException>(() => watcher.Hub.InvokeAsync("WatchLot", "not an id " + bad));
+
+        var lines = api.Logs.Entries;
+        Assert.Equal(2, lines.Count(l => l.Level == Microsoft.Extensions.Logging.LogLevel.Debug
+            && l.Category == typeof(global::FlashSale.Api.Hubs.EngineHubFilter).FullName && l.Message.Contains("WatchLot refused", StringComparison.Ordinal)));
+        Assert.DoesNotContain(lines, l => (l.Message.Contains("WatchLot", StringComparison.Ordinal) || l.Exception?.Message.Contains("lot was not found", StringComparison.Ordinal) == true)
+            && (l.Level >= Microsoft.Extensions.Logging.LogLevel.Error || l.Exception is not null));
+    }
+
     [Fact]
     public async Task Only_a_seller_may_watch_sell_through_and_sees_only_their_own_lots()
     {

@@ -12,6 +12,7 @@ using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 
 namespace FlashSale.Api.Tests.Infrastructure;
@@ -39,6 +40,9 @@ public class FlashSaleApiFactory : WebApplicationFactory<Program>, IAsyncLifetim
         var now = TimeProvider.System.GetUtcNow();
         Clock = new FakeTimeProvider(new DateTimeOffset(now.UtcTicks - (now.UtcTicks % TimeSpan.TicksPerSecond), TimeSpan.Zero));
     }
+
+    /// <summary>The hub's log lines, as the host's logging rules pass them.</summary>
+    public LogCapture Logs { get; } = new();
 
     /// <summary>The engine's clock (the keyed <see cref="FlashSaleClock"/>), moved only by tests.</summary>
     public FakeTimeProvider Clock { get; }
@@ -95,8 +99,13 @@ public class FlashSaleApiFactory : WebApplicationFactory<Program>, IAsyncLifetim
         // The engine deadline (3 s in a deployment) has its own tests (EngineFaultTests); here it
         // must not turn a slow first call on a loaded machine into a 503.
         builder.UseSetting("FlashSale:Engine:CallTimeout", "00:00:30");
+        // The hub filter's refusals are Debug lines; the hub tests read them (LogCapture).
+        builder.UseSetting("Logging:LogLevel:FlashSale.Api.Hubs.EngineHubFilter", "Debug");
         builder.ConfigureTestServices(services =>
         {
+            services.AddSingleton<ILoggerProvider>(Logs);
+            services.AddSingleton<IStartupFilter, TestConnection.StartupFilter>();
+
             // Test services are added after the app's, and the engine registered its clock with
             // TryAdd while the app was built, so that registration is already there: remove it
             // rather than rely on "the last registration wins".
@@ -211,11 +220,15 @@ public class FlashSaleApiFactory : WebApplicationFactory<Program>, IAsyncLifetim
 /// </summary>
 public sealed class ProductionApiFactory : FlashSaleApiFactory
 {
+    /// <summary>The management port: /metrics and /dashboard answer on it alone.</summary>
+    public const int ManagementPort = 9464;
+
     protected override string EnvironmentName => Environments.Production;
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         base.ConfigureWebHost(builder);
+        builder.UseSetting("FlashSale:Operations:ManagementPort", ManagementPort.ToString(CultureInfo.InvariantCulture));
         foreach (var (key, value) in TestSecrets.Configured())
         {
             builder.UseSetting(key, value);

@@ -32,6 +32,39 @@ public sealed class ProductionProfileTests(ProductionApiFactory api)
         }
     }
 
+    public static TheoryData<string> OperationsRoutes() => ["/metrics", "/dashboard/", "/dashboard", "/METRICS", "/metrics/"];
+
+    /// <summary>The operations endpoints are not on the public port, for anyone, nor for a Host header naming the management port.</summary>
+    [Theory]
+    [MemberData(nameof(OperationsRoutes))]
+    public async Task Operations_endpoints_are_not_found_on_the_public_port(string path)
+    {
+        var shopper = await api.SignUpShopper();
+        foreach (var client in new[] { api.CreateAnonymousClient(), shopper.Http })
+        {
+            using var plain = await client.GetAsync(new Uri(path, UriKind.Relative));
+            await plain.ReadProblem(HttpStatusCode.NotFound, FlashSale.Api.Extensions.Problems.NotFound);
+
+            using var spoofed = new HttpRequestMessage(HttpMethod.Get, new Uri(path, UriKind.Relative));
+            spoofed.Headers.Host = $"localhost:{ProductionApiFactory.ManagementPort}";
+            using var spoofedAnswer = await client.SendAsync(spoofed);
+            await spoofedAnswer.ReadProblem(HttpStatusCode.NotFound, FlashSale.Api.Extensions.Problems.NotFound);
+        }
+    }
+
+    [Theory]
+    [InlineData("/metrics", "text/plain")]
+    [InlineData("/dashboard/", "text/html")]
+    public async Task Operations_endpoints_answer_on_the_management_port(string path, string mediaType)
+    {
+        using var anonymous = api.CreateAnonymousClient();
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(path, UriKind.Relative)).OnLocalPort(ProductionApiFactory.ManagementPort);
+        using var response = await anonymous.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(mediaType, response.Content.Headers.ContentType?.MediaType);
+    }
+
     [Fact]
     public async Task A_real_wallet_order_cannot_be_marked_paid_through_a_sandbox()
     {
