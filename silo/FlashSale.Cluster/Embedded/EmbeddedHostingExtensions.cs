@@ -64,7 +64,15 @@ public static class EmbeddedHostingExtensions
     /// </summary>
     private static void ForgetPreviousMembership(EmbeddedRedisServer redis, FlashSaleClusterOptions cluster)
     {
-        using var connection = ConnectionMultiplexer.Connect(redis.ConnectionString);
+        // The server started a moment ago in this process. On a machine busy starting other things
+        // its first answer can take longer than a client's default 5 s connect, which then failed
+        // the start outright ("not possible to connect", seen in the API suite): this client keeps
+        // trying, and its one command waits for the connection, for up to 30 s.
+        var options = ConfigurationOptions.Parse(redis.ConnectionString);
+        options.AbortOnConnectFail = false;
+        options.ConnectTimeout = 30_000;
+        options.SyncTimeout = 30_000;
+        using var connection = ConnectionMultiplexer.Connect(options);
         connection.GetDatabase().KeyDelete($"{cluster.ServiceId}/members/{cluster.ClusterId}");
     }
 
