@@ -31,8 +31,14 @@ public sealed class EmbeddedRedisServer : IDisposable
         Port = port;
         DataPath = dataPath;
         IsNewDataFolder = isNewDataFolder;
-        ConnectionString = $"127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)},password={password}";
+        // The store lives in this process: a call it has not answered within the client's default
+        // 5 s is one starved by this process's own load (the API suite's parallel hosts on two cores
+        // saw it), not a lost server. Each request is still bounded by the engine's deadline.
+        ConnectionString = $"127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)},password={password},syncTimeout={ClientTimeoutMs},asyncTimeout={ClientTimeoutMs}";
     }
+
+    /// <summary>How long this process's clients wait for an answer from the store in it.</summary>
+    public const int ClientTimeoutMs = 20_000;
 
     public int Port { get; }
 

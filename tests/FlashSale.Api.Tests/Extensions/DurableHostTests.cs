@@ -124,10 +124,6 @@ public sealed class DurableHostTests : IDisposable
         {
             base.ConfigureWebHost(builder);
             builder.UseSetting("FlashSale:Wake:Period", TimeSpan.FromSeconds(1).ToString("c", CultureInfo.InvariantCulture));
-            // These tests are about what survives, not how fast: a fresh durable host's first writes
-            // each wait for Garnet's commit, and beside the rest of the suite on two cores the first
-            // lot's creation once passed the engine's 3 s bound and answered 503.
-            builder.UseSetting("FlashSale:Engine:CallTimeout", TimeSpan.FromSeconds(30).ToString("c", CultureInfo.InvariantCulture));
         }
     }
 }
