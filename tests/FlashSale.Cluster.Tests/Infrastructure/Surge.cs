@@ -132,7 +132,13 @@ public static class Surge
             var statuses = orders.ToDictionary(o => o!["orderId"]!.GetValue<string>(), o => o!["status"]!.GetValue<string>());
             foreach (var (orderId, status) in shopper.Orders)
             {
-                Assert.True(statuses.TryGetValue(orderId, out var actual), $"acknowledged order {orderId} of {shopper.Id} is missing");
+                if (!statuses.TryGetValue(orderId, out var actual))
+                {
+                    // Which store lost it: the order itself, or the cart's list of its orders.
+                    var direct = await api.Send(HttpMethod.Get, $"/api/orders/{orderId}", shopper.Token);
+                    Assert.Fail($"acknowledged order {orderId} ({status}) of {shopper.Id} is missing from its orders; read by its id it answers {direct.Status}");
+                }
+
                 Assert.Equal(status, actual);
             }
 
