@@ -21,10 +21,13 @@ public sealed class EmbeddedHostFailureTests(ITestOutputHelper output) : IDispos
     private static readonly TimeSpan StartBound = TimeSpan.FromSeconds(60);
 
     private readonly string _folder = Path.Combine(Path.GetTempPath(), "flashsale-embedded-fault-" + Guid.NewGuid().ToString("N"));
+    private bool _passed;
 
     public void Dispose()
     {
-        if (Directory.Exists(_folder))
+        // A failed run keeps its data folder (its path is in the test's output): the store's
+        // files are the evidence of what was lost and where.
+        if (_passed && Directory.Exists(_folder))
         {
             Directory.Delete(_folder, recursive: true);
         }
@@ -34,7 +37,7 @@ public sealed class EmbeddedHostFailureTests(ITestOutputHelper output) : IDispos
     public async Task Nothing_acknowledged_is_lost_across_SIGKILLs_at_random_moments_of_a_surge()
     {
         var seed = int.TryParse(Environment.GetEnvironmentVariable("FLASHSALE_FAULT_SEED"), out var s) ? s : Random.Shared.Next();
-        output.WriteLine($"fault seed {seed} (FLASHSALE_FAULT_SEED={seed} replays this schedule)");
+        output.WriteLine($"fault seed {seed} (FLASHSALE_FAULT_SEED={seed} replays this schedule); data folder {_folder}, kept if the test fails");
         var random = new Random(seed);
 
         var api = NodeProcess.Locate("api/FlashSale.Api", "FlashSale.Api");
@@ -80,5 +83,7 @@ public sealed class EmbeddedHostFailureTests(ITestOutputHelper output) : IDispos
             await Surge.RecoveryTime(client, lots, clock, StartBound);
             await Surge.Verify(client, lots, shoppers);
         }
+
+        _passed = true;
     }
 }

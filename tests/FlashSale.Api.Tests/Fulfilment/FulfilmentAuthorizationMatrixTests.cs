@@ -14,9 +14,10 @@ public sealed class FulfilmentAuthorizationMatrixCollection : ICollectionFixture
 /// <summary>
 /// Every fulfilment and money route against every kind of caller, as the main matrix does for
 /// the rest, with the callers this part needs: another shopper, another seller and another
-/// agent, whose orders, lots, parcels and cash are not theirs. Each row runs on a fresh scene:
-/// a cash-on-delivery order shipped to the agent's point ({order}), and a second one handed over
-/// whose cash the agent has remitted, pending the seller's confirmation ({remittance}).
+/// agent, whose orders, lots, parcels and cash are not theirs. Each row that may change state
+/// runs on a fresh scene (a read shares one per route): a cash-on-delivery order shipped to the
+/// agent's point ({order}), and a second one handed over whose cash the agent has remitted,
+/// pending the seller's confirmation ({remittance}).
 /// </summary>
 [Collection(FulfilmentAuthorizationMatrixCollection.Name)]
 public sealed class FulfilmentAuthorizationMatrixTests(FlashSaleApiFactory api)
@@ -54,6 +55,8 @@ public sealed class FulfilmentAuthorizationMatrixTests(FlashSaleApiFactory api)
         ("POST /api/agent/remittances", """{"sellerId":"{seller}","currency":"CNY","amountMinor":1}""", [401, 403, 403, 403, 403, 201, 409]),
     ];
 
+    private static readonly MatrixScenes<Scene> Scenes = new();
+
     public static TheoryData<string, string> Rows() => RouteMatrix.Rows(Matrix.Select(r => r.Route), Callers);
 
     [Theory]
@@ -61,7 +64,7 @@ public sealed class FulfilmentAuthorizationMatrixTests(FlashSaleApiFactory api)
     public async Task Every_fulfilment_route_answers_every_caller_exactly_as_it_should(string route, string caller)
     {
         var row = Matrix.Single(r => r.Route == route);
-        var scene = await Scene.Create(api);
+        var scene = await Scenes.For(api, route, Scene.Create);
         using var client = scene.Callers[caller] is { } who ? api.CreateClientWithToken(who.Token) : api.CreateAnonymousClient();
         await RouteMatrix.AssertAnswers(client, route, row.Body, scene.Fill, caller, row.Expected[Array.IndexOf(Callers, caller)]);
     }

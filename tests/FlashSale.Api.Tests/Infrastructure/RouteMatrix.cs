@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+
 namespace FlashSale.Api.Tests.Infrastructure;
 
 /// <summary>
@@ -44,4 +46,22 @@ public static class RouteMatrix
             Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         }
     }
+
+    /// <summary>True for a route that only reads (<c>GET</c>): it changes nothing a later row could see.</summary>
+    public static bool OnlyReads(string route) => route.StartsWith("GET ", StringComparison.Ordinal);
+}
+
+/// <summary>
+/// A matrix's scenes: a fresh one for every row of a route that may change state, and one per
+/// read route shared by all its callers. A read changes nothing, so no caller's answer can
+/// decide another's, and the matrix builds a scene per read route instead of one per row.
+/// </summary>
+public sealed class MatrixScenes<TScene>
+{
+    private readonly ConcurrentDictionary<(FlashSaleApiFactory Api, string Route), Lazy<Task<TScene>>> _reads = new();
+
+    public Task<TScene> For(FlashSaleApiFactory api, string route, Func<FlashSaleApiFactory, Task<TScene>> create) =>
+        RouteMatrix.OnlyReads(route)
+            ? _reads.GetOrAdd((api, route), key => new Lazy<Task<TScene>>(() => create(key.Api))).Value
+            : create(api);
 }

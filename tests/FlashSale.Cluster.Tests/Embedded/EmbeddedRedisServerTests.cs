@@ -76,6 +76,114 @@ public sealed class EmbeddedRedisServerTests : IDisposable
         }
     }
 
+    /// <summary>
+    /// Garnet's replay groups a transaction's records by a session id that starts again at 1 in each
+    /// process: a transaction a crash cut short would swallow the next run's writes of the session
+    /// with its id at the recovery after that. So every start seals what it recovered with a
+    /// checkpoint before anyone writes: nothing a previous run wrote is ever replayed again.
+    /// </summary>
+    [Fact]
+    public async Task Every_start_seals_the_previous_runs_log_so_no_record_of_it_is_replayed_again()
+    {
+        var folder = Folder("data");
+        long firstRunTail;
+        using (var server = EmbeddedRedisServer.Start(new DataFolderOptions { Path = folder }))
+        {
+            await using var connection = await ConnectionMultiplexer.ConnectAsync(server.ConnectionString);
+            var db = connection.GetDatabase();
+            var tx = db.CreateTransaction();
+            _ = tx.StringSetAsync("k", "v1");
+            Assert.True(await tx.ExecuteAsync());
+            await db.ScriptEvaluateAsync("return redis.call('SET', KEYS[1], ARGV[1])", ["k"], ["v2"]);
+            var (_, tail) = await AppendOnlyFileRange(server);
+            firstRunTail = tail;
+        }
+
+        using var restarted = EmbeddedRedisServer.Start(new DataFolderOptions { Path = folder });
+        var (begin, _) = await AppendOnlyFileRange(restarted);
+        Assert.True(begin >= firstRunTail, $"the restarted store would replay the previous run's records from {begin} to {firstRunTail} again");
+        await using var restartedConnection = await ConnectionMultiplexer.ConnectAsync(restarted.ConnectionString);
+        Assert.Equal("v2", (string?)await restartedConnection.GetDatabase().StringGetAsync("k"));
+    }
+
+    /// <summary>
+    /// The defect itself, made deterministic: a copy of the append-only file taken in the middle of
+    /// a long MULTI/EXEC is what a SIGKILL at that moment leaves on disk (the transaction's start
+    /// without its commit). A store started on that copy, written to over many connections (one of
+    /// which gets the cut transaction's session id again) and restarted must keep every one of
+    /// those acknowledged writes.
+    /// </summary>
+    [Fact]
+    public async Task A_transaction_cut_short_by_a_crash_swallows_none_of_the_next_runs_writes()
+    {
+        var folder = Folder("data");
+        var crashed = Folder("crashed");
+        using (var server = EmbeddedRedisServer.Start(new DataFolderOptions { Path = folder }))
+        {
+            await using var writer = await ConnectionMultiplexer.ConnectAsync(server.ConnectionString);
+            await writer.GetDatabase().StringSetAsync("before", "1");
+            var (_, before) = await AppendOnlyFileRange(server);
+
+            var tx = writer.GetDatabase().CreateTransaction();
+            for (var i = 0; i < 200_000; i++)
+            {
+                _ = tx.StringSetAsync($"tx:{i}", i);
+            }
+
+            var exec = tx.ExecuteAsync();
+            // Once a megabyte of the transaction is committed its start is on disk; its commit is
+            // written only when all of it has run.
+            while ((await AppendOnlyFileRange(server)).Tail < before + 1_000_000 && !exec.IsCompleted)
+            {
+                await Task.Delay(1);
+            }
+
+            CopyFolder(Path.Combine(folder, "garnet", "AOF"), Path.Combine(crashed, "garnet", "AOF"));
+            Assert.False(exec.IsCompleted, "the transaction finished before the copy; it must be longer for this test to mean anything");
+            Assert.True(await exec);
+        }
+
+        var written = new List<string>();
+        using (var recovered = EmbeddedRedisServer.Start(new DataFolderOptions { Path = crashed }))
+        {
+            for (var connection = 0; connection < 8; connection++)
+            {
+                await using var client = await ConnectionMultiplexer.ConnectAsync(recovered.ConnectionString);
+                var key = $"after:{connection}";
+                Assert.True(await client.GetDatabase().StringSetAsync(key, "acknowledged"));
+                written.Add(key);
+            }
+        }
+
+        using var restarted = EmbeddedRedisServer.Start(new DataFolderOptions { Path = crashed });
+        await using var reader = await ConnectionMultiplexer.ConnectAsync(restarted.ConnectionString);
+        var db = reader.GetDatabase();
+        Assert.Equal("1", (string?)await db.StringGetAsync("before"));
+        Assert.False(await db.KeyExistsAsync("tx:0"), "a transaction without its commit must not be applied");
+        var lost = new List<string>();
+        foreach (var key in written)
+        {
+            if (!await db.KeyExistsAsync(key))
+            {
+                lost.Add(key);
+            }
+        }
+
+        Assert.Empty(lost);
+    }
+
+    /// <summary>The append-only file's begin and tail addresses, from <c>INFO persistence</c>.</summary>
+    private static async Task<(long Begin, long Tail)> AppendOnlyFileRange(EmbeddedRedisServer server)
+    {
+        var options = ConfigurationOptions.Parse(server.ConnectionString);
+        options.AllowAdmin = true;
+        await using var connection = await ConnectionMultiplexer.ConnectAsync(options);
+        var info = (await connection.GetServer(connection.GetEndPoints()[0]).InfoAsync("persistence")).SelectMany(section => section).ToDictionary(item => item.Key, item => item.Value);
+        return (Address(info["BeginAddress"]), Address(info["TailAddress"]));
+
+        static long Address(string text) => long.Parse(new string([.. text.Where(char.IsAsciiDigit)]), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
     [Fact]
     public async Task A_checkpointed_folder_copied_while_stopped_restores_elsewhere_with_every_write()
     {
