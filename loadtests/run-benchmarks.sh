@@ -4,8 +4,8 @@
 #   - FlashSale embedded: one process, in memory (--in-memory); and the same durable on a fresh data folder (step durable-embedded)
 #   - FlashSale Redis-durable: one silo and one API node, redis-server with appendfsync always
 #   - the Redis-Lua baseline twice: on a redis-server without persistence, and with appendfsync always
-# Usage: loadtests/run-benchmarks.sh [--busy-ok] [baselines] [hot-lot] [live-holds] [durable-embedded] [spread] [opening-surge] [cold] [surge-100k] [marketplace] [watchers] [counters] [trace]
-# (no argument runs all but cold, surge-100k, counters and trace; counters and trace need `dotnet tool install -g dotnet-counters` / `dotnet-trace`). Reports go to loadtest-reports/bench-<time>/. Every run is bounded.
+# Usage: loadtests/run-benchmarks.sh [--busy-ok] [baselines] [hot-lot] [live-holds] [durable-embedded] [spread] [opening-surge] [cold] [data-folder] [surge-100k] [marketplace] [watchers] [counters] [trace]
+# (no argument runs all but cold, data-folder, surge-100k, counters and trace; counters and trace need `dotnet tool install -g dotnet-counters` / `dotnet-trace`). Reports go to loadtest-reports/bench-<time>/. Every run is bounded.
 # It refuses to start when the 1-minute load average is above 1.5 per core (nproc), unless --busy-ok
 # is given; the reports then say the run was busy. The load average is printed before and after each step.
 #   cold: the opening surge on a freshly started API process, then the same surge once it is warm;
@@ -83,9 +83,13 @@ api_dll=bin/Release/net10.0/FlashSale.Api.dll
 # in-process Garnet, here on a fresh data folder.
 start embedded api/FlashSale.Api "$api_dll" --urls "http://127.0.0.1:$embedded_port" --no-demo --in-memory --FlashSale:RateLimits:Enabled=false \
   --Orleans:SiloPort=$((silo_port + 1)) --Orleans:GatewayPort=$((gateway_port + 1)) --Logging:LogLevel:Default=Warning
+# EMBEDDED_FSYNC_EVERY_COMMIT=false runs the durable embedded host without --aof-commit-wait, to
+# see what waiting for the append-only file costs.
+fsync_every_commit=${EMBEDDED_FSYNC_EVERY_COMMIT:-true}
+durable_label="embedded, durable (Garnet, $([ "$fsync_every_commit" = true ] && echo "fsync every commit" || echo "no commit wait"))"
 if want durable-embedded; then
   start embedded-durable api/FlashSale.Api "$api_dll" --urls "http://127.0.0.1:$embedded_durable_port" --no-demo --data "$run/embedded-durable-data" \
-    --FlashSale:RateLimits:Enabled=false --Orleans:SiloPort=$((silo_port + 2)) --Orleans:GatewayPort=$((gateway_port + 2)) --Logging:LogLevel:Default=Warning
+    --FlashSale:Data:FsyncEveryCommit="$fsync_every_commit" --FlashSale:RateLimits:Enabled=false --Orleans:SiloPort=$((silo_port + 2)) --Orleans:GatewayPort=$((gateway_port + 2)) --Logging:LogLevel:Default=Warning
   wait_healthy "http://127.0.0.1:$embedded_durable_port"
 fi
 start lua loadtests/FlashSale.RedisLuaBaseline bin/Release/net10.0/FlashSale.RedisLuaBaseline.dll \
@@ -134,10 +138,10 @@ want durable-embedded && {
     harness embedded-in-memory-$round hot-lot --url "$embedded" --mode closed --shoppers 100 --concurrency 64 --duration 15 --warm-up 3 \
       --label "embedded, in memory"
     harness embedded-durable-$round hot-lot --url "http://127.0.0.1:$embedded_durable_port" --mode closed --shoppers 100 --concurrency 64 \
-      --duration 15 --warm-up 3 --label "embedded, durable (Garnet, fsync every commit)"
+      --duration 15 --warm-up 3 --label "$durable_label"
   done
   harness durable-embedded-baselines baselines --url "http://127.0.0.1:$embedded_durable_port" --redis-lua "http://127.0.0.1:$lua_durable_port" \
-    --concurrency 64 --duration 15 --warm-up 3 --label "embedded durable; redis-lua here is appendfsync always"
+    --concurrency 64 --duration 15 --warm-up 3 --label "$durable_label; redis-lua here is appendfsync always"
   du -sk "$run/embedded-durable-data" | awk '{print "    embedded-durable data folder after the step: " $1 " KiB"}' | tee -a "$out/machine.txt"
 }
 want spread && {
@@ -193,6 +197,38 @@ want cold && {
       --label "warm process ($variant)"
     stop_api "cold-$variant"
   done
+}
+# The durable embedded host's data folder under a long run of hold changes (issue #13). A closed
+# hot-lot run holds and releases for FOLDER_SECONDS (720: about a million hold changes on this
+# machine; each request is one) while the folder's parts are sampled every 5 s, with the product's
+# checkpoint every FOLDER_CHECKPOINT (5 minutes, as shipped). Then the process is stopped (SIGTERM),
+# started again on the same folder and timed to healthy: a cold start on an existing folder.
+want data-folder && {
+  folder_seconds=${FOLDER_SECONDS:-720}; folder=$run/folder-data; port=$((base + 85)); storage=(--data "$folder")
+  echo "==> data-folder: ${folder_seconds}s of hold changes on a fresh durable folder"
+  start_api folder api/FlashSale.Api "$api_dll" "$port" 20 FlashSale__Data__CheckpointInterval="${FOLDER_CHECKPOINT:-00:05:00}"
+  samples=$out/data-folder-samples.csv; echo "seconds,part,bytes" >"$samples"
+  sample_start=$(date +%s)
+  ( while sleep 5; do
+      now=$(( $(date +%s) - sample_start ))
+      for part in "$folder"/garnet/*; do
+        [ -e "$part" ] && echo "$now,$(basename "$part"),$(du -sb "$part" | cut -f1)"
+      done
+    done >>"$samples" ) &
+  sampler=$!
+  harness data-folder hot-lot --url "http://127.0.0.1:$port" --mode closed --shoppers 100 --concurrency 64 \
+    --duration "$folder_seconds" --warm-up 3 --label "embedded, durable: the data folder under hold changes"
+  kill "$sampler" 2>/dev/null || true; wait "$sampler" 2>/dev/null || true
+  du -sb "$folder" | awk '{print "    data folder at the end of the run: " $1 " bytes"}' | tee -a "$out/machine.txt"
+  stop_api folder
+  du -sb "$folder" | awk '{print "    data folder after a graceful stop: " $1 " bytes"}' | tee -a "$out/machine.txt"
+  restart_began=$(date +%s.%N)
+  start_api folder-restart api/FlashSale.Api "$api_dll" "$port" 21
+  echo "    cold start on the existing folder, process start to healthy (polled every 0.5 s): $(awk -v a="$restart_began" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }') s" | tee -a "$out/machine.txt"
+  du -sb "$folder" | awk '{print "    data folder after the restart (its recovery sealed by a checkpoint): " $1 " bytes"}' | tee -a "$out/machine.txt"
+  stop_api folder-restart
+  python3 loadtests/plot-folder-size.py "$samples" "Durable embedded host: data folder during ${folder_seconds} s of hold changes" \
+    >"$out/data-folder-size.svg" && echo "    plot: $out/data-folder-size.svg"
 }
 # The 100,000-shopper surge at one lot of 1,000 units: every shopper answered, exactly 1,000 sold,
 # no 5xx and the audit passing are checked by the harness itself (exit 2 otherwise).

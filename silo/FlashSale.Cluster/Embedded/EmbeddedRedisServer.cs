@@ -181,6 +181,9 @@ public sealed class EmbeddedRedisServer : IDisposable
                 // Every write goes to the append-only file, one commit per operation (concurrent
                 // ones share a commit), into a file Garnet opens write-through.
                 "--aof", "--aof-commit-freq", "0",
+                // A checkpoint frees the file only in whole segments: at Garnet's 1 GB, a surge's
+                // folder grew past 1.3 GB between checkpoints (docs/benchmarks.md, "data folder").
+                "--aof-segment-size", "128m",
                 // The store spills to disk beyond memory instead of evicting: nothing is dropped.
                 // The managed device: the native one needs libaio, which a plain machine lacks.
                 "--storage-tier", "--device-type", "RandomAccess",
