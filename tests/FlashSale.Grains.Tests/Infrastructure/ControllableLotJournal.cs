@@ -13,6 +13,7 @@ public sealed class ControllableLotJournal(InMemoryLotJournal inner) : ILotJourn
     private readonly Dictionary<string, List<int>> _appends = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _reads = new(StringComparer.Ordinal);
     private TaskCompletionSource? _gate;
+    private readonly Dictionary<string, TaskCompletionSource> _arrivals = new(StringComparer.Ordinal);
     private Exception? _failure;
 
     public InMemoryLotJournal Inner => inner;
@@ -35,6 +36,10 @@ public sealed class ControllableLotJournal(InMemoryLotJournal inner) : ILotJourn
         {
             gate = _gate?.Task;
             failure = _failure;
+            if (gate is not null)
+            {
+                ArrivalAt(lotId).TrySetResult();
+            }
         }
 
         if (gate is not null)
@@ -84,6 +89,25 @@ public sealed class ControllableLotJournal(InMemoryLotJournal inner) : ILotJourn
             _gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             return _gate;
         }
+    }
+
+    /// <summary>Completes once an append to <paramref name="lotId"/> waits at the closed gate: a phase barrier.</summary>
+    public Task AnAppendWaitsAtTheGate(string lotId)
+    {
+        lock (_lock)
+        {
+            return ArrivalAt(lotId).Task;
+        }
+    }
+
+    private TaskCompletionSource ArrivalAt(string lotId)
+    {
+        if (!_arrivals.TryGetValue(lotId, out var arrival))
+        {
+            _arrivals[lotId] = arrival = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+
+        return arrival;
     }
 
     public void OpenGate()
