@@ -33,7 +33,7 @@ public static class ClusterHostingExtensions
     /// </summary>
     public static ISiloBuilder UseFlashSaleCluster(this ISiloBuilder silo, IConfiguration configuration, string redis, FlashSaleClusterOptions options)
     {
-        silo.Services.AddSingleton<IConnectionMultiplexer>(_ => ConnectionMultiplexer.Connect(redis));
+        SiloRedisConnection.Register(silo.Services, redis);
         silo.Services.AddSingleton<ILotJournal, RedisLotJournal>();
         silo.Configure<ClusterOptions>(o =>
         {

@@ -45,13 +45,50 @@ public static class EngineFailures
     }
 
     /// <summary>
-    /// True for StackExchange.Redis's exceptions. Orleans serializes only exceptions of its own, of
-    /// <c>System.*</c> and <c>Microsoft.*</c> and those marked <c>[GenerateSerializer]</c>: one of
-    /// these crossing a grain boundary would reach the caller as a <c>CodecNotFoundException</c>.
+    /// True for StackExchange.Redis's exceptions, thrown or wrapped by another (an
+    /// <c>InvalidOperationException</c> from a constructor, say). Orleans serializes only exceptions
+    /// of its own, of <c>System.*</c> and <c>Microsoft.*</c> and those marked
+    /// <c>[GenerateSerializer]</c>, inner ones included: one of these crossing a grain boundary
+    /// would reach the caller as a <c>CodecNotFoundException</c>.
     /// </summary>
-    public static bool IsRedisClientFailure(Exception exception) => exception is RedisException or RedisTimeoutException;
+    public static bool IsRedisClientFailure(Exception exception)
+    {
+        for (Exception? e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is RedisException or RedisTimeoutException)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// Awaits <paramref name="call"/>; a Redis client failure in it becomes the serializable
+    /// <see cref="Unavailable"/>, so it can cross a grain boundary. Anything else passes unchanged.
+    /// </summary>
+    public static async Task RedisFailureAsUnavailable(string what, Task call)
+    {
+        try
+        {
+            await call;
+        }
+        catch (Exception ex) when (IsRedisClientFailure(ex))
+        {
+            throw Unavailable(what, ex);
+        }
+    }
 
     /// <summary>The serializable stand-in for a Redis client failure, naming what did not answer.</summary>
-    public static EngineUnavailableException Unavailable(string what, Exception redisFailure) =>
-        new($"{what} did not answer ({redisFailure.GetType().Name}: {redisFailure.Message}); the change may not have been recorded, retry.");
+    public static EngineUnavailableException Unavailable(string what, Exception redisFailure)
+    {
+        var cause = redisFailure;
+        while (cause is not (RedisException or RedisTimeoutException) && cause.InnerException is { } inner)
+        {
+            cause = inner;
+        }
+
+        return new($"{what} did not answer ({cause.GetType().Name}: {cause.Message}); the change may not have been recorded, retry.");
+    }
 }

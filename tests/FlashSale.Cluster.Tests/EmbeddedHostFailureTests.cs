@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using FlashSale.Cluster.Embedded;
 using FlashSale.Cluster.Tests.Infrastructure;
 using Xunit.Abstractions;
 
@@ -41,7 +42,7 @@ public sealed class EmbeddedHostFailureTests(ITestOutputHelper output) : IDispos
         var random = new Random(seed);
 
         var api = NodeProcess.Locate("api/FlashSale.Api", "FlashSale.Api");
-        var http = FreePorts.Next();
+        var http = LoopbackPorts.Unused();
         await using var host = new NodeProcess("embedded", api.Assembly, api.ProjectDirectory,
             ["--data", _folder, $"--urls=http://127.0.0.1:{http.ToString(CultureInfo.InvariantCulture)}", "--no-demo"], http);
         host.Start();

@@ -162,7 +162,7 @@ public sealed class RedisServerLotJournalTests : RedisLotJournalTests
 
     protected override async Task<string> StartServer()
     {
-        _redis = await PrivateRedisServer.StartAsync(port: FreePorts.Next());
+        _redis = await PrivateRedisServer.StartAsync(port: LoopbackPorts.Unused());
         return _redis.ConnectionString;
     }
 

@@ -1,3 +1,4 @@
+using FlashSale.Cluster;
 using FlashSale.Live;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
@@ -26,11 +27,11 @@ internal sealed partial class SaleFeedRelay(
     public Task OnStock(StockUpdate update)
     {
         edge.Observed(update.LotId, update.Version);
-        return hub.Clients.Group(HubGroups.Lot(update.LotId)).SendAsync(LiveMessages.Stock, update);
+        return Relayed(hub.Clients.Group(HubGroups.Lot(update.LotId)).SendAsync(LiveMessages.Stock, update));
     }
 
     public Task OnSellThrough(SellThroughUpdate update) =>
-        hub.Clients.Group(HubGroups.Seller(update.SellerId)).SendAsync(LiveMessages.SellThrough, update);
+        Relayed(hub.Clients.Group(HubGroups.Seller(update.SellerId)).SendAsync(LiveMessages.SellThrough, update));
 
     /// <summary>
     /// To the shopper; from fulfilment on, also to the sellers of its shipments and the agent of
@@ -45,13 +46,13 @@ internal sealed partial class SaleFeedRelay(
             groups.Add(HubGroups.AgentParcels(agentId));
         }
 
-        return groups.Count == 1
+        return Relayed(groups.Count == 1
             ? hub.Clients.Group(groups[0]).SendAsync(LiveMessages.Order, update)
-            : hub.Clients.Groups(groups).SendAsync(LiveMessages.Order, update);
+            : hub.Clients.Groups(groups).SendAsync(LiveMessages.Order, update));
     }
 
     public Task OnQueue(QueueProgress progress) =>
-        hub.Clients.Group(HubGroups.Lot(progress.LotId)).SendAsync(LiveMessages.QueueProgress, progress);
+        Relayed(hub.Clients.Group(HubGroups.Lot(progress.LotId)).SendAsync(LiveMessages.QueueProgress, progress));
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -99,6 +100,13 @@ internal sealed partial class SaleFeedRelay(
     public void Dispose() => _stopping.Dispose();
 
     private ISaleFeedGrain Feed => grains.GetGrain<ISaleFeedGrain>(0);
+
+    /// <summary>
+    /// A send the cluster's backplane (Redis) could not publish fails back to the feed grain, which
+    /// tries the next host: as the serializable engine failure, since Orleans cannot carry the
+    /// Redis client's own exception back (the feed would log a <c>CodecNotFoundException</c>).
+    /// </summary>
+    private static Task Relayed(Task send) => EngineFailures.RedisFailureAsUnavailable("The live backplane", send);
 
     private async Task RenewAsync(CancellationToken stopping)
     {

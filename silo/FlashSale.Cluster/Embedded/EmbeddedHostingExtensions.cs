@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Net;
-using System.Net.Sockets;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -28,7 +27,7 @@ public static class EmbeddedHostingExtensions
         var configuration = builder.Configuration;
         var data = configuration.GetSection(DataFolderOptions.Section).Get<DataFolderOptions>() ?? new DataFolderOptions();
         var siloPort = PortToUse(configuration, SiloPortKey, "silo");
-        var gatewayPort = PortToUse(configuration, GatewayPortKey, "gateway", siloPort);
+        var gatewayPort = PortToUse(configuration, GatewayPortKey, "gateway");
         var redis = EmbeddedRedisServer.Start(data);
         var cluster = configuration.GetSection(FlashSaleClusterOptions.Section).Get<FlashSaleClusterOptions>() ?? new FlashSaleClusterOptions();
         cluster.ClusterId = EmbeddedClusterId;
@@ -76,27 +75,16 @@ public static class EmbeddedHostingExtensions
         connection.GetDatabase().KeyDelete($"{cluster.ServiceId}/members/{cluster.ClusterId}");
     }
 
-    private static int PortToUse(IConfiguration configuration, string key, string what, int other = 0)
+    private static int PortToUse(IConfiguration configuration, string key, string what)
     {
         var configured = configuration.GetValue(key, 0);
         if (configured == 0)
         {
-            // A free one, bound by the silo a moment later; never the same as the other one.
-            var port = EmbeddedRedisServer.FreeLoopbackPort();
-            while (port == other)
-            {
-                port = EmbeddedRedisServer.FreeLoopbackPort();
-            }
-
-            return port;
+            // Bound by the silo a moment later: a port no outgoing connection can take meanwhile.
+            return LoopbackPorts.Unused();
         }
 
-        try
-        {
-            using var probe = new TcpListener(IPAddress.Loopback, configured);
-            probe.Start();
-        }
-        catch (SocketException)
+        if (!LoopbackPorts.IsFree(configured))
         {
             throw new StartupRefusedException(
                 $"The embedded silo's {what} port {configured.ToString(CultureInfo.InvariantCulture)} ({key}) is in use; free it, or leave {key} unset to take a free port.");

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
 using Garnet;
@@ -71,11 +70,11 @@ public sealed class EmbeddedRedisServer : IDisposable
         var password = Convert.ToHexString(RandomNumberGenerator.GetBytes(24));
         try
         {
-            // A free port is chosen, then bound by Garnet a moment later: another process may take
-            // it in between, so a failed bind tries another one, a few times.
+            // A free port is chosen, then bound by Garnet a moment later: another process's explicit
+            // bind may take it in between, so a failed bind tries another one, a few times.
             for (var attempt = 1; ; attempt++)
             {
-                var port = FreeLoopbackPort();
+                var port = LoopbackPorts.Unused();
                 var server = new GarnetServer(Arguments(options, dataPath, port, password));
                 EmbeddedRedisServer started;
                 try
@@ -199,12 +198,5 @@ public sealed class EmbeddedRedisServer : IDisposable
         }
 
         return [.. args];
-    }
-
-    internal static int FreeLoopbackPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

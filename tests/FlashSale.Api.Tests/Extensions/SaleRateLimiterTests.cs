@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using FlashSale.Api.Extensions;
 using FlashSale.Cluster.Embedded;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -81,7 +79,7 @@ public sealed class SaleRateLimiterTests : IDisposable
     [Fact]
     public async Task A_redis_that_does_not_answer_leaves_the_node_deciding_with_its_own_buckets()
     {
-        using var limiter = Limiter($"127.0.0.1:{ClosedPort()}");
+        using var limiter = Limiter($"127.0.0.1:{LoopbackPorts.Unused()}");
         var bucket = new[] { new RateBucket(Key(), FivePerMinute) };
 
         var answers = new List<RateVerdict>();
@@ -119,13 +117,4 @@ public sealed class SaleRateLimiterTests : IDisposable
         new(redis, new RateLimitOptions { RedisTimeout = TimeSpan.FromMilliseconds(500), RedisRetryAfter = TimeSpan.FromMinutes(5) }, TimeProvider.System, NullLogger<SaleRateLimiter>.Instance);
 
     private static string Key() => "test:" + Guid.NewGuid().ToString("N");
-
-    private static int ClosedPort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
-    }
 }

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Net;
-using System.Net.Sockets;
 using FlashSale.Api.Tests.Apis;
 using FlashSale.Api.Tests.Infrastructure;
 using FlashSale.Cluster.Embedded;
@@ -37,7 +36,7 @@ public sealed class SharedLimitsNodes : IAsyncLifetime
     {
         First = new SharedLimitsNodeFactory(_redis.ConnectionString);
         Second = new SharedLimitsNodeFactory(_redis.ConnectionString);
-        Orphan = new SharedLimitsNodeFactory($"127.0.0.1:{ClosedPort().ToString(CultureInfo.InvariantCulture)}");
+        Orphan = new SharedLimitsNodeFactory($"127.0.0.1:{LoopbackPorts.Unused().ToString(CultureInfo.InvariantCulture)}");
     }
 
     public SharedLimitsNodeFactory First { get; }
@@ -60,15 +59,6 @@ public sealed class SharedLimitsNodes : IAsyncLifetime
         await Second.DisposeAsync();
         await Orphan.DisposeAsync();
         _redis.Dispose();
-    }
-
-    private static int ClosedPort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
     }
 }
 

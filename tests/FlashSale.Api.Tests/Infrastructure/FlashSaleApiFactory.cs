@@ -2,9 +2,9 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using System.Net.Sockets;
 using FlashSale.Api.Apis;
 using FlashSale.Api.Identity;
+using FlashSale.Cluster.Embedded;
 using FlashSale.Common;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -32,7 +32,7 @@ public class FlashSaleApiFactory : WebApplicationFactory<Program>, IAsyncLifetim
 
     public FlashSaleApiFactory()
     {
-        (SiloPort, GatewayPort) = TwoFreeLoopbackPorts();
+        (SiloPort, GatewayPort) = (LoopbackPorts.Unused(), LoopbackPorts.Unused());
         _sharedScene = new Lazy<Task<Scene>>(() => Scene.Create(this));
 
         // The clock starts at the real time: the API judges "endsAt is in the future" by the
@@ -189,27 +189,6 @@ public class FlashSaleApiFactory : WebApplicationFactory<Program>, IAsyncLifetim
             _ => throw new ArgumentOutOfRangeException(nameof(path), path, "not a sign-up route"),
         };
         return (T)identity;
-    }
-
-    /// <summary>
-    /// Two ports nobody listens on now. Both listeners are open at once so the two differ; the
-    /// silo binds them moments later, and the system hands out ephemeral ports in rotation.
-    /// </summary>
-    private static (int Silo, int Gateway) TwoFreeLoopbackPorts()
-    {
-        var silo = new TcpListener(IPAddress.Loopback, 0);
-        var gateway = new TcpListener(IPAddress.Loopback, 0);
-        silo.Start();
-        gateway.Start();
-        try
-        {
-            return (((IPEndPoint)silo.LocalEndpoint).Port, ((IPEndPoint)gateway.LocalEndpoint).Port);
-        }
-        finally
-        {
-            silo.Stop();
-            gateway.Stop();
-        }
     }
 }
 

@@ -2,8 +2,8 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using System.Net.Sockets;
 using System.Text.Json;
+using FlashSale.Cluster.Embedded;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
@@ -35,14 +35,14 @@ public sealed class LiveApp : WebApplicationFactory<Program>, IAsyncLifetime
     private static readonly string[] ChromiumArgs =
         ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"];
 
-    private readonly int _siloPort = FreeLoopbackPort();
-    private readonly int _gatewayPort = FreeLoopbackPort();
+    private readonly int _siloPort = LoopbackPorts.Unused();
+    private readonly int _gatewayPort = LoopbackPorts.Unused();
     private IPlaywright? _playwright;
     private IBrowser? _browser;
 
     public LiveApp()
     {
-        Port = FreeLoopbackPort();
+        Port = LoopbackPorts.Unused();
         UseKestrel(o => o.Listen(IPAddress.Loopback, Port));
     }
 
@@ -247,19 +247,5 @@ public sealed class LiveApp : WebApplicationFactory<Program>, IAsyncLifetime
         using var http = Http(shopperToken);
         using var response = await http.PutAsJsonAsync($"/api/cart/items/{lotId}", new { quantity });
         response.EnsureSuccessStatusCode();
-    }
-
-    private static int FreeLoopbackPort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        try
-        {
-            return ((IPEndPoint)listener.LocalEndpoint).Port;
-        }
-        finally
-        {
-            listener.Stop();
-        }
     }
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using FlashSale.Cluster.Embedded;
 using FlashSale.Testing.Redis;
 
 namespace FlashSale.Cluster.Tests.Infrastructure;
@@ -26,23 +27,23 @@ public sealed class LocalCluster : IAsyncDisposable
 
     public static async Task<LocalCluster> StartAsync(int silos, int apis)
     {
-        var redis = await PrivateRedisServer.StartAsync(port: FreePorts.Next());
+        var redis = await PrivateRedisServer.StartAsync(port: LoopbackPorts.Unused());
         var clusterId = "test-" + Guid.NewGuid().ToString("N")[..8];
         var silo = NodeProcess.Locate("silo/FlashSale.Silo", "FlashSale.Silo");
         var api = NodeProcess.Locate("api/FlashSale.Api", "FlashSale.Api");
         var siloNodes = Enumerable.Range(1, silos).Select(i =>
         {
-            var http = FreePorts.Next();
+            var http = LoopbackPorts.Unused();
             return new NodeProcess($"silo-{i}", silo.Assembly, silo.ProjectDirectory,
             [
                 $"--FlashSale:Redis={redis.ConnectionString}", $"--FlashSale:Cluster:ClusterId={clusterId}",
-                $"--FlashSale:Cluster:SiloPort={Port(FreePorts.Next())}", $"--FlashSale:Cluster:GatewayPort={Port(FreePorts.Next())}",
+                $"--FlashSale:Cluster:SiloPort={Port(LoopbackPorts.Unused())}", $"--FlashSale:Cluster:GatewayPort={Port(LoopbackPorts.Unused())}",
                 $"--urls=http://127.0.0.1:{Port(http)}",
             ], http);
         }).ToList();
         var apiNodes = Enumerable.Range(1, apis).Select(i =>
         {
-            var http = FreePorts.Next();
+            var http = LoopbackPorts.Unused();
             return new NodeProcess($"api-{i}", api.Assembly, api.ProjectDirectory,
             [
                 $"--FlashSale:Redis={redis.ConnectionString}", $"--FlashSale:Cluster:ClusterId={clusterId}",

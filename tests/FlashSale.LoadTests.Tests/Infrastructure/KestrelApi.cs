@@ -1,4 +1,5 @@
 using System.Globalization;
+using FlashSale.Cluster.Embedded;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Hosting;
@@ -17,7 +18,7 @@ public sealed class KestrelApi : WebApplicationFactory<Program>, IAsyncLifetime
 
     public KestrelApi()
     {
-        (_httpPort, _siloPort, _gatewayPort) = FreePorts.Take(3) switch { var p => (p[0], p[1], p[2]) };
+        (_httpPort, _siloPort, _gatewayPort) = (LoopbackPorts.Unused(), LoopbackPorts.Unused(), LoopbackPorts.Unused());
         UseKestrel(o => o.Listen(System.Net.IPAddress.Loopback, _httpPort));
     }
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net.Sockets;
+using FlashSale.Cluster.Embedded;
 using FlashSale.RedisLuaBaseline;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -19,7 +20,7 @@ public sealed class RedisLuaBaselineServer : IAsyncLifetime
     private readonly int _httpPort;
     private readonly string _directory = Directory.CreateTempSubdirectory("flashsale-loadtests-redis-").FullName;
 
-    public RedisLuaBaselineServer() => (_redisPort, _httpPort) = FreePorts.Take(2) switch { var p => (p[0], p[1]) };
+    public RedisLuaBaselineServer() => (_redisPort, _httpPort) = (LoopbackPorts.Unused(), LoopbackPorts.Unused());
 
     public Uri Url => new($"http://127.0.0.1:{_httpPort}");
 

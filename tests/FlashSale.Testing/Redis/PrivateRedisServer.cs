@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
+using FlashSale.Cluster.Embedded;
 
 namespace FlashSale.Testing.Redis;
 
@@ -35,7 +36,7 @@ public sealed class PrivateRedisServer : IAsyncDisposable
     public static async Task<PrivateRedisServer> StartAsync(string appendFsync = "always", int? port = null)
     {
         var directory = Directory.CreateTempSubdirectory("flashsale-redis-").FullName;
-        var listenOn = port ?? FreeLoopbackPort();
+        var listenOn = port ?? LoopbackPorts.Unused();
         var server = new PrivateRedisServer(Launch(directory, listenOn, appendFsync), directory, listenOn, appendFsync);
         await server.WaitListening();
         return server;
@@ -107,13 +108,5 @@ public sealed class PrivateRedisServer : IAsyncDisposable
                 await Task.Delay(50, deadline.Token);
             }
         }
-    }
-
-    /// <summary>A loopback port nobody listens on right now.</summary>
-    private static int FreeLoopbackPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
