@@ -6,6 +6,7 @@ using Orleans.Reminders.Redis;
 using Orleans.Runtime;
 using Orleans.Runtime.Messaging;
 using Orleans.Storage;
+using Pipelines.Sockets.Unofficial;
 using StackExchange.Redis;
 
 namespace FlashSale.Cluster;
@@ -55,7 +56,9 @@ public static class EngineFailures
     {
         for (Exception? e = exception; e is not null; e = e.InnerException)
         {
-            if (e is RedisException or RedisTimeoutException)
+            // The socket layer under the client (Pipelines.Sockets.Unofficial) reports a reset
+            // connection to commands in flight with an exception of its own, unwrapped.
+            if (e is RedisException or RedisTimeoutException or ConnectionResetException)
             {
                 return true;
             }
@@ -84,7 +87,7 @@ public static class EngineFailures
     public static EngineUnavailableException Unavailable(string what, Exception redisFailure)
     {
         var cause = redisFailure;
-        while (cause is not (RedisException or RedisTimeoutException) && cause.InnerException is { } inner)
+        while (cause is not (RedisException or RedisTimeoutException or ConnectionResetException) && cause.InnerException is { } inner)
         {
             cause = inner;
         }

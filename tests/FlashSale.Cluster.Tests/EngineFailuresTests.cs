@@ -15,6 +15,7 @@ public sealed class EngineFailuresTests
         Assert.True(EngineFailures.IsRedisClientFailure(RedisDown));
         Assert.True(EngineFailures.IsRedisClientFailure(new InvalidOperationException("Failed to create an instance of grain type 'ProduceLotGrain'.", RedisDown)));
         Assert.True(EngineFailures.IsRedisClientFailure(new RedisTimeoutException("timed out", CommandStatus.Sent)));
+        Assert.True(EngineFailures.IsRedisClientFailure(new Pipelines.Sockets.Unofficial.ConnectionResetException("Connection reset by peer")));
         Assert.False(EngineFailures.IsRedisClientFailure(new InvalidOperationException("a bug", new ArgumentException("no Redis here"))));
     }
 

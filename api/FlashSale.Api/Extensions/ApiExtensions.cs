@@ -97,7 +97,6 @@ public static class ApiExtensions
 
     public static WebApplication UseFlashSaleApi(this WebApplication app)
     {
-        app.UseBoundedErrorTags(); // outermost: it rewrites what the exception handler tagged
         app.UseTrustedProxies(); // before anything reads the client's address or scheme
         app.UseSecurityHeaders(); // on every answer, refusals included
         app.UseOperationsGate(); // its 404 is in the default language: no reader of /metrics needs another

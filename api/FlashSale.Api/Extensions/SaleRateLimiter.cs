@@ -1,4 +1,6 @@
+using System.Net.Sockets;
 using System.Threading.RateLimiting;
+using FlashSale.Cluster;
 using StackExchange.Redis;
 
 namespace FlashSale.Api.Extensions;
@@ -84,7 +86,7 @@ public sealed partial class SaleRateLimiter : IDisposable
         {
             return await _redis.TakeAsync(buckets, now);
         }
-        catch (Exception ex) when (ex is RedisException or TimeoutException or InvalidOperationException)
+        catch (Exception ex) when (IsRedisDown(ex))
         {
             var until = (now + _retryRedisAfter).UtcTicks;
             if (Interlocked.Exchange(ref _redisPausedUntilTicks, until) < now.UtcTicks)
@@ -96,6 +98,15 @@ public sealed partial class SaleRateLimiter : IDisposable
             return TakeLocal(buckets);
         }
     }
+
+    /// <summary>
+    /// How the Redis client says the store is gone: its own exceptions, a timeout, a multiplexer
+    /// with no connection (<c>InvalidOperationException</c>), and, for a command in flight when the
+    /// socket is reset, the socket layer's own <c>IOException</c> or <c>SocketException</c>
+    /// unwrapped (a fault run's Redis kill surfaced <c>ConnectionResetException</c> so, as a 500).
+    /// </summary>
+    public static bool IsRedisDown(Exception exception) =>
+        EngineFailures.IsRedisClientFailure(exception) || exception is TimeoutException or InvalidOperationException or IOException or SocketException;
 
     private RateVerdict TakeLocal(IReadOnlyList<RateBucket> buckets)
     {

@@ -137,7 +137,9 @@ public sealed class EmbeddedRedisServer : IDisposable
     /// </summary>
     private void SealRecoveredLog()
     {
-        if (!Durable)
+        // A new folder recovered nothing, so there is nothing to seal; the checkpoint would only
+        // write Garnet's 128 MB index once more.
+        if (!Durable || IsNewDataFolder)
         {
             return;
         }

@@ -1,6 +1,8 @@
+using System.Net.Sockets;
 using FlashSale.Api.Extensions;
 using FlashSale.Cluster.Embedded;
 using Microsoft.Extensions.Logging.Abstractions;
+using StackExchange.Redis;
 
 namespace FlashSale.Api.Tests.Extensions;
 
@@ -112,6 +114,25 @@ public sealed class SaleRateLimiterTests : IDisposable
         Assert.True(limiter.FallbackDecisions > 0);
         Assert.Equal(new[] { true, true, true, true, true, false }, after); // the node's own bucket starts full
     }
+
+    public static TheoryData<Exception> RedisGone() =>
+    [
+        new RedisConnectionException(ConnectionFailureType.SocketFailure, "SocketFailure on EVAL"),
+        new RedisTimeoutException("Timeout awaiting response", CommandStatus.Sent),
+        new InvalidOperationException("No connection is available"),
+        // A command in flight when Redis was killed: the socket layer's exception, unwrapped (a 500 once).
+        new Pipelines.Sockets.Unofficial.ConnectionResetException("Connection reset by peer"),
+        new SocketException((int)SocketError.ConnectionReset),
+    ];
+
+    [Theory]
+    [MemberData(nameof(RedisGone))]
+    public void Every_way_the_client_reports_a_lost_redis_leaves_the_node_to_its_own_buckets(Exception failure) =>
+        Assert.True(SaleRateLimiter.IsRedisDown(failure));
+
+    [Fact]
+    public void A_defect_is_not_taken_for_a_lost_redis() =>
+        Assert.False(SaleRateLimiter.IsRedisDown(new ArgumentOutOfRangeException("buckets")));
 
     private static SaleRateLimiter Limiter(string? redis) =>
         new(redis, new RateLimitOptions { RedisTimeout = TimeSpan.FromMilliseconds(500), RedisRetryAfter = TimeSpan.FromMinutes(5) }, TimeProvider.System, NullLogger<SaleRateLimiter>.Instance);

@@ -121,7 +121,12 @@ public sealed class NodeProcess(string name, string assemblyPath, string working
         }
     }
 
-    public string Tail(int lines = 40)
+    public string Tail(int lines = 40) => string.Join(Environment.NewLine, ReadLog().Split('\n').TakeLast(lines));
+
+    /// <summary>True when the node's log so far has a line containing <paramref name="text"/>.</summary>
+    public bool Logged(string text) => ReadLog().Contains(text, StringComparison.Ordinal);
+
+    private string ReadLog()
     {
         lock (_logLock)
         {
@@ -132,7 +137,7 @@ public sealed class NodeProcess(string name, string assemblyPath, string working
         {
             using var stream = new FileStream(LogPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
             using var reader = new StreamReader(stream);
-            return string.Join(Environment.NewLine, reader.ReadToEnd().Split('\n').TakeLast(lines));
+            return reader.ReadToEnd();
         }
         catch (IOException)
         {

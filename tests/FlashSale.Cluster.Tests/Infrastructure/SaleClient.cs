@@ -81,7 +81,7 @@ public sealed class SaleClient(string baseAddress) : IDisposable
             try
             {
                 using var response = await _http.SendAsync(request);
-                Seen.Enqueue(new Seen(Clock.Elapsed, request.Method, request.RequestUri!.OriginalString, (int)response.StatusCode, response.Headers.RetryAfter is not null));
+                Seen.Enqueue(new Seen(Clock.Elapsed, request.Method, PathOf(request), (int)response.StatusCode, response.Headers.RetryAfter is not null));
                 var text = await response.Content.ReadAsStringAsync();
                 var body = text.Length > 0 ? JsonNode.Parse(text) : null;
                 var code = (int)response.StatusCode;
@@ -92,11 +92,18 @@ public sealed class SaleClient(string baseAddress) : IDisposable
             {
                 if (ex is not JsonException)
                 {
-                    Seen.Enqueue(new Seen(Clock.Elapsed, request.Method, request.RequestUri!.OriginalString, 0, false));
+                    Seen.Enqueue(new Seen(Clock.Elapsed, request.Method, PathOf(request), 0, false));
                 }
 
                 return new Answer(Outcome.Unknown, null, null);
             }
         }
     }
+
+    /// <summary>
+    /// The request's path, <c>/api/...</c>: once sent, HttpClient has made the request's URI
+    /// absolute (base address included), so its original string is no longer the path asked for.
+    /// </summary>
+    private static string PathOf(HttpRequestMessage request) =>
+        request.RequestUri is { IsAbsoluteUri: true } uri ? uri.AbsolutePath : request.RequestUri!.OriginalString;
 }
