@@ -59,6 +59,13 @@ public static class ClusterHostingExtensions
             o.NumVotesForDeathDeclaration = 2;
             o.EnableIndirectProbes = true;
             o.ExtendProbeTimeoutDuringDegradation = true;
+
+            // Orleans 10 spares a silo any death vote while a message from it arrived within
+            // MaxProbeTimeout (4 × ProbeTimeout) × NumMissedProbesLimit, 12 s here: a silo paused
+            // mid-surge has just sent messages, so the fault suite's 8-second SIGSTOP of a lot's
+            // silo was never declared dead and the lot answered nobody for all 8 s. Off, a failed
+            // direct probe and a failed indirect one (through a healthy third silo) declare it dead.
+            o.EnableConnectionLivenessCheck = options.ConnectionLivenessCheck;
             o.TableRefreshTimeout = TimeSpan.FromSeconds(5);
             o.IAmAliveTablePublishTimeout = TimeSpan.FromSeconds(30);
         });

@@ -21,4 +21,11 @@ public sealed class FlashSaleClusterOptions
     public int SiloPort { get; set; } = 11111;
 
     public int GatewayPort { get; set; } = 30000;
+
+    /// <summary>
+    /// Orleans' connection liveness check: no death vote against a silo that sent a message within
+    /// the last 2 × MaxProbeTimeout. Off by default, so a stopped silo is declared dead within
+    /// seconds (see docs/architecture.md, "Faults answered honestly").
+    /// </summary>
+    public bool ConnectionLivenessCheck { get; set; }
 }
