@@ -24,8 +24,9 @@ public sealed class FlashSaleClusterOptions
 
     /// <summary>
     /// Orleans' connection liveness check: no death vote against a silo that sent a message within
-    /// the last 2 × MaxProbeTimeout. Off by default, so a stopped silo is declared dead within
-    /// seconds (see docs/architecture.md, "Faults answered honestly").
+    /// the last MaxProbeTimeout × NumMissedProbesLimit (12 s with this cluster's probes). Off by
+    /// default, so a stopped silo is declared dead within seconds (see docs/architecture.md,
+    /// "Faults answered honestly").
     /// </summary>
     public bool ConnectionLivenessCheck { get; set; }
 }

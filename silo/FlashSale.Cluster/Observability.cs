@@ -33,6 +33,12 @@ public static class Observability
                 // The exceptions counter's error.type is the exception's type name (engine internals,
                 // unbounded series on a scrape endpoint); its handled/unhandled result is what it tells.
                 .AddView("aspnetcore.diagnostics.exceptions", new MetricStreamConfiguration { TagKeys = ["aspnetcore.diagnostics.exception.result"] })
+                // ASP.NET Core 10's authentication and authorization meters tag a failure with the
+                // exception's type name too (a forged token's, say); each keeps what it counts by.
+                .AddView("aspnetcore.authentication.authenticate.duration", new MetricStreamConfiguration { TagKeys = ["aspnetcore.authentication.scheme", "aspnetcore.authentication.result"] })
+                .AddView("aspnetcore.authentication.challenges", new MetricStreamConfiguration { TagKeys = ["aspnetcore.authentication.scheme"] })
+                .AddView("aspnetcore.authentication.forbids", new MetricStreamConfiguration { TagKeys = ["aspnetcore.authentication.scheme"] })
+                .AddView("aspnetcore.authorization.attempts", new MetricStreamConfiguration { TagKeys = ["user.is_authenticated", "aspnetcore.authorization.policy", "aspnetcore.authorization.result"] })
                 .AddRuntimeInstrumentation()
                 // The runtime's exception counter is tagged with each exception's type name; the count is kept.
                 .AddView("dotnet.exceptions", new MetricStreamConfiguration { TagKeys = [] })

@@ -182,6 +182,14 @@ public sealed class EngineFaultTests(FaultyEngineFactory api)
         }
 
         using var anonymous = api.CreateAnonymousClient();
+        using (var forged = new HttpRequestMessage(HttpMethod.Get, new Uri("/api/cart", UriKind.Relative)))
+        {
+            // A token that fails authentication: ASP.NET Core's own meters name its exception too.
+            forged.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", "not.a.token");
+            using var refused = await anonymous.SendAsync(forged);
+            Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+        }
+
         var scrape = await anonymous.GetStringAsync(new Uri("/metrics", UriKind.Relative));
         var failedRequests = scrape.Split('\n')
             .Where(line => line.StartsWith("http_server_request_duration", StringComparison.Ordinal) && line.Contains("error_type=", StringComparison.Ordinal))
