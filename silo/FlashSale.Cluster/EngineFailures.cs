@@ -52,20 +52,7 @@ public static class EngineFailures
     /// <c>[GenerateSerializer]</c>, inner ones included: one of these crossing a grain boundary
     /// would reach the caller as a <c>CodecNotFoundException</c>.
     /// </summary>
-    public static bool IsRedisClientFailure(Exception exception)
-    {
-        for (Exception? e = exception; e is not null; e = e.InnerException)
-        {
-            // The socket layer under the client (Pipelines.Sockets.Unofficial) reports a reset
-            // connection to commands in flight with an exception of its own, unwrapped.
-            if (e is RedisException or RedisTimeoutException or ConnectionResetException)
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
+    public static bool IsRedisClientFailure(Exception exception) => RedisClientCause(exception) is not null;
 
     /// <summary>
     /// Awaits <paramref name="call"/>; a Redis client failure in it becomes the serializable
@@ -86,12 +73,23 @@ public static class EngineFailures
     /// <summary>The serializable stand-in for a Redis client failure, naming what did not answer.</summary>
     public static EngineUnavailableException Unavailable(string what, Exception redisFailure)
     {
-        var cause = redisFailure;
-        while (cause is not (RedisException or RedisTimeoutException or ConnectionResetException) && cause.InnerException is { } inner)
+        var cause = RedisClientCause(redisFailure) ?? redisFailure;
+        return new($"{what} did not answer ({cause.GetType().Name}: {cause.Message}); the change may not have been recorded, retry.");
+    }
+
+    /// <summary>The Redis client's own exception in <paramref name="exception"/>'s chain, if any.</summary>
+    private static Exception? RedisClientCause(Exception exception)
+    {
+        for (Exception? e = exception; e is not null; e = e.InnerException)
         {
-            cause = inner;
+            // The socket layer under the client (Pipelines.Sockets.Unofficial) reports a reset
+            // connection to commands in flight with an exception of its own, unwrapped.
+            if (e is RedisException or RedisTimeoutException or ConnectionResetException)
+            {
+                return e;
+            }
         }
 
-        return new($"{what} did not answer ({cause.GetType().Name}: {cause.Message}); the change may not have been recorded, retry.");
+        return null;
     }
 }

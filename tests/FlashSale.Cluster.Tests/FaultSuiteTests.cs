@@ -34,8 +34,9 @@ public sealed class FaultSuiteTests(ITestOutputHelper output)
 
     /// <summary>
     /// The worst case: the silo that hosts a lot stops answering. Its lot is served again
-    /// once membership declares the silo dead (two missed 1.5 s probes) and the lot activates on
-    /// another silo; the report gives that lot's longest time with no hold decided.
+    /// once membership declares the silo dead (a missed direct probe, then a failed indirect one
+    /// through a third silo) and the lot activates on another silo; the report gives that lot's
+    /// longest time with no hold decided.
     /// </summary>
     [Fact]
     public Task The_silo_of_a_lot_paused_and_resumed() => Run("SIGSTOP the silo of a lot for 8 s, then SIGCONT", silos: 3, apis: 1, async fault =>
