@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using System.Text.Json.Serialization;
 using FlashSale.Api.Extensions;
 using FlashSale.Api.Identity;
 using FlashSale.Common;
@@ -23,6 +24,8 @@ public static class LotsApi
         owner.MapPost("/{lotId}/pause", PauseLot).WithSummary("Pause the sale of a lot (its seller)");
         owner.MapPost("/{lotId}/resume", ResumeLot).WithSummary("Resume the sale of a lot (its seller)");
         owner.MapPost("/{lotId}/restock", RestockLot).WithSummary("Add stock to a lot (its seller)");
+        owner.MapPatch("/{lotId}", EditLot).WithSummary("Change a lot's name, unit, price, limit or times before it opens (its seller)");
+        owner.MapPost("/{lotId}/end", EndLot).WithSummary("End the sale now: holds return, placed orders stand (its seller)");
         owner.MapGet("/{lotId}/stats", GetStats).WithSummary("Sell-through of a lot (its seller)");
         return app;
     }
@@ -93,6 +96,57 @@ public static class LotsApi
         }
 
         return restocked.Succeeded ? TypedResults.Ok(restocked.Value) : Problems.From(restocked.Refusal);
+    }
+
+    public static async Task<Results<Ok<Lot>, ValidationProblem, ProblemHttpResult>> EditLot(
+        string lotId, EditLotRequest request, ClaimsPrincipal user, IGrainFactory grains, Edge.LotEdgeCache edge,
+        [FromKeyedServices(FlashSaleClock.Key)] TimeProvider time, IOptions<MoneyLimitOptions> moneyLimits)
+    {
+        if (!IsLotId(lotId))
+        {
+            return Problems.NotFoundProblem(EngineTexts.TheLot);
+        }
+
+        var lotGrain = grains.GetGrain<IProduceLotGrain>(lotId);
+        // The fields are judged against the lot as it is, to name the field at fault; the lot
+        // judges the merged terms again when it applies them, so a concurrent edit cannot slip past.
+        var current = await lotGrain.Get();
+        var errors = request.Validate(current, time.GetUtcNow(), moneyLimits.Value.MaxOrderTotalMinor);
+        if (errors.Any)
+        {
+            return errors.ToProblem();
+        }
+
+        var edited = await lotGrain.Edit(user.SellerId(), request.ToEdit());
+        if (!edited.Succeeded)
+        {
+            return Problems.From(edited.Refusal);
+        }
+
+        edge.Observed(lotId, edited.Value.Version);
+        if (edited.Value.WaitingRoom is not null)
+        {
+            // Also after an edit that changed nothing: a retry then mends a room that missed the first.
+            await grains.GetGrain<IWaitingRoomGrain>(lotId).LotTermsChanged();
+        }
+
+        return TypedResults.Ok(edited.Value);
+    }
+
+    public static async Task<Results<Ok<Lot>, ProblemHttpResult>> EndLot(string lotId, ClaimsPrincipal user, IGrainFactory grains, Edge.LotEdgeCache edge)
+    {
+        if (!IsLotId(lotId))
+        {
+            return Problems.NotFoundProblem(EngineTexts.TheLot);
+        }
+
+        var ended = await grains.GetGrain<IProduceLotGrain>(lotId).End(user.SellerId());
+        if (ended.Succeeded)
+        {
+            edge.Observed(lotId, ended.Value.Version); // this host refuses new holds at once, before the feed says so
+        }
+
+        return ended.Succeeded ? TypedResults.Ok(ended.Value) : Problems.From(ended.Refusal);
     }
 
     public static async Task<Results<Ok<LotStats>, ProblemHttpResult>> GetStats(string lotId, ClaimsPrincipal user, IGrainFactory grains)
@@ -196,3 +250,64 @@ public sealed record WaitingRoomRequest(int? AdmitPerSecond, int? AdmissionWindo
 }
 
 public sealed record RestockRequest(int? Quantity);
+
+/// <summary>
+/// A seller's change of a lot before it opens. Only the fields given change. The quantity
+/// changes by restock, the currency and the waiting room not at all, so any other field is
+/// refused rather than silently ignored.
+/// </summary>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
+public sealed record EditLotRequest(
+    string? Name = null,
+    string? Unit = null,
+    long? PriceMinor = null,
+    int? PerShopperLimit = null,
+    DateTimeOffset? StartsAt = null,
+    DateTimeOffset? EndsAt = null)
+{
+    /// <summary>Errors of the fields given; those that depend on the lot (the limit, the order ceiling, the times) are judged against <paramref name="lot"/>.</summary>
+    public RequestErrors Validate(Lot? lot, DateTimeOffset now, long maxOrderTotalMinor)
+    {
+        var errors = new RequestErrors()
+            .Text("name", Name, required: Name is not null)
+            .Text("unit", Unit, required: Unit is not null)
+            .Range("priceMinor", PriceMinor, 1, LotLimits.MaxPriceMinor, required: false)
+            .Range("perShopperLimit", PerShopperLimit, 1, Math.Clamp(lot?.Quantity ?? LotLimits.MaxQuantity, 1, LotLimits.MaxQuantity), required: false);
+        if (this == new EditLotRequest())
+        {
+            errors.Add("body", ApiTexts.NameAFieldToEdit);
+        }
+
+        foreach (var (field, at) in new[] { ("startsAt", StartsAt), ("endsAt", EndsAt) })
+        {
+            if (at is { } time && time - now > CreateLotRequest.Horizon)
+            {
+                errors.Add(field, ApiTexts.WithinHorizon.Format(field, (int)CreateLotRequest.Horizon.TotalDays));
+            }
+        }
+
+        if (lot is null || errors.Any)
+        {
+            return errors;
+        }
+
+        var startsAt = StartsAt ?? lot.StartsAt;
+        if ((EndsAt ?? lot.EndsAt) is { } endsAt && endsAt <= startsAt)
+        {
+            errors.Add("endsAt", ApiTexts.EndsAfterStarts);
+        }
+        else if (EndsAt is { } end && end <= now)
+        {
+            errors.Add("endsAt", ApiTexts.EndsInFuture);
+        }
+
+        if ((PriceMinor ?? lot.PriceMinor) * (PerShopperLimit ?? lot.PerShopperLimit) > maxOrderTotalMinor)
+        {
+            errors.Add(PerShopperLimit is null ? "priceMinor" : "perShopperLimit", ApiTexts.LineAboveOrderCeiling.Format(maxOrderTotalMinor));
+        }
+
+        return errors;
+    }
+
+    public LotEdit ToEdit() => new(Name?.Trim(), Unit?.Trim(), PriceMinor, PerShopperLimit, StartsAt, EndsAt);
+}

@@ -63,6 +63,9 @@ public static class ApiTexts
     public static readonly LocalText WithinHorizon = new("{0} may be at most {1} days ahead.", "{0} 最多只能是 {1} 天之后。");
     public static readonly LocalText LineAboveOrderCeiling = new(
         "priceMinor × perShopperLimit must be at most {0}, the largest order total.", "priceMinor × perShopperLimit 不得超过 {0}（订单总额上限）。");
+    public static readonly LocalText NameAFieldToEdit = new(
+        "Name at least one field to change: name, unit, priceMinor, perShopperLimit, startsAt or endsAt.",
+        "请至少给出一个要修改的字段：name、unit、priceMinor、perShopperLimit、startsAt 或 endsAt。");
     public static readonly LocalText EndsInFuture = new("endsAt must be in the future.", "endsAt 必须是将来的时间。");
     public static readonly LocalText SandboxOutcome = new("outcome must be \"succeeded\" or \"failed\".", "outcome 必须是 \"succeeded\" 或 \"failed\"。");
     public static readonly LocalText VillageAgentIsForAgents = new(

@@ -59,11 +59,11 @@ public sealed class RequestErrors
     private static bool IsInvisible(System.Text.Rune r) => System.Text.Rune.GetUnicodeCategory(r) is System.Globalization.UnicodeCategory.Format
         or System.Globalization.UnicodeCategory.LineSeparator or System.Globalization.UnicodeCategory.ParagraphSeparator;
 
-    public RequestErrors Range(string field, long? value, long min, long max)
+    public RequestErrors Range(string field, long? value, long min, long max, bool required = true)
     {
         if (value is null)
         {
-            return Add(field, ApiTexts.Required.Format(field));
+            return required ? Add(field, ApiTexts.Required.Format(field)) : this;
         }
 
         return value < min || value > max ? Add(field, ApiTexts.OutOfRange.Format(field, min, max)) : this;

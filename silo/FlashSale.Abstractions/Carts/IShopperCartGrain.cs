@@ -21,6 +21,12 @@ public interface IShopperCartGrain : IGrainWithStringKey
     /// <summary>Releases the hold of one lot; cancelled as <see cref="SetItem"/>.</summary>
     Task<Outcome<Cart>> RemoveItem(string lotId, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// The lot ended for good (its seller ended it or an operator took it down) and returned this
+    /// shopper's hold: the cart forgets its line, which could never be checked out. Idempotent.
+    /// </summary>
+    Task HoldReturned(string lotId);
+
     /// <summary>Moves every live hold into a new order with this id. Idempotent per order id.</summary>
     Task<Outcome<Order>> Checkout(string orderId, string paymentMethod);
 

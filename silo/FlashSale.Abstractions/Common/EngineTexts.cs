@@ -45,6 +45,13 @@ public static class EngineTexts
     public static readonly LocalText StockBackOnSaleAndGone = new("The stock went back on sale and is gone.", "库存已重新上架并已售完。");
     public static readonly LocalText SaleEnded = new("The sale has ended.", "本次销售已结束。");
     public static readonly LocalText RestockRange = new("A restock adds 1 or more, up to a total of {0}.", "补货数量至少为 1，补货后总数不超过 {0}。");
+    public static readonly LocalText EditOnlyBeforeOpening = new(
+        "A lot's terms can be changed only before it opens; once it has started it may be paused, resumed, restocked or ended.",
+        "批次的条款只能在开售前修改；开售后只能暂停、恢复、补货或结束。");
+    public static readonly LocalText EndsAfterStartsAndNow = new("The end must be after the start and in the future.", "结束时间必须晚于开始时间，并且是将来的时间。");
+    public static readonly LocalText LineAboveOrderCeiling = new(
+        "The price × the per-shopper limit must be at most {0}, the largest order total.", "价格 × 每人限购数不得超过 {0}（订单总额上限）。");
+    public static readonly LocalText TermsChanged = new("The lot's terms changed; look at it again.", "该批次的条款已更改，请重新查看。");
     public static readonly LocalText OnlyTheSeller = new("Only the lot's seller may do this.", "只有该批次的卖家可以这样做。");
 
     // ---- Waiting rooms and carts

@@ -26,8 +26,10 @@ public interface IProduceLotGrain : IGrainWithStringKey
     /// <summary>
     /// Sets the shopper's held quantity (0 releases it) until <paramref name="expiresAt"/>.
     /// All or nothing: either the whole change is taken from stock or nothing moves.
+    /// When <paramref name="termsEdition"/> is given and the lot's terms have been edited since
+    /// that edition, the hold is refused (<c>conflict</c>) and nothing moves: the caller judged it on old terms.
     /// </summary>
-    Task<Outcome<HoldReceipt>> SetHold(string shopperId, int quantity, DateTimeOffset expiresAt);
+    Task<Outcome<HoldReceipt>> SetHold(string shopperId, int quantity, DateTimeOffset expiresAt, int? termsEdition = null);
 
     /// <summary>Moves the shopper's whole hold to an order, reserved until the payment deadline
     /// or, with <paramref name="sellNow"/>, sold at once (cash on delivery).</summary>
@@ -53,6 +55,12 @@ public interface IProduceLotGrain : IGrainWithStringKey
     Task<Outcome<Lot>> Resume(string sellerId);
 
     Task<Outcome<Lot>> Restock(string sellerId, int quantity);
+
+    /// <summary>The seller ends the sale now: status <c>ended</c>, holds return, placed orders keep their stock. Idempotent.</summary>
+    Task<Outcome<Lot>> End(string sellerId);
+
+    /// <summary>The seller changes the lot's terms; refused (<c>conflict</c>) once the lot has opened.</summary>
+    Task<Outcome<Lot>> Edit(string sellerId, LotEdit edit);
 
     /// <summary>An operator's take-down: the lot ends for good, holds return, placed orders keep their stock. Idempotent.</summary>
     Task<Outcome<Lot>> TakeDown();

@@ -25,7 +25,10 @@ public sealed record Lot(
     [property: Id(14)] long Version,
     [property: Id(15), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] WaitingRooms.WaitingRoomPolicy? WaitingRoom = null);
 
-/// <summary>The terms a cart needs to judge a hold before asking the lot for stock.</summary>
+/// <summary>
+/// The terms a cart needs to judge a hold before asking the lot for stock. A cart keeps them, so
+/// it names their <see cref="Edition"/> when it holds, and the lot refuses a hold judged on old terms.
+/// </summary>
 [GenerateSerializer, Immutable]
 public sealed record LotTerms(
     [property: Id(0)] string LotId,
@@ -33,7 +36,8 @@ public sealed record LotTerms(
     [property: Id(2)] string Currency,
     [property: Id(3)] int PerShopperLimit,
     [property: Id(4)] WaitingRooms.WaitingRoomPolicy? WaitingRoom = null,
-    [property: Id(5)] DateTimeOffset Opening = default);
+    [property: Id(5)] DateTimeOffset Opening = default,
+    [property: Id(6)] int Edition = 0);
 
 /// <summary>The lot's answer to a hold: the shopper's held quantity and the lot after it.</summary>
 [GenerateSerializer, Immutable]

@@ -1,6 +1,9 @@
 namespace FlashSale.Lots;
 
-/// <summary>What a seller decides when creating a lot: everything except the live counts.</summary>
+/// <summary>
+/// What a seller decides when creating a lot: everything except the live counts.
+/// <see cref="Edition"/> counts the seller's edits, so a cart can tell terms it read before an edit.
+/// </summary>
 [GenerateSerializer, Immutable]
 public sealed record LotDefinition(
     [property: Id(0)] string SellerId,
@@ -12,4 +15,15 @@ public sealed record LotDefinition(
     [property: Id(6)] int PerShopperLimit,
     [property: Id(7)] DateTimeOffset? StartsAt,
     [property: Id(8)] DateTimeOffset? EndsAt,
-    [property: Id(9)] WaitingRooms.WaitingRoomPolicy? WaitingRoom = null);
+    [property: Id(9)] WaitingRooms.WaitingRoomPolicy? WaitingRoom = null,
+    [property: Id(10)] int Edition = 0);
+
+/// <summary>A seller's change of a lot's terms before it opens; a null field keeps its value.</summary>
+[GenerateSerializer, Immutable]
+public sealed record LotEdit(
+    [property: Id(0)] string? Name = null,
+    [property: Id(1)] string? Unit = null,
+    [property: Id(2)] long? PriceMinor = null,
+    [property: Id(3)] int? PerShopperLimit = null,
+    [property: Id(4)] DateTimeOffset? StartsAt = null,
+    [property: Id(5)] DateTimeOffset? EndsAt = null);

@@ -54,4 +54,7 @@ public interface IWaitingRoomGrain : IGrainWithStringKey
     /// and watchers hear how far the queue has got without waiting for anyone to ask.
     /// </summary>
     Task Advance();
+
+    /// <summary>The seller edited the lot before it opened: the room reads its terms again, so the draw happens at the new opening.</summary>
+    Task LotTermsChanged();
 }

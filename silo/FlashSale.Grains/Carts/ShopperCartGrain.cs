@@ -47,7 +47,10 @@ internal sealed class ShopperCartGrain(
         return View(time.GetUtcNow());
     }
 
-    public async Task<Outcome<Cart>> SetItem(string lotId, int quantity, CancellationToken cancellationToken = default)
+    public Task<Outcome<Cart>> SetItem(string lotId, int quantity, CancellationToken cancellationToken = default) =>
+        SetItemOnTerms(lotId, quantity, mayReadTermsAgain: true, cancellationToken);
+
+    private async Task<Outcome<Cart>> SetItemOnTerms(string lotId, int quantity, bool mayReadTermsAgain, CancellationToken cancellationToken)
     {
         if (quantity < 0)
         {
@@ -98,9 +101,16 @@ internal sealed class ShopperCartGrain(
         // and the cart must then record it, or the two would disagree until the hold expired.
         cancellationToken.ThrowIfCancellationRequested();
         var expiresAt = now + holdExpiry.Value.Duration;
-        var hold = await GrainFactory.GetGrain<IProduceLotGrain>(lotId).SetHold(ShopperId, quantity, expiresAt);
+        var hold = await GrainFactory.GetGrain<IProduceLotGrain>(lotId).SetHold(ShopperId, quantity, expiresAt, terms.Edition);
         if (!hold.Succeeded)
         {
+            // The only conflict a hold meets: the seller edited the lot (before it opened) after
+            // this cart read its terms. Nothing moved; judge the hold again on the new terms, once.
+            if (mayReadTermsAgain && hold.Refusal.Code == RefusalCode.Conflict && _terms.Remove(lotId))
+            {
+                return await SetItemOnTerms(lotId, quantity, mayReadTermsAgain: false, cancellationToken);
+            }
+
             return hold.Refusal;
         }
 
@@ -131,6 +141,14 @@ internal sealed class ShopperCartGrain(
         }
 
         return Outcome<Cart>.Ok(View(now));
+    }
+
+    public async Task HoldReturned(string lotId)
+    {
+        if (Cart.Lines.Remove(lotId))
+        {
+            await state.WriteStateAsync();
+        }
     }
 
     public async Task<Outcome<Order>> Checkout(string orderId, string paymentMethod)

@@ -53,3 +53,11 @@ public sealed record StockRetaken(DateTimeOffset At, [property: Id(0)] string Or
 /// <summary>An operator took the lot down: it ends for good, and every shopper's hold returns to stock.</summary>
 [GenerateSerializer, Immutable]
 public sealed record LotTakenDown(DateTimeOffset At) : LotEvent(At);
+
+/// <summary>The seller ended the sale before its time: every shopper's hold returns; placed orders keep their stock.</summary>
+[GenerateSerializer, Immutable]
+public sealed record SaleEnded(DateTimeOffset At) : LotEvent(At);
+
+/// <summary>The seller changed the lot's terms before it opened; <see cref="Definition"/> is the whole new definition.</summary>
+[GenerateSerializer, Immutable]
+public sealed record LotEdited(DateTimeOffset At, [property: Id(0)] LotDefinition Definition) : LotEvent(At);

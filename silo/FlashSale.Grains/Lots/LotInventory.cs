@@ -48,7 +48,7 @@ internal sealed class LotInventory
 
     public LotStatus StatusAt(DateTimeOffset now, LotCounts counts)
     {
-        if (counts.TakenDown)
+        if (counts.EndedEarly)
         {
             return LotStatus.Ended;
         }
@@ -122,7 +122,7 @@ internal sealed class LotInventory
     /// <summary>The next instant the status changes by itself (opening or ending), if any is ahead.</summary>
     public DateTimeOffset? NextScheduledChange(DateTimeOffset now)
     {
-        if (Counts.TakenDown)
+        if (Counts.EndedEarly)
         {
             return null;
         }
@@ -297,7 +297,71 @@ internal sealed class LotInventory
             return Refusal.NotFound(EngineTexts.TheLot);
         }
 
-        return Counts.TakenDown ? Decision.Unchanged : new LotTakenDown(now);
+        return Counts.EndedEarly ? Decision.Unchanged : new LotTakenDown(now);
+    }
+
+    /// <summary>
+    /// The seller ends the sale now: no new hold is taken, every hold returns, placed orders keep
+    /// their stock. Ending a lot that has already ended for good changes nothing.
+    /// </summary>
+    public Decision DecideEnd(string sellerId, DateTimeOffset now)
+    {
+        if (CheckOwner(sellerId) is { } refusal)
+        {
+            return refusal;
+        }
+
+        return Counts.EndedEarly ? Decision.Unchanged : new SaleEnded(now);
+    }
+
+    /// <summary>
+    /// The seller changes the lot's terms. Only before it opens: until then no hold, order or sale
+    /// exists that was made on the old terms, so nothing already promised to a shopper changes.
+    /// </summary>
+    public Decision DecideEdit(string sellerId, LotEdit edit, long maxOrderTotalMinor, DateTimeOffset now)
+    {
+        if (CheckOwner(sellerId) is { } refusal)
+        {
+            return refusal;
+        }
+
+        if (StatusAt(now, Counts) != LotStatus.Scheduled)
+        {
+            return Refusal.Conflict(EngineTexts.EditOnlyBeforeOpening);
+        }
+
+        var current = Definition! with { StartsAt = StartsAt };
+        var edited = current with
+        {
+            Name = edit.Name ?? current.Name,
+            Unit = edit.Unit ?? current.Unit,
+            PriceMinor = edit.PriceMinor ?? current.PriceMinor,
+            PerShopperLimit = edit.PerShopperLimit ?? current.PerShopperLimit,
+            StartsAt = edit.StartsAt ?? current.StartsAt,
+            EndsAt = edit.EndsAt ?? current.EndsAt,
+        };
+        if (edited.PriceMinor is <= 0 or > LotLimits.MaxPriceMinor)
+        {
+            return Refusal.Invalid(EngineTexts.PricePositive);
+        }
+
+        if (edited.PerShopperLimit < 1 || edited.PerShopperLimit > Counts.Quantity)
+        {
+            return Refusal.Invalid(EngineTexts.PerShopperLimitRange);
+        }
+
+        // One shopper's whole allowance must fit in one order, as at creation (both factors are in range, so the product fits).
+        if (edited.PriceMinor * edited.PerShopperLimit > maxOrderTotalMinor)
+        {
+            return Refusal.Invalid(EngineTexts.LineAboveOrderCeiling.Format(maxOrderTotalMinor));
+        }
+
+        if (edited.EndsAt is { } endsAt && (endsAt <= edited.StartsAt || endsAt <= now))
+        {
+            return Refusal.Invalid(EngineTexts.EndsAfterStartsAndNow);
+        }
+
+        return edited == current ? Decision.Unchanged : new LotEdited(now, edited with { Edition = current.Edition + 1 });
     }
 
     public Decision DecidePause(string sellerId, bool pause, DateTimeOffset now)
@@ -474,7 +538,11 @@ internal sealed class LotInventory
                 c = c with { Paused = false };
                 break;
 
-            case LotTakenDown:
+            case LotEdited edited:
+                Definition = edited.Definition;
+                break;
+
+            case LotTakenDown or SaleEnded:
             {
                 var held = 0;
                 foreach (var hold in _holds.Values)
@@ -484,7 +552,7 @@ internal sealed class LotInventory
                 }
 
                 _holds.Clear(); // their queue entries go stale and are dropped when they come due
-                c = c with { Available = c.Available + held, Reserved = c.Reserved - held, TakenDown = true };
+                c = c with { Available = c.Available + held, Reserved = c.Reserved - held, EndedEarly = true };
                 break;
             }
 
@@ -544,14 +612,14 @@ internal sealed class LotInventory
         _reservations.Select(r => new SnapshotReservation(r.Key, r.Value.ShopperId, r.Value.Quantity, r.Value.PaymentDeadline)).ToList(),
         _sales.Select(s => new SnapshotSale(s.Key, s.Value.Quantity, s.Value.Minute)).ToList(),
         SellThrough(),
-        Counts.TakenDown);
+        Counts.EndedEarly);
 
     public void Restore(LotSnapshot snapshot)
     {
         Definition = snapshot.Definition;
         CreatedAt = snapshot.CreatedAt;
         Sequence = snapshot.Sequence;
-        Counts = new LotCounts(snapshot.Quantity, snapshot.Available, snapshot.Reserved, snapshot.Sold, snapshot.Paused, snapshot.Sequence, snapshot.TakenDown);
+        Counts = new LotCounts(snapshot.Quantity, snapshot.Available, snapshot.Reserved, snapshot.Sold, snapshot.Paused, snapshot.Sequence, snapshot.EndedEarly);
         Counts.EnsureConsistent(LotId);
         foreach (var h in snapshot.Holds)
         {
@@ -631,7 +699,7 @@ internal sealed class LotInventory
 }
 
 /// <summary>The counts of a lot at one sequence number; small enough to copy per change.</summary>
-internal readonly record struct LotCounts(int Quantity, int Available, int Reserved, int Sold, bool Paused, long Sequence, bool TakenDown = false)
+internal readonly record struct LotCounts(int Quantity, int Available, int Reserved, int Sold, bool Paused, long Sequence, bool EndedEarly = false)
 {
     public void EnsureConsistent(string lotId)
     {

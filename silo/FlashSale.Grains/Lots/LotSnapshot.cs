@@ -18,7 +18,7 @@ public sealed record LotSnapshot(
     [property: Id(9)] IReadOnlyList<SnapshotReservation> Reservations,
     [property: Id(10)] IReadOnlyList<SnapshotSale> Sales,
     [property: Id(11)] IReadOnlyList<SellThroughPoint> SellThrough,
-    [property: Id(12)] bool TakenDown = false);
+    [property: Id(12)] bool EndedEarly = false);
 
 [GenerateSerializer, Immutable]
 public sealed record SnapshotHold([property: Id(0)] string ShopperId, [property: Id(1)] int Quantity, [property: Id(2)] DateTimeOffset ExpiresAt);

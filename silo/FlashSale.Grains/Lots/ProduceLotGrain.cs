@@ -35,6 +35,7 @@ internal sealed partial class ProduceLotGrain : Grain, IProduceLotGrain, IRemind
     private long _publishedVersion = -1;
     private IGrainTimer? _publishTimer;
     private bool _writeFailureLogged;
+    private readonly long _maxOrderTotalMinor;
 
     public ProduceLotGrain(
         ILotJournal journal,
@@ -43,8 +44,10 @@ internal sealed partial class ProduceLotGrain : Grain, IProduceLotGrain, IRemind
         IOptions<LotJournalOptions> options,
         IOptions<LiveStockOptions> live,
         IOptions<WakeOptions> wake,
+        IOptions<MoneyLimitOptions> moneyLimits,
         ILogger<ProduceLotGrain> logger)
     {
+        _maxOrderTotalMinor = moneyLimits.Value.MaxOrderTotalMinor;
         _wake = new RecoveryReminder(this, WakeOptions.ReminderName, wake.Value.Period, logger);
         _journal = journal;
         _time = time;
@@ -151,14 +154,16 @@ internal sealed partial class ProduceLotGrain : Grain, IProduceLotGrain, IRemind
     public Task<LotTerms?> GetTerms()
     {
         var d = _inventory.Definition;
-        return Task.FromResult(d is null ? null : new LotTerms(LotId, d.PriceMinor, d.Currency, d.PerShopperLimit, d.WaitingRoom, _inventory.StartsAt));
+        return Task.FromResult(d is null ? null : new LotTerms(LotId, d.PriceMinor, d.Currency, d.PerShopperLimit, d.WaitingRoom, _inventory.StartsAt, d.Edition));
     }
 
-    public async Task<Outcome<HoldReceipt>> SetHold(string shopperId, int quantity, DateTimeOffset expiresAt)
+    public async Task<Outcome<HoldReceipt>> SetHold(string shopperId, int quantity, DateTimeOffset expiresAt, int? termsEdition = null)
     {
         var now = Now;
         var expired = ApplyExpired(now);
-        var decision = _inventory.DecideHold(shopperId, quantity, expiresAt, now);
+        var decision = termsEdition is { } edition && _inventory.Definition is { } d && d.Edition != edition
+            ? Refusal.Conflict(EngineTexts.TermsChanged)
+            : _inventory.DecideHold(shopperId, quantity, expiresAt, now);
         CountHold(decision);
         if (decision.Refusal is { } refusal)
         {
@@ -217,7 +222,37 @@ internal sealed partial class ProduceLotGrain : Grain, IProduceLotGrain, IRemind
 
     public Task<Outcome<Lot>> Resume(string sellerId) => Decide(now => _inventory.DecidePause(sellerId, pause: false, now));
 
-    public Task<Outcome<Lot>> TakeDown() => Decide(_inventory.DecideTakeDown);
+    public Task<Outcome<Lot>> TakeDown() => EndForGood(_inventory.DecideTakeDown);
+
+    public Task<Outcome<Lot>> End(string sellerId) => EndForGood(now => _inventory.DecideEnd(sellerId, now));
+
+    /// <summary>
+    /// Ends the lot for good and then tells each cart whose hold it returned, so that when the
+    /// answer arrives no cart shows it. The holders are read in the same turn as the decision,
+    /// before its change returns their holds. A cart that cannot be told (its silo is failing) is
+    /// logged, not retried: it shows a hold that checkout refuses until the hold's own expiry.
+    /// </summary>
+    private async Task<Outcome<Lot>> EndForGood(Func<DateTimeOffset, Decision> decide)
+    {
+        var holders = _inventory.HoldersUpTo(int.MaxValue) ?? [];
+        var outcome = await Decide(decide);
+        if (outcome.Succeeded && holders.Count > 0)
+        {
+            var told = Task.WhenAll(holders.Select(shopperId => GrainFactory.GetGrain<Carts.IShopperCartGrain>(shopperId).HoldReturned(LotId)));
+            try
+            {
+                await told;
+            }
+            catch (Exception ex)
+            {
+                LogCartsNotTold(ex, told.Exception?.InnerExceptions.Count ?? 1, holders.Count, LotId);
+            }
+        }
+
+        return outcome;
+    }
+
+    public Task<Outcome<Lot>> Edit(string sellerId, LotEdit edit) => Decide(now => _inventory.DecideEdit(sellerId, edit, _maxOrderTotalMinor, now));
 
     public Task<Outcome<Lot>> Restock(string sellerId, int quantity) => Decide(now => _inventory.DecideRestock(sellerId, quantity, now));
 
@@ -473,6 +508,9 @@ internal sealed partial class ProduceLotGrain : Grain, IProduceLotGrain, IRemind
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Lot {LotId} is active on silo {Silo} (journal at {Sequence})")]
     private partial void LogActivated(string lotId, string silo, long sequence);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Failed} of {Holders} carts could not be told that lot {LotId} ended; they drop the hold at its expiry")]
+    private partial void LogCartsNotTold(Exception exception, int failed, int holders, string lotId);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Returned {Count} expired holds to lot {LotId}")]
     private partial void LogReturned(int count, string lotId);

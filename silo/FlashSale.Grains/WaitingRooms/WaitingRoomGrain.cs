@@ -73,6 +73,17 @@ internal sealed class WaitingRoomGrain : Grain, IWaitingRoomGrain, IRemindable
         }
     }
 
+    public async Task LotTermsChanged()
+    {
+        // Read here, not handed over by the lot: the lot is not waiting on this call, so the read cannot deadlock.
+        _terms = await GrainFactory.GetGrain<IProduceLotGrain>(LotId).GetTerms();
+        var now = _time.GetUtcNow();
+        if (ScheduleAdvance(now) is { } next)
+        {
+            await _wake.Set(next - now);
+        }
+    }
+
     /// <summary>The wake reminder rang: the activation caught up; with nothing left to advance, the reminder goes.</summary>
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {

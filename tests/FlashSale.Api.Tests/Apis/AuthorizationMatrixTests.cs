@@ -53,6 +53,8 @@ public sealed class AuthorizationMatrixTests(FlashSaleApiFactory api)
         ("POST /api/lots/{lot}/resume", null, WithAccounts([401, 403, 403, 200, 403, 403])),
         ("POST /api/lots/{lot}/restock", """{"quantity":1}""", WithAccounts([401, 403, 403, 200, 403, 403])),
         ("GET /api/lots/{lot}/stats", null, WithAccounts([401, 403, 403, 200, 403, 403])),
+        ("PATCH /api/lots/{scheduledLot}", """{"priceMinor":7200}""", WithAccounts([401, 403, 403, 200, 403, 403])),
+        ("POST /api/lots/{lot}/end", null, WithAccounts([401, 403, 403, 200, 403, 403])),
         ("POST /api/lots/{lot}/queue", null, WithAccounts([401, 409, 409, 403, 403, 403])),
         ("GET /api/lots/{lot}/queue", null, WithAccounts([401, 404, 404, 403, 403, 403])),
         ("GET /api/cart", null, WithAccounts([401, 200, 200, 403, 403, 403])),
@@ -108,7 +110,7 @@ public sealed class AuthorizationMatrixTests(FlashSaleApiFactory api)
         await RouteMatrix.AssertAnswers(client, route, row.Body, scene.Fill, caller, row.Expected[Array.IndexOf(Callers, caller)]);
     }
 
-    /// <summary>A seller's live lot; a shopper with an order awaiting payment and a fresh hold; an agent with a villager who has an order too.</summary>
+    /// <summary>A seller's live lot and one that opens tomorrow; a shopper with an order awaiting payment and a fresh hold; an agent with a villager who has an order too.</summary>
     private sealed record MatrixScene(FlashSaleApiFactory Api, Dictionary<string, Caller?> Callers, Dictionary<string, string> Ids)
     {
         public static async Task<MatrixScene> Create(FlashSaleApiFactory api)
@@ -117,6 +119,7 @@ public sealed class AuthorizationMatrixTests(FlashSaleApiFactory api)
             var shopper = await api.SignUpShopper();
             var agent = await api.SignUpAgent();
             var lot = await seller.CreateLot(quantity: 100, perShopperLimit: 5);
+            var scheduledLot = await seller.CreateLot(startsAt: api.Clock.GetUtcNow().AddDays(1));
             await shopper.Hold(lot.LotId, 1);
             var order = await shopper.PlaceOrder("wallet");
             await shopper.Hold(lot.LotId, 1);
@@ -161,6 +164,7 @@ public sealed class AuthorizationMatrixTests(FlashSaleApiFactory api)
             }, new Dictionary<string, string>
             {
                 ["{lot}"] = lot.LotId,
+                ["{scheduledLot}"] = scheduledLot.LotId,
                 ["{order}"] = order.OrderId,
                 ["{payment}"] = order.Payment.PaymentId,
                 ["{villager}"] = villager,

@@ -57,6 +57,7 @@ public class BadInputTests(FlashSaleApiFactory api)
 
     private const string ValidLot = """{"name":"Dangshan honey pears","unit":"box (5 kg)","priceMinor":6800,"currency":"CNY","quantity":100,"perShopperLimit":5}""";
     private const string ValidRestock = """{"quantity":5}""";
+    private const string ValidEdit = """{"name":"Dangshan honey pears, grade A","priceMinor":7200}""";
     private const string ValidHold = """{"quantity":1}""";
     private const string ValidCheckout = """{"paymentMethod":"wallet"}""";
 
@@ -135,6 +136,7 @@ public class BadInputTests(FlashSaleApiFactory api)
         foreach (var (method, action, body) in new (string, string, string?)[]
         {
             ("GET", "", null), ("POST", "/pause", null), ("POST", "/resume", null), ("POST", "/restock", ValidRestock), ("GET", "/stats", null),
+            ("PATCH", "", ValidEdit), ("POST", "/end", null),
         })
         {
             table.Add(NotFound(method, "/api/lots/{unknownLot}" + action, "an unknown lot", body, Who.Owner));
@@ -150,6 +152,22 @@ public class BadInputTests(FlashSaleApiFactory api)
         table.Add(Invalid("POST", "/api/lots/{lot}/restock", "no quantity", "{}", Who.Owner));
         table.Add(Invalid("POST", "/api/lots/{lot}/restock", "null quantity", With(ValidRestock, "quantity", null), Who.Owner));
         table.Add(Invalid("POST", "/api/lots/{lot}/pause", "a text/plain body", "pause", Who.Owner, "text/plain"));
+
+        // Editing a lot: every field is optional, but one given must be valid, and one that cannot be edited is refused.
+        table.AddRange(BodyCases("PATCH", "/api/lots/{lot}", ValidEdit, Who.Owner));
+        table.AddRange(TextCases("PATCH", "/api/lots/{lot}", ValidEdit, "name", Who.Owner).Where(c => !c.Input.StartsWith("no ", StringComparison.Ordinal) && !c.Input.StartsWith("null ", StringComparison.Ordinal)));
+        table.AddRange(NumberCases("PATCH", "/api/lots/{lot}", ValidEdit, "priceMinor", Who.Owner, BeyondLong, 0, -1, 1_000_000_000_001));
+        table.AddRange(NumberCases("PATCH", "/api/lots/{lot}", """{"perShopperLimit":2}""", "perShopperLimit", Who.Owner, BeyondInt, 0, -2, 101));
+        table.Add(Invalid("PATCH", "/api/lots/{lot}", "no field at all", "{}", Who.Owner));
+        foreach (var (field, value) in new (string, JsonNode?)[] { ("quantity", 500), ("currency", "KES"), ("sellerId", "sel_0123456789abcdef"), ("lotId", "lot_0123456789abcdef"), ("status", "live") })
+        {
+            table.Add(Invalid("PATCH", "/api/lots/{lot}", $"{field}, which an edit cannot change", With(ValidEdit, field, value), Who.Owner));
+        }
+
+        table.Add(Invalid("PATCH", "/api/lots/{lot}", "endsAt in the past", """{"endsAt":"2020-01-01T00:00:00Z"}""", Who.Owner));
+        table.Add(Invalid("PATCH", "/api/lots/{lot}", "startsAt past the horizon", """{"startsAt":"2199-01-01T00:00:00Z"}""", Who.Owner));
+        table.Add(Invalid("PATCH", "/api/lots/{lot}", "startsAt not a date", """{"startsAt":"tomorrow"}""", Who.Owner));
+        table.Add(Invalid("PATCH", "/api/lots/{lot}", "a price whose whole allowance passes the order ceiling", """{"priceMinor":900000000}""", Who.Owner));
 
         // The cart.
         table.AddRange(BodyCases("PUT", "/api/cart/items/{lot}", ValidHold, Who.Shopper));
@@ -205,7 +223,7 @@ public class BadInputTests(FlashSaleApiFactory api)
         // Neither a route nor a method of the contract.
         table.Add(NotFound("GET", "/api/nothing-here", "an unknown route", null, Who.Anonymous));
         table.Add(NotFound("POST", "/api/lots/{lot}/delete", "an unknown action", null, Who.Owner));
-        table.Add(new BadRequest("PATCH", "/api/lots/{lot}", "a method the route lacks", ValidLot, Who.Owner, HttpStatusCode.MethodNotAllowed, Problems.InvalidRequest));
+        table.Add(new BadRequest("PUT", "/api/lots/{lot}", "a method the route lacks", ValidLot, Who.Owner, HttpStatusCode.MethodNotAllowed, Problems.InvalidRequest));
         return table;
     }
 

@@ -36,6 +36,12 @@ public static class SaleApi
         return await response.ReadAs<Lot>();
     }
 
+    public static async Task<Lot> Edit(this Caller seller, string lotId, object changes)
+    {
+        using var response = await seller.Http.PatchAsJsonAsync($"/api/lots/{lotId}", changes, ApiJson.Options);
+        return await response.ReadAs<Lot>();
+    }
+
     public static async Task<Lot> Restock(this Caller seller, string lotId, int quantity)
     {
         using var response = await seller.Http.PostAsJsonAsync($"/api/lots/{lotId}/restock", new RestockRequest(quantity), ApiJson.Options);
