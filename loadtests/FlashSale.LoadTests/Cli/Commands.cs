@@ -156,6 +156,11 @@ public sealed class MarketplaceSettings : RunSettings
     [DefaultValue(1.1)]
     public double Zipf { get; init; } = 1.1;
 
+    [CommandOption("--agents <N>")]
+    [Description("Village agents, each a service point where orders are picked up.")]
+    [DefaultValue(3)]
+    public int Agents { get; init; } = 3;
+
     [CommandOption("--mix <WEIGHTS>")]
     [DefaultValue(MarketplaceOptions.DefaultMix)]
     public string Mix { get; init; } = MarketplaceOptions.DefaultMix;
@@ -177,7 +182,7 @@ public sealed class MarketplaceSettings : RunSettings
     public string PaymentMethod { get; init; } = PaymentMethods.CashOnDelivery;
 }
 
-[Description("Many lots with Zipf popularity; a weighted mix of browse, hold, checkout, pay and abandon.")]
+[Description("Many lots with Zipf popularity; a weighted mix of browse, hold, checkout, pay, abandon, ship and handover; the audit checks the seller's ledger.")]
 public sealed class MarketplaceCommand : ScenarioCommand<MarketplaceSettings>
 {
     protected override string Title => "marketplace";
@@ -191,6 +196,7 @@ public sealed class MarketplaceCommand : ScenarioCommand<MarketplaceSettings>
             PerShopperLimit = s.Limit,
             Shoppers = s.Shoppers,
             ZipfExponent = s.Zipf,
+            Agents = s.Agents,
             Mix = s.Mix,
             Rate = s.Rate,
             Duration = Seconds(s.DurationSeconds),

@@ -20,7 +20,9 @@ public static class SaleAudit
     private const int MaxViolationsShown = 20;
     private static readonly TimeSpan PaymentSettleBound = TimeSpan.FromSeconds(20);
 
-    public static async Task<AuditReport> RunAsync(SaleClient client, SaleLedger ledger, bool hasOrders, CancellationToken cancellation)
+    /// <param name="ledgerOf">The seller of every lot, when the run moved orders to payment and
+    /// pickup: the audit then also checks that seller's ledger against the orders.</param>
+    public static async Task<AuditReport> RunAsync(SaleClient client, SaleLedger ledger, bool hasOrders, CancellationToken cancellation, Identity? ledgerOf = null)
     {
         var lots = new ConcurrentDictionary<string, LotView?>(StringComparer.Ordinal);
         await Parallel.ForEachAsync(ledger.Lots.Keys, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellation },
@@ -52,6 +54,7 @@ public static class SaleAudit
         var ordersSeen = new Check("every order the harness saw is there with its items and status");
         var noPhantomOrders = new Check("no order the harness did not cause");
         var totals = new Check("each lot's reserved and sold equal its holds and orders");
+        var shipments = new Check("every shipment the harness moved is where it was told");
 
         var heldByLot = new Dictionary<string, long>(StringComparer.Ordinal);
         var awaitingByLot = new Dictionary<string, long>(StringComparer.Ordinal);
@@ -151,6 +154,16 @@ public static class SaleAudit
                 {
                     ordersSeen.Fail($"{known.OrderId}: status {order.Status}, expected {status}");
                 }
+
+                if (known.ExpectedShipment is { } moved)
+                {
+                    shipments.Count();
+                    var at = order.Fulfilment?.Shipments.Select(s => s.Status).SingleOrDefault();
+                    if (at != moved)
+                    {
+                        shipments.Fail($"{known.OrderId}: shipment {at ?? "none"}, the harness moved it to {moved}");
+                    }
+                }
             }
 
             foreach (var order in actual)
@@ -192,10 +205,18 @@ public static class SaleAudit
             }
         }
 
-        var checks = new[] { readable, invariant, oversold, holdsSeen, noPhantomHolds, ordersSeen, noPhantomOrders, totals }
+        var checks = new List<Check> { readable, invariant, oversold, holdsSeen, noPhantomHolds, ordersSeen, noPhantomOrders, totals, shipments };
+        var money = ledgerOf is null ? null : await CheckLedgerAsync(client, ledgerOf, orders.Values.OfType<OrderView[]>().SelectMany(o => o).ToList(), cancellation);
+        if (money is not null)
+        {
+            checks.AddRange(money);
+        }
+
+        var reports = checks
             .Where(c => c.Checked > 0 || c.Violations.Count > 0)
             .Select(c => c.ToReport())
             .ToList();
+        var paidOrders = orders.Values.OfType<OrderView[]>().SelectMany(o => o).Count(o => o.Status == "paid");
         var counts = new Dictionary<string, long>(StringComparer.Ordinal)
         {
             ["lots"] = ledger.Lots.Count,
@@ -206,7 +227,12 @@ public static class SaleAudit
             ["units reserved"] = lots.Values.Sum(l => (long)(l?.Reserved ?? 0)),
             ["uncertain operations"] = uncertain,
         };
-        return new AuditReport(checks.All(c => c.Passed), checks, counts);
+        if (money is not null)
+        {
+            counts["paid orders in the ledger"] = paidOrders;
+        }
+
+        return new AuditReport(reports.All(c => c.Passed), reports, counts);
     }
 
     /// <summary>
@@ -234,6 +260,70 @@ public static class SaleAudit
             }
         }
     }
+
+    /// <summary>
+    /// The seller's ledger, read until it settles (entries are posted after the order's own
+    /// answer) or a bound passes: in each currency it balances
+    /// (<c>paid - refunded == gateway + heldByAgents + heldBySeller + remitted</c>), and it equals
+    /// what the orders say: every paid order's total is paid, owed by the gateway when paid
+    /// online and held by the agent when its cash was taken at the service point. The harness
+    /// refunds and remits nothing, so those are zero.
+    /// </summary>
+    private static async Task<Check[]> CheckLedgerAsync(SaleClient client, Identity seller, IReadOnlyList<OrderView> orders, CancellationToken cancellation)
+    {
+        var balances = new Check("the seller's ledger balances in every currency");
+        var matches = new Check("the seller's ledger equals its paid orders");
+        var expected = ExpectedLedger(orders);
+
+        LedgerView? ledger = null;
+        var started = Stopwatch.GetTimestamp();
+        while (Stopwatch.GetElapsedTime(started) < PaymentSettleBound)
+        {
+            ledger = await client.ReadLedger(seller, cancellation);
+            if (ledger is not null && Settled(ledger, expected))
+            {
+                break;
+            }
+
+            await Task.Delay(250, cancellation);
+        }
+
+        balances.Count();
+        matches.Count();
+        if (ledger is null)
+        {
+            balances.Fail("the ledger could not be read");
+            return [balances, matches];
+        }
+
+        foreach (var balance in ledger.Balances.Where(b => !b.Balances))
+        {
+            balances.Fail($"{balance.Currency}: paid {balance.PaidMinor} - refunded {balance.RefundedMinor} vs gateway {balance.GatewayMinor} + agents {balance.HeldByAgentsMinor} + seller {balance.HeldBySellerMinor} + remitted {balance.RemittedMinor}");
+        }
+
+        if (!Settled(ledger, expected))
+        {
+            matches.Fail($"ledger {string.Join("; ", ledger.Balances)}; the paid orders make {string.Join("; ", expected.Values)}");
+        }
+
+        return [balances, matches];
+    }
+
+    /// <summary>What the paid orders make of a ledger in which nothing was refunded or remitted and all cash was taken by agents.</summary>
+    internal static Dictionary<string, LedgerBalanceView> ExpectedLedger(IEnumerable<OrderView> orders) =>
+        orders.Where(o => o.Status == "paid")
+            .GroupBy(o => o.Currency ?? "", StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g =>
+            {
+                var cash = g.Where(o => Scenarios.PaymentMethods.IsCash(o.Payment.Method)).Sum(o => o.TotalMinor);
+                var online = g.Sum(o => o.TotalMinor) - cash;
+                return new LedgerBalanceView(g.Key, cash + online, 0, online, cash, 0, 0);
+            }, StringComparer.Ordinal);
+
+    /// <summary>True when the ledger shows exactly the expected balances, and no other currency with money in it.</summary>
+    internal static bool Settled(LedgerView ledger, IReadOnlyDictionary<string, LedgerBalanceView> expected) =>
+        ledger.Balances.Where(b => b.PaidMinor != 0 || b.RefundedMinor != 0).Count() == expected.Count
+        && expected.Values.All(e => ledger.Balances.Any(b => b == e));
 
     private static string Describe(IReadOnlyDictionary<string, int> items) => string.Join(", ", items.Select(i => $"{i.Key}×{i.Value}"));
 

@@ -73,6 +73,17 @@ public sealed class SaleClient : IDisposable
         return shoppers;
     }
 
+    /// <summary>A demo village agent, approved at sign-up, and its service point (found in <c>GET /api/pickup-points</c>).</summary>
+    public async Task<(Identity Agent, string PointId)> SignUpAgent(string name, string village, CancellationToken cancellation)
+    {
+        var answer = await SendAsync(HttpMethod.Post, "/api/agents", null, JsonBody(new { name, village }), null, cancellation);
+        var agent = Require<AgentSignedUp>(answer, HttpStatusCode.Created, "POST /api/agents");
+        var points = Require<PickupPointView[]>(
+            await SendAsync(HttpMethod.Get, $"/api/pickup-points?village={Uri.EscapeDataString(village)}", null, null, null, cancellation), HttpStatusCode.OK, "GET /api/pickup-points");
+        var point = points.FirstOrDefault(p => p.AgentId == agent.AgentId) ?? throw new InvalidOperationException($"agent {agent.AgentId} has no service point in {village}");
+        return (new Identity(agent.AgentId, agent.Token), point.PointId);
+    }
+
     public async Task<LotView> CreateLot(Identity seller, string name, int quantity, int perShopperLimit, long priceMinor, CancellationToken cancellation)
     {
         var body = JsonBody(new { name, unit = "box (5 kg)", priceMinor, currency = "CNY", quantity, perShopperLimit });
@@ -92,6 +103,14 @@ public sealed class SaleClient : IDisposable
         return (outcome, outcome.IsOk ? TryRead<LotView>(answer) : null);
     }
 
+    /// <summary>GET /api/orders/{orderId} as its shopper, measured.</summary>
+    public async Task<(StepOutcome Outcome, OrderView? Order)> GetOrder(Identity shopper, string orderId, CancellationToken cancellation)
+    {
+        var answer = await SendAsync(HttpMethod.Get, $"/api/orders/{orderId}", shopper.Token, null, null, cancellation);
+        var outcome = Classify(answer, 0);
+        return (outcome, outcome.IsOk ? TryRead<OrderView>(answer) : null);
+    }
+
     /// <summary>PUT /api/cart/items/{lotId}: sets the shopper's held quantity (more reserves, less releases).</summary>
     public async Task<StepOutcome> SetHold(Identity shopper, string lotId, int quantity, CancellationToken cancellation)
     {
@@ -105,9 +124,13 @@ public sealed class SaleClient : IDisposable
     public async Task<StepOutcome> Release(Identity shopper, string lotId, CancellationToken cancellation) =>
         Classify(await SendAsync(HttpMethod.Delete, $"/api/cart/items/{lotId}", shopper.Token, null, null, cancellation), 0);
 
-    public async Task<(StepOutcome Outcome, OrderView? Order)> Checkout(Identity shopper, string paymentMethod, string idempotencyKey, CancellationToken cancellation)
+    /// <summary>POST /api/checkout; with <paramref name="pickupPointId"/> the order is to be picked up at that service point.</summary>
+    public async Task<(StepOutcome Outcome, OrderView? Order)> Checkout(
+        Identity shopper, string paymentMethod, string idempotencyKey, CancellationToken cancellation, string? pickupPointId = null)
     {
-        var body = JsonBody(new { paymentMethod });
+        var body = pickupPointId is null
+            ? JsonBody(new { paymentMethod })
+            : JsonBody(new { paymentMethod, delivery = new { kind = "pickup", pointId = pickupPointId } });
         var answer = await SendAsync(HttpMethod.Post, "/api/checkout", shopper.Token, body, idempotencyKey, cancellation);
         var outcome = Classify(answer, body.Length);
         return (outcome, outcome.IsOk ? TryRead<OrderView>(answer) : null);
@@ -120,7 +143,32 @@ public sealed class SaleClient : IDisposable
         return Classify(await SendAsync(HttpMethod.Post, $"/api/sandbox/payments/{paymentId}/complete", shopper.Token, body, null, cancellation), body.Length);
     }
 
+    /// <summary>The seller packs the order's shipment: <c>POST /api/seller/orders/{orderId}/pack</c>.</summary>
+    public async Task<StepOutcome> Pack(Identity seller, string orderId, CancellationToken cancellation) =>
+        Classify(await SendAsync(HttpMethod.Post, $"/api/seller/orders/{orderId}/pack", seller.Token, null, null, cancellation), 0);
+
+    /// <summary>The seller ships the packed shipment: <c>POST /api/seller/orders/{orderId}/ship</c>.</summary>
+    public async Task<StepOutcome> Ship(Identity seller, string orderId, CancellationToken cancellation)
+    {
+        var body = JsonBody(new { trackingId = "harness-" + orderId });
+        return Classify(await SendAsync(HttpMethod.Post, $"/api/seller/orders/{orderId}/ship", seller.Token, body, null, cancellation), body.Length);
+    }
+
+    /// <summary>The parcel reached the agent's service point: <c>POST /api/agent/parcels/{orderId}/arrived</c>.</summary>
+    public async Task<StepOutcome> Arrived(Identity agent, string orderId, CancellationToken cancellation) =>
+        Classify(await SendAsync(HttpMethod.Post, $"/api/agent/parcels/{orderId}/arrived", agent.Token, null, null, cancellation), 0);
+
+    /// <summary>The agent hands the parcel over against the code the shopper tells: <c>POST /api/agent/parcels/{orderId}/handover</c>.</summary>
+    public async Task<StepOutcome> Handover(Identity agent, string orderId, string pickupCode, CancellationToken cancellation)
+    {
+        var body = JsonBody(new { pickupCode });
+        return Classify(await SendAsync(HttpMethod.Post, $"/api/agent/parcels/{orderId}/handover", agent.Token, body, null, cancellation), body.Length);
+    }
+
     // ---- audit reads: retried, null when the target never answered ----
+
+    public Task<LedgerView?> ReadLedger(Identity seller, CancellationToken cancellation) => ReadAsync<LedgerView>("/api/sellers/me/ledger", seller.Token, cancellation);
+
 
     public Task<LotView?> ReadLot(string lotId, CancellationToken cancellation) => ReadAsync<LotView>($"/api/lots/{lotId}", null, cancellation);
 

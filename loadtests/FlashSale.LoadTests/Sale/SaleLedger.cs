@@ -4,8 +4,19 @@ using FlashSale.LoadTests.Harness;
 namespace FlashSale.LoadTests.Sale;
 
 /// <summary>An order the harness was told about, and the status it should end in.</summary>
-public sealed class OrderRecord(string orderId, IReadOnlyDictionary<string, int> items, string method, string? paymentId, string expectedStatus)
+public sealed class OrderRecord(string orderId, IReadOnlyDictionary<string, int> items, string method, string? paymentId, string expectedStatus, string? pointId = null)
 {
+    /// <summary>The service point the order is to be picked up at, when it was given one.</summary>
+    public string? PointId { get; } = pointId;
+
+    /// <summary>
+    /// The shipment status the harness moved it to (<c>shipped</c>, <c>collected</c>); null while
+    /// the harness has not moved it, or when a move had no answer (then <see cref="ShipmentUncertain"/>).
+    /// </summary>
+    public string? ExpectedShipment { get; set; }
+
+    public bool ShipmentUncertain { get; set; }
+
     public string OrderId { get; } = orderId;
 
     public IReadOnlyDictionary<string, int> Items { get; } = items;
@@ -64,7 +75,7 @@ public sealed class ShopperRecord(Identity identity)
         }
     }
 
-    public void CheckoutAnswered(StepOutcome outcome, OrderView? order, string method)
+    public void CheckoutAnswered(StepOutcome outcome, OrderView? order, string method, string? pointId = null)
     {
         lock (_lock)
         {
@@ -77,7 +88,7 @@ public sealed class ShopperRecord(Identity identity)
                     Holds.Remove(lotId);
                 }
 
-                Orders.Add(new OrderRecord(order.OrderId, items, method, order.Payment.PaymentId, order.Status));
+                Orders.Add(new OrderRecord(order.OrderId, items, method, order.Payment.PaymentId, order.Status, pointId));
             }
             else if (IsUnknown(outcome) || (outcome.IsOk && order is null))
             {
@@ -99,6 +110,28 @@ public sealed class ShopperRecord(Identity identity)
             else if (IsUnknown(outcome))
             {
                 order.ExpectedStatus = null;
+            }
+        }
+    }
+
+    /// <summary>A move of the order's shipment (ship, handover) was answered; <paramref name="paidAtHandover"/> when cash on delivery was collected by it.</summary>
+    public void ShipmentAnswered(OrderRecord order, string status, StepOutcome outcome, bool paidAtHandover = false)
+    {
+        lock (_lock)
+        {
+            if (outcome.IsOk)
+            {
+                order.ExpectedShipment = status;
+                if (paidAtHandover)
+                {
+                    order.ExpectedStatus = "paid";
+                }
+            }
+            else if (IsUnknown(outcome))
+            {
+                order.ShipmentUncertain = true;
+                order.ExpectedShipment = null;
+                order.ExpectedStatus = paidAtHandover ? null : order.ExpectedStatus;
             }
         }
     }

@@ -7,7 +7,7 @@ namespace FlashSale.LoadTests.Scenarios;
 
 public sealed record MarketplaceOptions
 {
-    public const string DefaultMix = "browse=50,hold=25,checkout=10,pay=5,abandon=10";
+    public const string DefaultMix = "browse=45,hold=25,checkout=10,pay=5,abandon=5,ship=5,handover=5";
 
     public TargetOptions Target { get; init; } = new();
 
@@ -18,6 +18,9 @@ public sealed record MarketplaceOptions
     public int PerShopperLimit { get; init; } = 4;
 
     public int Shoppers { get; init; } = 2_000;
+
+    /// <summary>Village agents, each with a service point: every order is picked up at one of them.</summary>
+    public int Agents { get; init; } = 3;
 
     /// <summary>Lot popularity: lot k is picked with weight 1/(k+1)^s.</summary>
     public double ZipfExponent { get; init; } = 1.1;
@@ -36,12 +39,14 @@ public sealed record MarketplaceOptions
 /// <summary>
 /// A marketplace at a steady open rate: many lots with Zipf popularity (a few take most of the
 /// traffic and sell out), and shoppers doing a weighted mix of browsing, holding, checking out,
-/// paying and abandoning. An action that does not fit the shopper's state (checking out an empty
-/// cart) becomes the nearest one that does, as a person would.
+/// paying and abandoning, while the seller packs and ships their orders to village service points
+/// and the agents there hand them over against the shopper's pickup code. An action that does not
+/// fit the shopper's state (checking out an empty cart) becomes the nearest one that does, as a
+/// person would. The audit then checks the seller's ledger against the orders.
 /// </summary>
 public static class Marketplace
 {
-    public static readonly string[] Actions = ["browse", "hold", "checkout", "pay", "abandon"];
+    public static readonly string[] Actions = ["browse", "hold", "checkout", "pay", "abandon", "ship", "handover"];
 
     public static async Task<RunReport> RunAsync(MarketplaceOptions options, IProgressSink progress, CancellationToken cancellation = default)
     {
@@ -58,6 +63,14 @@ public static class Marketplace
             ledger.AddLot(lot);
             lots[i] = lot.LotId;
         });
+        var agents = new Dictionary<string, Identity>(StringComparer.Ordinal);
+        for (var i = 0; i < options.Agents; i++)
+        {
+            var (agent, pointId) = await client.SignUpAgent(S($"Agent {i}"), S($"Village {i}"), cancellation);
+            agents[pointId] = agent;
+        }
+
+        var market = new Market(seller, agents, [.. agents.Keys]);
         var pool = new ShopperPool(await SignUp(client, ledger, options.Shoppers, options.Target, progress, cancellation));
         var needsPayment = PaymentMethods.NeedsSandboxPayment(options.PaymentMethod);
 
@@ -72,7 +85,7 @@ public static class Marketplace
                 var shopper = await pool.Take(ctx.Cancellation);
                 try
                 {
-                    await ActAsync(ctx, client, shopper, mix.Pick(Random.Shared), lots[zipf.Sample(Random.Shared)], options, needsPayment);
+                    await ActAsync(ctx, client, market, shopper, mix.Pick(Random.Shared), lots[zipf.Sample(Random.Shared)], options, needsPayment);
                 }
                 finally
                 {
@@ -83,7 +96,7 @@ public static class Marketplace
 
         var result = await ScenarioRunner.RunAsync(scenario, progress, cancellation);
         progress.Message("auditing");
-        var audit = await SaleAudit.RunAsync(client, ledger, hasOrders: true, cancellation);
+        var audit = await SaleAudit.RunAsync(client, ledger, hasOrders: true, cancellation, ledgerOf: seller);
         var finals = await Task.WhenAll(lots.Select(l => client.ReadLot(l, cancellation)));
         var metrics = new Dictionary<string, double>(StringComparer.Ordinal)
         {
@@ -98,6 +111,7 @@ public static class Marketplace
                 ["lots"] = S($"{options.Lots}"),
                 ["quantity-per-lot"] = S($"{options.QuantityPerLot}"),
                 ["shoppers"] = S($"{options.Shoppers}"),
+                ["agents"] = S($"{options.Agents}"),
                 ["zipf"] = S($"{options.ZipfExponent}"),
                 ["mix"] = options.Mix,
                 ["rate"] = S($"{options.Rate}/s"),
@@ -107,18 +121,24 @@ public static class Marketplace
             metrics,
             [
                 "Open model at a steady rate; each iteration is one action of one shopper.",
-                "An action that does not fit the shopper's state falls back: checkout or abandon with an empty cart holds instead, pay without an unpaid order browses.",
+                "An action that does not fit the shopper's state falls back: checkout or abandon with an empty cart holds instead, pay without an unpaid order browses, handover without a shipped order ships one, ship without a paid or cash-on-delivery order browses.",
+                "ship is the seller's pack and ship of one of the shopper's orders; handover is the agent's arrival scan, the shopper reading the pickup code, and the agent's handover with it.",
             ]);
     }
 
-    private static async Task ActAsync(IterationContext ctx, SaleClient client, ShopperRecord shopper, string action, string lotId, MarketplaceOptions options, bool needsPayment)
+    private static async Task ActAsync(
+        IterationContext ctx, SaleClient client, Market market, ShopperRecord shopper, string action, string lotId, MarketplaceOptions options, bool needsPayment)
     {
         var (holds, _, orders, _) = shopper.Snapshot();
         var unpaid = orders.FirstOrDefault(o => o.ExpectedStatus == "awaiting-payment" && o.PaymentId is not null);
+        var shippable = orders.FirstOrDefault(o => o.ExpectedStatus is "paid" or "confirmed-cod" && o.ExpectedShipment is null or "packed" && !o.ShipmentUncertain);
+        var shipped = orders.FirstOrDefault(o => o.ExpectedShipment is "shipped" or "at-pickup-point" && o.PointId is not null && !o.ShipmentUncertain);
         action = action switch
         {
             "checkout" or "abandon" when holds.Count == 0 => "hold",
             "pay" when !needsPayment || unpaid is null => "browse",
+            "handover" when shipped is null => shippable is null ? "browse" : "ship",
+            "ship" when shippable is null => "browse",
             _ => action,
         };
 
@@ -134,17 +154,24 @@ public static class Marketplace
                 break;
             case "checkout":
                 OrderView? order = null;
+                var pointId = market.PointIds[Random.Shared.Next(market.PointIds.Length)];
                 var checkout = await ctx.Step("checkout", async ct =>
                 {
-                    var (outcome, placed) = await client.Checkout(shopper.Identity, options.PaymentMethod, Guid.NewGuid().ToString("N"), ct);
+                    var (outcome, placed) = await client.Checkout(shopper.Identity, options.PaymentMethod, Guid.NewGuid().ToString("N"), ct, pointId);
                     order = placed;
                     return outcome;
                 });
-                shopper.CheckoutAnswered(checkout, order, options.PaymentMethod);
+                shopper.CheckoutAnswered(checkout, order, options.PaymentMethod, pointId);
                 break;
             case "pay":
                 var pay = await ctx.Step("pay", ct => client.CompleteSandboxPayment(shopper.Identity, unpaid!.PaymentId!, "succeeded", ct));
                 shopper.PaymentAnswered(unpaid!, "succeeded", pay);
+                break;
+            case "ship":
+                await ShipAsync(ctx, client, market, shopper, shippable!);
+                break;
+            case "handover":
+                await HandOverAsync(ctx, client, market, shopper, shipped!);
                 break;
             default:
                 var abandoned = holds.Keys.ElementAt(Random.Shared.Next(holds.Count));
@@ -153,4 +180,61 @@ public static class Marketplace
                 break;
         }
     }
+
+    /// <summary>The seller packs (unless it already has) and ships one order. A gateway payment settles by webhook after its call returned, so an order paid that way is shipped only once it reads as paid.</summary>
+    private static async Task ShipAsync(IterationContext ctx, SaleClient client, Market market, ShopperRecord shopper, OrderRecord order)
+    {
+        if (order.ExpectedStatus == "paid" && order.ExpectedShipment is null
+            && await client.ReadOrder(shopper.Identity, order.OrderId, ctx.Cancellation) is not { Fulfilment: not null })
+        {
+            await ctx.Step("browse", async ct => (await client.GetLot(order.Items.Keys.First(), ct)).Outcome);
+            return;
+        }
+
+        if (order.ExpectedShipment is null)
+        {
+            var packed = await ctx.Step("pack", ct => client.Pack(market.Seller, order.OrderId, ct));
+            shopper.ShipmentAnswered(order, "packed", packed);
+            if (!packed.IsOk)
+            {
+                return;
+            }
+        }
+
+        var sent = await ctx.Step("ship", ct => client.Ship(market.Seller, order.OrderId, ct));
+        shopper.ShipmentAnswered(order, "shipped", sent);
+    }
+
+    /// <summary>The agent of the order's point scans the parcel in (unless it already has), the shopper reads the pickup code, and the agent hands the parcel over with it.</summary>
+    private static async Task HandOverAsync(IterationContext ctx, SaleClient client, Market market, ShopperRecord shopper, OrderRecord order)
+    {
+        var agent = market.Agents[order.PointId!];
+        if (order.ExpectedShipment == "shipped")
+        {
+            var arrived = await ctx.Step("arrived", ct => client.Arrived(agent, order.OrderId, ct));
+            shopper.ShipmentAnswered(order, "at-pickup-point", arrived);
+            if (!arrived.IsOk)
+            {
+                return;
+            }
+        }
+
+        string? code = null;
+        var read = await ctx.Step("pickup-code", async ct =>
+        {
+            var answer = await client.GetOrder(shopper.Identity, order.OrderId, ct);
+            code = answer.Order?.Fulfilment?.PickupCode;
+            return answer.Outcome;
+        });
+        if (!read.IsOk || code is null)
+        {
+            return;
+        }
+
+        var handedOver = await ctx.Step("handover", ct => client.Handover(agent, order.OrderId, code, ct));
+        shopper.ShipmentAnswered(order, "collected", handedOver, paidAtHandover: order.ExpectedStatus == "confirmed-cod");
+    }
+
+    /// <summary>Who moves the orders: the seller, and the agent of each service point.</summary>
+    private sealed record Market(Identity Seller, IReadOnlyDictionary<string, Identity> Agents, string[] PointIds);
 }

@@ -118,6 +118,9 @@ public static class PaymentMethods
 
     /// <summary>Methods the sandbox gateway completes (redirect and offline flows); cash on delivery needs no payment.</summary>
     public static bool NeedsSandboxPayment(string method) => method is "wallet" or "bank-transfer" or "mobile-money";
+
+    /// <summary>Methods paid in cash to a person (at handover, or to the village agent) rather than through a gateway.</summary>
+    public static bool IsCash(string method) => method is CashOnDelivery or "village-agent";
 }
 
 /// <summary>

@@ -120,6 +120,33 @@ public sealed class ScenarioSmokeTests(KestrelApi api, RedisLuaBaselineServer ba
     }
 
     [Fact]
+    public async Task Marketplace_ships_and_hands_over_and_the_sellers_ledger_matches_the_orders()
+    {
+        // Weighted towards the last mile, so that a two-second run moves orders all the way to collected.
+        var report = await Marketplace.RunAsync(new MarketplaceOptions
+        {
+            Target = FlashSale,
+            Lots = 3,
+            QuantityPerLot = 200,
+            Shoppers = 40,
+            Rate = 150,
+            Duration = TimeSpan.FromSeconds(2),
+            WarmUp = TimeSpan.Zero,
+            Mix = "hold=30,checkout=25,ship=25,handover=20",
+        }, SilentProgress.Instance);
+
+        AssertAudited(report);
+        foreach (var step in new[] { "pack", "ship", "arrived", "pickup-code", "handover" })
+        {
+            Assert.Contains(report.Steps, s => s.Name == step && s.Ok > 0);
+        }
+
+        Assert.Contains(report.Audit!.Checks, c => c.Name == "the seller's ledger equals its paid orders" && c.Passed);
+        Assert.Contains(report.Audit.Checks, c => c.Name == "every shipment the harness moved is where it was told" && c.Passed && c.Checked > 0);
+        Assert.True(report.Audit.Counts["paid orders in the ledger"] > 0);
+    }
+
+    [Fact]
     public async Task Watchers_all_end_on_the_lot_s_final_state()
     {
         var report = await Watchers.RunAsync(new WatchersOptions
