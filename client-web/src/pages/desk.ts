@@ -25,7 +25,7 @@ export async function deskPage(root: HTMLElement, scope: Scope, lotId: string) {
   const filter = h("select", { onchange: () => void load() },
     h("option", { value: "" }, t("allStatuses")), ...statuses.map((s) => h("option", { value: s }, tv("ship_", s))));
   const list = h("ul", { class: "cards", id: "desk" });
-  const note = h("p", { class: "message", role: "status", "aria-live": "polite" });
+  const note = h("p", { class: "message", id: "desk-note", role: "status", "aria-live": "polite" });
   const more = h("button", { type: "button", hidden: true, onclick: () => void load(true) }, t("moreOrders"));
   // Kept across redraws, so a live update between ticking and shipping loses nothing.
   const selected = new Set<string>();
@@ -82,6 +82,7 @@ export async function deskPage(root: HTMLElement, scope: Scope, lotId: string) {
       event.preventDefault();
       try {
         await api.sellerCancel(order.orderId, formData(cancelForm).reason);
+        errors.delete(order.orderId);
         await load();
       } catch (error) {
         errors.set(order.orderId, errorText(error));
@@ -91,6 +92,11 @@ export async function deskPage(root: HTMLElement, scope: Scope, lotId: string) {
     } }, field("reason", t("reason"), reasonInput, `reason-${order.orderId}`), h("button", { type: "submit" }, t("confirmCancel")));
     const title = h("strong", {}, orderRef(order.orderId));
     const status = shipment.status;
+    const actions = [
+      status === "awaiting-packing" ? act(t("pack"), () => api.shipmentAction(order.orderId, "pack")) : null,
+      status === "packed" ? act(t("ship"), () => api.shipmentAction(order.orderId, "ship")) : null,
+      status === "shipped" && order.delivery?.kind === "home" ? act(t("markDelivered"), () => api.shipmentAction(order.orderId, "deliver")) : null,
+    ].filter((button): button is HTMLButtonElement => button !== null);
     return h("li", { class: "card desk-order", "data-order": order.orderId, "data-status": status },
       h("p", { class: "desk-head" },
         status === "packed"
@@ -104,10 +110,7 @@ export async function deskPage(root: HTMLElement, scope: Scope, lotId: string) {
       order.delivery ? h("p", { class: "muted" }, deliveryLine(order.delivery, points)) : null,
       h("p", { class: "muted" }, dateTime(shipment.history[shipment.history.length - 1]?.at ?? order.createdAt)),
       shipment.cancelReason ? h("p", {}, t("cancelReason", { reason: shipment.cancelReason })) : null,
-      h("div", { class: "actions" },
-        status === "awaiting-packing" ? act(t("pack"), () => api.shipmentAction(order.orderId, "pack")) : null,
-        status === "packed" ? act(t("ship"), () => api.shipmentAction(order.orderId, "ship")) : null,
-        status === "shipped" && order.delivery?.kind === "home" ? act(t("markDelivered"), () => api.shipmentAction(order.orderId, "deliver")) : null),
+      actions.length ? h("div", { class: "actions" }, ...actions) : null,
       status === "awaiting-packing" || status === "packed" ? h("details", { class: "cancel" }, h("summary", {}, t("cancelShipment")), cancelForm) : null,
       message);
   }
@@ -122,7 +125,7 @@ export async function deskPage(root: HTMLElement, scope: Scope, lotId: string) {
     h("p", {}, h("a", { href: "#/seller" }, t("dashboardTitle"))),
     h("h1", {}, t("deskTitle", { name: lot.name })),
     h("div", { class: "actions" }, field("status", t("filterStatus"), filter), csv),
-    h("div", { class: "actions sticky" }, shipSelected), note, list, more);
+    h("div", { class: "actions" }, shipSelected), note, list, more);
   paintSelection();
   try { await load(); } catch (error) { list.replaceChildren(h("li", { class: "error" }, errorText(error))); }
 }

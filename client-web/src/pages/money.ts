@@ -54,9 +54,11 @@ export async function moneyPage(root: HTMLElement, scope: Scope) {
       entries.replaceChildren(
         statement.entries.length
           ? h("ul", { class: "plain entries" }, ...statement.entries.map((e) => h("li", { "data-kind": e.kind },
-            h("span", {}, tv("entry_", e.kind)), h("strong", {}, money(e.amountMinor, e.currency)), h("small", { class: "muted" }, dateTime(e.at)))))
+            // A refund takes money back: shown with a minus, as on a bank statement.
+            h("span", {}, tv("entry_", e.kind)), h("strong", {}, money(e.kind.startsWith("refund-") ? -e.amountMinor : e.amountMinor, e.currency)),
+            h("small", { class: "muted" }, dateTime(e.at)))))
           : h("p", { class: "muted" }, t("noEntries")),
-        ...statement.closingBalances.map((b) => h("section", { class: "card" }, h("h3", {}, `${t("closing")} · ${b.currency}`), balanceView(b))));
+        ...statement.closingBalances.map((b) => h("section", { class: "closing" }, h("h3", {}, `${t("closing")} · ${b.currency}`), balanceView(b))));
     } catch (error) {
       statementMessage.textContent = errorText(error);
     }

@@ -240,7 +240,7 @@ const villageKey = "flashsale.village";
 async function deliveryChoice(): Promise<{ element: HTMLElement; value: () => api.Delivery }> {
   const village = h("input", { type: "text", autocomplete: "address-level3", maxlength: "100", value: localStorage.getItem(villageKey) ?? "" });
   const pointError = h("p", { class: "field-error", id: "f-delivery.pointId-error", "data-error-for": "delivery.pointId" });
-  const points = h("fieldset", { class: "methods", id: "points" });
+  const points = h("fieldset", { class: "choices", id: "points" });
   const showPoints = async () => {
     let list: api.PickupPoint[] = [];
     try { list = await api.pickupPoints(village.value.trim()); } catch (error) { pointError.textContent = errorText(error); }
@@ -271,7 +271,7 @@ async function deliveryChoice(): Promise<{ element: HTMLElement; value: () => ap
   };
   kinds.forEach((radio) => radio.addEventListener("change", () => show(radio.value as "pickup" | "home")));
   show((await showPoints()) ? "pickup" : "home");
-  const element = h("fieldset", { class: "methods delivery" }, h("legend", {}, t("delivery")),
+  const element = h("fieldset", { class: "choices delivery" }, h("legend", {}, t("delivery")),
     ...kinds.map((radio) => h("label", { class: "method" }, radio, h("span", {}, t(radio.value === "pickup" ? "deliveryPickup" : "deliveryHome")))),
     pickup, home);
   const value = (): api.Delivery => kinds[0].checked
