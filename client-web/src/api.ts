@@ -216,6 +216,8 @@ export const lotOrders = (lotId: string, status: string, limit: number, after?: 
   call<OrderPage>("GET", lotOrdersPath(lotId, status, limit, after), { as: "seller" });
 export const shipmentAction = (orderId: string, action: "pack" | "ship" | "deliver") =>
   call<Order>("POST", `/api/seller/orders/${orderId}/${action}`, { as: "seller", body: action === "ship" ? {} : undefined });
+/** After too many wrong codes the agent is locked out of the handover until the seller resets the count. */
+export const resetPickupCode = (orderId: string) => call<Order>("POST", `/api/seller/orders/${orderId}/reset-pickup-code`, { as: "seller" });
 export const sellerCancel = (orderId: string, reason: string) => call<Order>("POST", `/api/seller/orders/${orderId}/cancel`, { as: "seller", body: { reason } });
 export const shipMany = (orderIds: string[]) =>
   call<{ shipped: Order[]; refused: { orderId: string; type: string; detail: string }[] }>("POST", "/api/seller/orders/ship", { as: "seller", body: { orderIds } });

@@ -154,7 +154,7 @@ public sealed partial class FulfilmentTests(LiveApp app)
     }
 
     [Fact]
-    public async Task An_agent_receives_a_parcel_refuses_a_wrong_code_hands_over_and_remits_the_cash_the_seller_confirms()
+    public async Task An_agent_receives_a_parcel_refuses_wrong_codes_until_the_seller_unlocks_hands_over_and_remits_the_cash_the_seller_confirms()
     {
         var (sellerId, sellerToken) = await app.SignUp("seller", "Sun Li");
         var lotId = await app.CreateLot(sellerToken, "Luochuan apples", quantity: 30);
@@ -175,16 +175,28 @@ public sealed partial class FulfilmentTests(LiveApp app)
         await parcel.GetByRole(AriaRole.Button, new() { Name = "Arrived" }).ClickAsync();
         await Expect(parcel).ToHaveAttributeAsync("data-status", "at-pickup-point");
 
-        // A wrong code: the server's refusal, and the parcel stays where it was.
+        // Wrong codes: the server's refusals, and the parcel stays where it was, until the tries run out.
         var codeInput = parcel.GetByLabel("Pickup code the shopper tells you");
+        var handOver = parcel.GetByRole(AriaRole.Button, new() { Name = "Hand over" });
+        var refusal = parcel.Locator(".message");
         await codeInput.FillAsync(code == "000000" ? "111111" : "000000");
-        await parcel.GetByRole(AriaRole.Button, new() { Name = "Hand over" }).ClickAsync();
-        await Expect(parcel.Locator(".message")).ToHaveTextAsync("The pickup code is wrong; 4 tries left.");
+        foreach (var left in new[] { 4, 3, 2, 1 })
+        {
+            await handOver.ClickAsync();
+            await Expect(refusal).ToContainTextAsync($"The pickup code is wrong; {left} tr");
+        }
+
+        await handOver.ClickAsync();
+        await Expect(refusal).ToHaveTextAsync("Too many wrong pickup codes: the seller must reset the order's code.");
         await Expect(parcel).ToHaveAttributeAsync("data-status", "at-pickup-point");
         await Expect(agent.Locator("#cash")).ToHaveTextAsync("No cash held.");
 
+        // The seller unlocks the code from the order desk; the right code then hands the parcel over.
+        var seller = await app.OpenPageAs($"#/seller/orders/{lotId}", "en-US", ("seller", sellerId, sellerToken, "Sun Li"));
+        await seller.Locator($"#desk li[data-order='{orderId}']").GetByRole(AriaRole.Button, new() { Name = "Unlock the pickup code" }).ClickAsync();
+        await Expect(seller.Locator("#desk-note")).ToHaveTextAsync($"Order {orderId[^6..]}: the agent may try the pickup code again.");
         await codeInput.FillAsync(code);
-        await parcel.GetByRole(AriaRole.Button, new() { Name = "Hand over" }).ClickAsync();
+        await handOver.ClickAsync();
         await Expect(parcel).ToHaveAttributeAsync("data-status", "collected");
         var cash = agent.Locator($"#cash li[data-seller='{sellerId}']");
         await Expect(cash).ToContainTextAsync("For Luochuan apples");
@@ -197,7 +209,8 @@ public sealed partial class FulfilmentTests(LiveApp app)
         await Expect(cash.Locator(".held")).ToHaveTextAsync("Held: CN¥136.00");
 
         // The seller confirms the cash arrived; only then does the agent's held cash fall.
-        var seller = await app.OpenPageAs("#/seller/money", "en-US", ("seller", sellerId, sellerToken, "Sun Li"));
+        await seller.GetByRole(AriaRole.Link, new() { Name = "Your lots, live" }).ClickAsync();
+        await seller.GetByRole(AriaRole.Link, new() { Name = "Money: ledger, statements, cash from agents" }).ClickAsync();
         var ledger = seller.Locator("#ledger dl[data-currency=CNY]");
         await Expect(ledger.Locator("[data-stat=led_heldByAgents] dd")).ToHaveTextAsync("CN¥136.00");
         var remittance = seller.Locator("#remittances li[data-status=pending]");

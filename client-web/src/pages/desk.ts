@@ -96,6 +96,8 @@ export async function deskPage(root: HTMLElement, scope: Scope, lotId: string) {
       status === "awaiting-packing" ? act(t("pack"), () => api.shipmentAction(order.orderId, "pack")) : null,
       status === "packed" ? act(t("ship"), () => api.shipmentAction(order.orderId, "ship")) : null,
       status === "shipped" && order.delivery?.kind === "home" ? act(t("markDelivered"), () => api.shipmentAction(order.orderId, "deliver")) : null,
+      // The agent calls when the shopper's tries ran out; the seller lets them try again.
+      status === "at-pickup-point" ? act(t("resetCode"), async () => { await api.resetPickupCode(order.orderId); note.textContent = t("codeReset", { order: orderRef(order.orderId) }); }) : null,
     ].filter((button): button is HTMLButtonElement => button !== null);
     return h("li", { class: "card desk-order", "data-order": order.orderId, "data-status": status },
       h("p", { class: "desk-head" },
