@@ -25,7 +25,30 @@ export interface Payment { paymentId: string; method: string; status: string; ex
 export interface Order {
   orderId: string; shopperId: string; status: string; items: { lotId: string; quantity: number; priceMinor: number }[];
   totalMinor: number; currency: string; payment: Payment; createdAt: string;
+  delivery?: Delivery; fulfilment?: Fulfilment;
 }
+export interface Address { name: string; phone: string; line1: string; village: string; region: string }
+export type Delivery = { kind: "pickup"; pointId: string } | { kind: "home"; address: Address };
+export type ShipmentStatus = "awaiting-packing" | "packed" | "shipped" | "at-pickup-point" | "collected" | "delivered" | "cancelled";
+export interface Shipment {
+  sellerId: string; lotIds: string[]; status: ShipmentStatus; history: { status: ShipmentStatus; at: string }[];
+  trackingId?: string; cancelReason?: string;
+}
+/** The pickup code is only in the shopper's own views. */
+export interface Fulfilment { shipments: Shipment[]; pickupCode?: string }
+export interface PickupPoint { pointId: string; agentId: string; name: string; village: string }
+export interface OrderPage { items: Order[]; next?: string }
+export interface Balance {
+  currency: string; paidMinor: number; refundedMinor: number; gatewayMinor: number;
+  heldByAgentsMinor: number; heldBySellerMinor: number; remittedMinor: number;
+}
+export interface LedgerEntry { entryId: string; kind: string; currency: string; amountMinor: number; at: string; orderId?: string; agentId?: string }
+export interface Statement { sellerId: string; date: string; entries: LedgerEntry[]; closingBalances: Balance[] }
+export interface Remittance {
+  remittanceId: string; agentId: string; sellerId: string; currency: string; amountMinor: number;
+  status: "pending" | "confirmed"; createdAt: string; confirmedAt?: string | null;
+}
+export interface CashHeld { sellerId: string; currency: string; heldMinor: number; pendingRemittanceMinor: number }
 export interface PaymentMethod { method: string; displayName: string; flow: string }
 export interface SellThroughPoint { minute: string; sold: number }
 export interface LotStats {
@@ -78,7 +101,7 @@ export async function tokenFor(as: Caller): Promise<string | undefined> {
   return as === "account" || as === "operator" ? undefined : identity(as)?.token;
 }
 
-export async function call<T>(method: string, path: string, options: CallOptions = {}): Promise<T> {
+async function send(method: string, path: string, options: CallOptions): Promise<Response> {
   // The API writes its own texts (problems, field messages, payment instructions) in this language.
   const headers: Record<string, string> = { "Accept-Language": language, ...options.headers };
   if (options.body !== undefined) headers["Content-Type"] = "application/json";
@@ -90,13 +113,29 @@ export async function call<T>(method: string, path: string, options: CallOptions
   } catch {
     throw new ApiError(0, "network", "no answer");
   }
-  const text = await response.text();
-  const json = text ? JSON.parse(text) : undefined;
   if (!response.ok) {
+    const text = await response.text();
+    const json = text ? JSON.parse(text) : undefined;
     const type: string = json?.type ?? "";
     throw new ApiError(response.status, type.slice(type.lastIndexOf(":") + 1) || "unavailable", json?.detail ?? json?.title ?? "", json?.errors ?? {});
   }
-  return json as T;
+  return response;
+}
+
+export async function call<T>(method: string, path: string, options: CallOptions = {}): Promise<T> {
+  const text = await (await send(method, path, options)).text();
+  return (text ? JSON.parse(text) : undefined) as T;
+}
+
+/** A GET of a route's CSV form (Accept: text/csv), as a file the browser saves. */
+export async function downloadCsv(path: string, as: Caller, fileName: string): Promise<void> {
+  const blob = await (await send("GET", path, { as, headers: { Accept: "text/csv" } })).blob();
+  const url = URL.createObjectURL(blob);
+  const link = Object.assign(document.createElement("a"), { href: url, download: fileName });
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 0);
 }
 
 // The page's inline head script starts this fetch while the bundle still downloads.
@@ -132,12 +171,14 @@ export const sandboxPay = (paymentId: string, outcome: "succeeded" | "failed") =
  * arrives, so pressing the button again after a dropped connection retries the same checkout
  * instead of placing a second order.
  */
-export async function checkout(path: string, paymentMethod: string, as: Caller): Promise<Order> {
-  const pendingKey = `flashsale.checkout.${as}.${path}.${paymentMethod}`;
+export async function checkout(path: string, paymentMethod: string, as: Caller, delivery?: Delivery): Promise<Order> {
+  const body = { paymentMethod, delivery };
+  // The delivery counts in the server's fingerprint: another choice is another checkout, with its own key.
+  const pendingKey = `flashsale.checkout.${as}.${path}.${JSON.stringify(body)}`;
   const key = sessionStorage.getItem(pendingKey) ?? newKey();
   sessionStorage.setItem(pendingKey, key);
   try {
-    const order = await call<Order>("POST", path, { as, body: { paymentMethod }, headers: { "Idempotency-Key": key } });
+    const order = await call<Order>("POST", path, { as, body, headers: { "Idempotency-Key": key } });
     sessionStorage.removeItem(pendingKey);
     return order;
   } catch (error) {
@@ -149,6 +190,7 @@ export async function checkout(path: string, paymentMethod: string, as: Caller):
 export const createLot = (body: Record<string, unknown>) => call<Lot>("POST", "/api/lots", { as: "seller", body });
 export const lotAction = (lotId: string, action: "pause" | "resume") => call<Lot>("POST", `/api/lots/${lotId}/${action}`, { as: "seller" });
 export const restock = (lotId: string, quantity: number) => call<Lot>("POST", `/api/lots/${lotId}/restock`, { as: "seller", body: { quantity } });
+export const myLots = () => call<Lot[]>("GET", "/api/sellers/me/lots", { as: "seller" });
 export const lotStats = (lotId: string) => call<LotStats>("GET", `/api/lots/${lotId}/stats`, { as: "seller" });
 
 export const registerVillager = (name: string) => call<Villager>("POST", "/api/agent/villagers", { as: "agent", body: { name } });
@@ -165,3 +207,28 @@ export const villagerTicket = (shopperId: string, lotId: string) =>
   orNull(call<QueueTicket>("GET", `/api/agent/villagers/${shopperId}/lots/${lotId}/queue`, { as: "agent" }));
 export const joinQueueForVillager = (shopperId: string, lotId: string) =>
   call<QueueTicket>("POST", `/api/agent/villagers/${shopperId}/lots/${lotId}/queue`, { as: "agent" });
+
+export const pickupPoints = (village: string) => call<PickupPoint[]>("GET", `/api/pickup-points?village=${encodeURIComponent(village)}`);
+
+export const lotOrdersPath = (lotId: string, status: string, limit: number, after?: string) =>
+  `/api/lots/${lotId}/orders?limit=${limit}${status ? `&status=${status}` : ""}${after ? `&after=${after}` : ""}`;
+export const lotOrders = (lotId: string, status: string, limit: number, after?: string) =>
+  call<OrderPage>("GET", lotOrdersPath(lotId, status, limit, after), { as: "seller" });
+export const shipmentAction = (orderId: string, action: "pack" | "ship" | "deliver") =>
+  call<Order>("POST", `/api/seller/orders/${orderId}/${action}`, { as: "seller", body: action === "ship" ? {} : undefined });
+/** After too many wrong codes the agent is locked out of the handover until the seller resets the count. */
+export const resetPickupCode = (orderId: string) => call<Order>("POST", `/api/seller/orders/${orderId}/reset-pickup-code`, { as: "seller" });
+export const sellerCancel = (orderId: string, reason: string) => call<Order>("POST", `/api/seller/orders/${orderId}/cancel`, { as: "seller", body: { reason } });
+export const shipMany = (orderIds: string[]) =>
+  call<{ shipped: Order[]; refused: { orderId: string; type: string; detail: string }[] }>("POST", "/api/seller/orders/ship", { as: "seller", body: { orderIds } });
+export const ledger = () => call<{ balances: Balance[] }>("GET", "/api/sellers/me/ledger", { as: "seller" });
+export const statement = (date: string) => call<Statement>("GET", `/api/sellers/me/statements/${date}`, { as: "seller" });
+export const remittances = () => call<Remittance[]>("GET", "/api/sellers/me/remittances", { as: "seller" });
+export const confirmRemittance = (remittanceId: string) => call<Remittance>("POST", `/api/sellers/me/remittances/${remittanceId}/confirm`, { as: "seller" });
+
+export const parcels = () => call<Order[]>("GET", "/api/agent/parcels", { as: "agent" });
+export const parcelArrived = (orderId: string) => call<Order>("POST", `/api/agent/parcels/${orderId}/arrived`, { as: "agent" });
+export const handOver = (orderId: string, pickupCode: string) => call<Order>("POST", `/api/agent/parcels/${orderId}/handover`, { as: "agent", body: { pickupCode } });
+export const agentCash = () => call<CashHeld[]>("GET", "/api/agent/cash", { as: "agent" });
+export const remit = (sellerId: string, currency: string, amountMinor: number) =>
+  call<Remittance>("POST", "/api/agent/remittances", { as: "agent", body: { sellerId, currency, amountMinor } });

@@ -17,9 +17,11 @@ export function h<K extends keyof HTMLElementTagNameMap>(tag: K, props: Props = 
   return element;
 }
 
-/** A labelled form field whose error message sits beside it, tied to it for screen readers. */
-export function field(name: string, label: string, input: HTMLInputElement | HTMLSelectElement): HTMLElement {
-  const id = `f-${name}`;
+/**
+ * A labelled form field whose error message sits beside it, tied to it for screen readers. A
+ * field repeated on the page (one per listed order) passes an id of its own.
+ */
+export function field(name: string, label: string, input: HTMLInputElement | HTMLSelectElement, id = `f-${name}`): HTMLElement {
   input.id = id;
   input.name = name;
   const error = h("p", { class: "field-error", id: `${id}-error`, "data-error-for": name });

@@ -11,7 +11,8 @@ export interface SellThroughUpdate {
   lotId: string; name: string; quantity: number; sold: number; reserved: number; available: number; revenueMinor: number;
   paidOrders: number; sellThrough: { minute: string; sold: number }[]; holdsExpiringSoon: number; status: string; version: number;
 }
-export interface OrderUpdate { orderId: string; shopperId?: string; status: string }
+/** From fulfilment on, with each seller's shipment status and the service point's agent. */
+export interface OrderUpdate { orderId: string; shopperId?: string; status: string; shipments?: { sellerId: string; status: string }[]; agentId?: string }
 /** How far a lot's waiting room has got: positions up to admittedThrough have reached their turn. */
 export interface QueueProgress { lotId: string; drawn: boolean; positions: number; admittedThrough: number; awaitingDraw: number; at: string }
 
@@ -30,6 +31,7 @@ let state: ConnectionState = "connecting";
 let reconnects = 0;
 const watchedLots = new Set<string>();
 let watchingSeller = false;
+let watchingSellerOrders = false;
 let watchingVillagers = false;
 // Hub calls to repeat after every reconnect: [method, ...arguments], keyed by their JSON.
 const watchedQueues = new Map<string, [string, ...string[]]>();
@@ -111,6 +113,7 @@ async function rewatch(target: HubConnection) {
   await Promise.all([...watchedLots].map((lotId) => target.invoke("WatchLot", lotId).catch(() => undefined)));
   await Promise.all([...watchedQueues.values()].map(([method, ...args]) => target.invoke(method, ...args).catch(() => undefined)));
   if (watchingSeller) await target.invoke("WatchSeller").catch(() => undefined);
+  if (watchingSellerOrders) await target.invoke("WatchSellerOrders").catch(() => undefined);
   if (watchingVillagers) await target.invoke("WatchVillagers").catch(() => undefined);
 }
 
@@ -129,12 +132,19 @@ export function unwatchAll(): void {
   watchedLots.clear();
   watchedQueues.clear();
   watchingSeller = false;
+  watchingSellerOrders = false;
   watchingVillagers = false;
 }
 
 export function watchSeller(): void {
   watchingSeller = true;
   if (isLive()) void connection!.invoke("WatchSeller").catch(() => undefined);
+}
+
+/** For a seller: order messages of every order with a shipment of the seller's, as they move. */
+export function watchSellerOrders(): void {
+  watchingSellerOrders = true;
+  if (isLive()) void connection!.invoke("WatchSellerOrders").catch(() => undefined);
 }
 
 function watchAgain(method: string, ...args: string[]) {
@@ -148,7 +158,7 @@ export const watchQueue = (lotId: string) => watchAgain("WatchQueue", lotId);
 /** For an agent: a villager's ticket and the room's progress. */
 export const watchVillagerQueue = (shopperId: string, lotId: string) => watchAgain("WatchVillagerQueue", shopperId, lotId);
 
-/** For an agent: order messages of all the agent's villagers (call again after registering one). */
+/** For an agent: order messages of all the agent's villagers (call again after registering one) and of the parcels coming to the agent's point. */
 export function watchVillagers(): void {
   watchingVillagers = true;
   if (isLive()) void connection!.invoke("WatchVillagers").catch(() => undefined);

@@ -8,6 +8,9 @@ import { h, Scope } from "./dom";
 import * as shopper from "./pages/shopper";
 import { sellerPage } from "./pages/seller";
 import { agentPage } from "./pages/agent";
+import { deskPage } from "./pages/desk";
+import { moneyPage } from "./pages/money";
+import { parcelsPage } from "./pages/parcels";
 import { accountPage, operatorPage } from "./pages/account";
 
 type Page = (root: HTMLElement, scope: Scope, param: string) => void | Promise<void>;
@@ -21,7 +24,10 @@ const routes: [RegExp, Page, "shopper" | "seller" | "agent"][] = [
   // In the one inlined script with the shopper's pages: a separate file would cost a round trip
   // and import the shared modules a second time.
   [/^#\/seller$/, sellerPage, "seller"],
+  [/^#\/seller\/orders\/([\w-]+)$/, deskPage, "seller"],
+  [/^#\/seller\/money$/, moneyPage, "seller"],
   [/^#\/agent$/, agentPage, "agent"],
+  [/^#\/agent\/parcels$/, parcelsPage, "agent"],
   [/^#\/account$/, accountPage, "shopper"],
   [/^#\/operator$/, operatorPage, "shopper"],
 ];

@@ -34,6 +34,16 @@ public sealed class AccessibilityTests(LiveApp app)
             held.EnsureSuccessStatusCode();
         }
 
+        // The last mile: an order packed on the seller's desk, and one waiting at the agent's point for its code.
+        var pickup = new { kind = "pickup", pointId = await app.PointOf(agentId) };
+        var (_, buyerToken) = await app.SignUp("shopper", "Zhang Min");
+        var packed = (await app.Buy(buyerToken, lotId, 1, "cash-on-delivery", pickup)).GetProperty("orderId").GetString();
+        var waiting = (await app.Buy(buyerToken, lotId, 1, "cash-on-delivery", pickup)).GetProperty("orderId").GetString();
+        await app.Post(sellerToken, $"/api/seller/orders/{packed}/pack");
+        await app.Post(sellerToken, $"/api/seller/orders/{waiting}/pack");
+        await app.Post(sellerToken, $"/api/seller/orders/{waiting}/ship");
+        await app.Post(agentToken, $"/api/agent/parcels/{waiting}/arrived");
+
         var page = await app.OpenPageAs("#/", locale,
             ("seller", sellerId, sellerToken, "Luo Qing"), ("shopper", shopperId, shopperToken, "Li Na"), ("agent", agentId, agentToken, "Liu Yang"));
         await Expect(page.Locator("html")).ToHaveAttributeAsync("lang", language);
@@ -58,9 +68,21 @@ public sealed class AccessibilityTests(LiveApp app)
         await Expect(page.Locator("#dashboard .dashboard")).ToHaveCountAsync(2);
         await Check(page, "seller-dashboard", language);
 
+        await Open(page, $"#/seller/orders/{lotId}");
+        await Expect(page.Locator("#desk li[data-order]")).ToHaveCountAsync(2);
+        await Check(page, "seller-order-desk", language);
+
+        await Open(page, "#/seller/money");
+        await Expect(page.Locator("#statement-form")).ToHaveCountAsync(1);
+        await Check(page, "seller-money", language);
+
         await Open(page, "#/agent");
         await Expect(page.Locator("#villager-cart .cart-line")).ToHaveCountAsync(1);
         await Check(page, "agent", language);
+
+        await Open(page, "#/agent/parcels");
+        await Expect(page.Locator("#parcels .handover")).ToHaveCountAsync(1);
+        await Check(page, "agent-parcels", language);
 
         await Open(page, "#/account");
         await Expect(page.Locator("#sign-in input[type=tel]")).ToHaveCountAsync(1);

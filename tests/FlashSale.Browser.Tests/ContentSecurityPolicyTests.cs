@@ -38,7 +38,7 @@ public sealed class ContentSecurityPolicyTests(LiveApp app)
         await page.GetByLabel("Your name").FillAsync("Bai Yun");
         await page.GetByRole(AriaRole.Button, new() { Name = "Add to cart" }).ClickAsync();
         await Expect(page.Locator("#hold")).ToContainTextAsync("Held for you: 1.");
-        var pages = new[] { "#/cart", "#/orders", "#/seller", "#/agent", "#/account" };
+        var pages = new[] { "#/cart", "#/orders", "#/seller", $"#/seller/orders/{lotId}", "#/seller/money", "#/agent", "#/agent/parcels", "#/account" };
         for (var i = 0; i < pages.Length; i++)
         {
             // A new document each time (the query differs), so every page runs its first load too.

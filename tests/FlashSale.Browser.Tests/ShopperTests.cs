@@ -13,6 +13,8 @@ public sealed class ShopperTests(LiveApp app, ITestOutputHelper output)
     [Fact]
     public async Task A_shopper_buys_with_the_sandbox_wallet_while_the_seller_dashboard_shows_the_sale_live()
     {
+        // A village service point, so checkout has a pickup to offer (its first is chosen).
+        await app.SignUp("agent", "Dangshan town point");
         var seller = await app.OpenPage("#/seller");
         await seller.GetByLabel("Your name").FillAsync("Wang Fang");
         await seller.GetByLabel("Village").FillAsync("Dangshan");

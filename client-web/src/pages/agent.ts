@@ -240,6 +240,7 @@ export async function agentPage(root: HTMLElement, scope: Scope) {
     : h("p", {}, t("noLots"));
 
   root.replaceChildren(h("h1", {}, t("agentTitle")), h("p", { class: "muted" }, t("signedInAs", { name: agent.name })),
+    h("p", {}, h("a", { href: "#/agent/parcels" }, t("parcelsLink"))),
     register,
     h("h2", {}, t("villagers")),
     villagers.length ? field("villager", t("chooseVillager"), picker) : h("p", {}, t("noVillagers")),

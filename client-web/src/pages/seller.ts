@@ -1,4 +1,5 @@
-// The seller's pages: sign up, create a lot, and the live dashboard of the seller's lots.
+// The seller's pages: sign up, create a lot, and the live dashboard of the seller's lots, each
+// with a link to its order desk (pages/desk.ts); the money is on pages/money.ts.
 import * as api from "../api";
 import * as hub from "../hub";
 import type { SellThroughUpdate } from "../hub";
@@ -114,6 +115,7 @@ function dashboardCard(view: SellThroughUpdate, currency: string): HTMLElement {
     h("dl", { class: "stats" }, stat("sold", view.sold), stat("reserved", view.reserved), stat("available", view.available),
       stat("revenue", money(view.revenueMinor, currency)), stat("paidOrders", view.paidOrders), stat("holdsExpiring", view.holdsExpiringSoon)),
     h("p", { class: "muted" }, t("sellThroughChart")), chart(view.sellThrough),
+    h("p", {}, h("a", { href: `#/seller/orders/${view.lotId}` }, t("orderDesk"))),
     h("div", { class: "actions" },
       view.status === "paused" ? action(t("resume"), () => api.lotAction(view.lotId, "resume")) : action(t("pause"), () => api.lotAction(view.lotId, "pause")),
       restockInput, action(t("restock"), () => api.restock(view.lotId, Number(restockInput.value)))),
@@ -149,7 +151,7 @@ export async function sellerPage(root: HTMLElement, scope: Scope) {
     if (focused >= 0) (card.querySelectorAll("button, input")[focused] as HTMLElement | undefined)?.focus();
   };
   const load = async () => {
-    const own = (await api.listLots()).filter((l) => l.sellerId === seller.id);
+    const own = await api.myLots();
     own.forEach((l) => currencies.set(l.lotId, l.currency));
     const stats = await Promise.all(own.map((l) => api.lotStats(l.lotId)));
     own.forEach((l, i) => paint({ ...stats[i], lotId: l.lotId, name: l.name, quantity: l.quantity, status: l.status, version: l.version, holdsExpiringSoon: stats[i].holdsExpiringSoon ?? views.get(l.lotId)?.holdsExpiringSoon ?? 0 }));
@@ -157,6 +159,7 @@ export async function sellerPage(root: HTMLElement, scope: Scope) {
   scope.add(hub.on("sellThrough", paint));
   scope.add(hub.on("resync", () => void load().catch(() => undefined)));
   root.replaceChildren(h("h1", {}, t("sellerTitle")), h("p", { class: "muted" }, t("signedInAs", { name: seller.name })),
+    h("p", {}, h("a", { href: "#/seller/money" }, t("moneyLink"))),
     lotForm(() => void load().then(() => hub.watchSeller())), h("h2", {}, t("dashboardTitle")), list);
   try { await load(); } catch (error) { list.replaceChildren(h("p", { class: "error" }, errorText(error))); }
   hub.watchSeller();

@@ -3,7 +3,7 @@ import * as api from "../api";
 import type { Lot } from "../api";
 import * as hub from "../hub";
 import { dateTime, duration, money, t, tv } from "../i18n";
-import { errorText, field, h, Scope } from "../dom";
+import { errorText, field, h, Scope, showFieldErrors } from "../dom";
 import { queueView, type QueueHandle } from "./queue";
 
 // The stock views on screen by lot, so a page that fetched lots again (after a resync) can show them.
@@ -57,7 +57,7 @@ export function stockView(lot: Lot, scope: Scope): HTMLElement {
   return view;
 }
 
-function failure(root: HTMLElement, error: unknown, retry: () => void) {
+export function failure(root: HTMLElement, error: unknown, retry: () => void) {
   root.replaceChildren(h("p", { class: "error", role: "alert" }, errorText(error)), h("button", { type: "button", onclick: retry }, t("retry")));
 }
 
@@ -199,31 +199,85 @@ export async function cartPage(root: HTMLElement, scope: Scope) {
 
   let methods: api.PaymentMethod[] = [];
   try { methods = (await api.paymentMethods(currency)).filter((m) => m.method !== "village-agent"); } catch { /* shown as none below */ }
+  const delivery = await deliveryChoice();
   const message = h("p", { class: "message error", role: "alert" });
   const choices = h("fieldset", { class: "methods" }, h("legend", {}, t("paymentMethod")),
     ...methods.map((m, index) => h("label", { class: "method" },
       h("input", { type: "radio", name: "paymentMethod", value: m.method, checked: index === 0 }),
       h("span", {}, h("strong", {}, tv("method_", m.method)), h("small", {}, tv("howto_", m.method)))),
     ));
+  // The server judges the address: its field messages appear beside the fields.
   const form = h("form", {
+    novalidate: true,
     onsubmit: async (event: Event) => {
       event.preventDefault();
       const method = new FormData(form).get("paymentMethod");
       if (!method) return;
-      const button = form.querySelector("button")!;
+      const button = form.querySelector<HTMLButtonElement>("button[type=submit]")!;
       button.disabled = true;
       try {
-        const order = await api.checkout("/api/checkout", String(method), "shopper");
+        const order = await api.checkout("/api/checkout", String(method), "shopper", delivery.value());
         location.hash = `#/order/${order.orderId}`;
       } catch (error) {
         message.textContent = errorText(error);
+        showFieldErrors(form, error instanceof api.ApiError ? error.fieldErrors : {});
         button.disabled = false;
       }
     },
-  }, methods.length ? choices : h("p", {}, t("noMethods")), h("button", { type: "submit", class: "primary", disabled: !methods.length }, t("checkout")), message);
+  }, delivery.element, methods.length ? choices : h("p", {}, t("noMethods")),
+    h("button", { type: "submit", class: "primary", disabled: !methods.length }, t("checkout")), message);
 
   root.replaceChildren(title, h("ul", { class: "cards" }, ...rows),
     h("p", { class: "total" }, `${t("total")}: `, h("strong", {}, money(cart.totalMinor, currency))), form);
+}
+
+const villageKey = "flashsale.village";
+
+/**
+ * Pickup at a village service point (those of the shopper's village first; the village typed is
+ * remembered) or home delivery to an address. Pickup is the default wherever a point exists.
+ */
+async function deliveryChoice(): Promise<{ element: HTMLElement; value: () => api.Delivery }> {
+  const village = h("input", { type: "text", autocomplete: "address-level3", maxlength: "100", value: localStorage.getItem(villageKey) ?? "" });
+  const pointError = h("p", { class: "field-error", id: "f-delivery.pointId-error", "data-error-for": "delivery.pointId" });
+  const points = h("fieldset", { class: "choices", id: "points" });
+  const showPoints = async () => {
+    let list: api.PickupPoint[] = [];
+    try { list = await api.pickupPoints(village.value.trim()); } catch (error) { pointError.textContent = errorText(error); }
+    points.replaceChildren(h("legend", {}, t("pickupPoint")), ...(list.length
+      ? list.map((p, index) => h("label", { class: "method" },
+        h("input", { type: "radio", name: "delivery.pointId", value: p.pointId, checked: index === 0, "aria-describedby": pointError.id }),
+        h("span", {}, h("strong", {}, p.name), h("small", {}, p.village))))
+      : [h("p", {}, t("noPoints"))]), pointError);
+    return list.length;
+  };
+  village.addEventListener("change", () => { localStorage.setItem(villageKey, village.value.trim()); void showPoints(); });
+  const input = (extra: Record<string, unknown>) => h("input", { type: "text", maxlength: "200", ...extra });
+  const address = {
+    name: input({ autocomplete: "name" }), phone: input({ type: "tel", autocomplete: "tel", inputmode: "tel" }),
+    line1: input({ autocomplete: "address-line1" }), village: input({ autocomplete: "address-level3", value: village.value }),
+    region: input({ autocomplete: "address-level2" }),
+  };
+  const home = h("div", { class: "address" },
+    field("delivery.address.name", t("addrName"), address.name), field("delivery.address.phone", t("addrPhone"), address.phone),
+    field("delivery.address.line1", t("addrLine1"), address.line1), field("delivery.address.village", t("village"), address.village),
+    field("delivery.address.region", t("addrRegion"), address.region));
+  const pickup = h("div", { class: "address" }, field("village", t("yourVillage"), village), points);
+  const kinds = (["pickup", "home"] as const).map((kind) => h("input", { type: "radio", name: "delivery.kind", value: kind }));
+  const show = (kind: "pickup" | "home") => {
+    kinds.forEach((radio) => { radio.checked = radio.value === kind; });
+    pickup.hidden = kind !== "pickup";
+    home.hidden = kind !== "home";
+  };
+  kinds.forEach((radio) => radio.addEventListener("change", () => show(radio.value as "pickup" | "home")));
+  show((await showPoints()) ? "pickup" : "home");
+  const element = h("fieldset", { class: "choices delivery" }, h("legend", {}, t("delivery")),
+    ...kinds.map((radio) => h("label", { class: "method" }, radio, h("span", {}, t(radio.value === "pickup" ? "deliveryPickup" : "deliveryHome")))),
+    pickup, home);
+  const value = (): api.Delivery => kinds[0].checked
+    ? { kind: "pickup", pointId: points.querySelector<HTMLInputElement>("input:checked")?.value ?? "" }
+    : { kind: "home", address: { name: address.name.value.trim(), phone: address.phone.value.trim(), line1: address.line1.value.trim(), village: address.village.value.trim(), region: address.region.value.trim() } };
+  return { element, value };
 }
 
 export async function ordersPage(root: HTMLElement, scope: Scope) {
@@ -239,9 +293,41 @@ export async function ordersPage(root: HTMLElement, scope: Scope) {
   scope.add(unsubscribe);
 }
 
+const pickupPath: api.ShipmentStatus[] = ["awaiting-packing", "packed", "shipped", "at-pickup-point", "collected"];
+const homePath: api.ShipmentStatus[] = ["awaiting-packing", "packed", "shipped", "delivered"];
+
+/** A shipment's steps: those reached with their times, the rest of its way still to come. */
+function timeline(shipment: api.Shipment, home: boolean): HTMLOListElement {
+  const reached = new Map(shipment.history.map((step) => [step.status, step.at]));
+  const path = shipment.status === "cancelled" ? shipment.history.map((step) => step.status) : home ? homePath : pickupPath;
+  return h("ol", { class: "timeline" }, ...path.map((status) => {
+    const at = reached.get(status);
+    return h("li", { "data-step": status, "data-done": at !== undefined, "aria-current": status === shipment.status ? "step" : null },
+      h("span", {}, tv("ship_", status)), at ? h("time", { datetime: at }, dateTime(at)) : null);
+  }));
+}
+
+/** The order's status and its shipments' statuses, to tell whether a live message changes what is shown. */
+const progressOf = (status: string, shipments: { status: string }[] = []) => [status, ...shipments.map((s) => s.status)].join(" ");
+
+/** Where an order goes, in words: the service point's name and village, or the address. */
+export function deliveryLine(delivery: api.Delivery, points: api.PickupPoint[]): string {
+  if (delivery.kind === "home") {
+    const a = delivery.address;
+    return t("homeTo", { address: `${a.name} (${a.phone}), ${a.line1}, ${a.village}, ${a.region}` });
+  }
+  const point = points.find((p) => p.pointId === delivery.pointId);
+  return t("pickupAt", { point: point ? `${point.name} (${point.village})` : delivery.pointId });
+}
+
 export async function orderPage(root: HTMLElement, scope: Scope, orderId: string) {
-  let order: api.Order;
-  try { order = await api.getOrder(orderId); } catch (error) { return failure(root, error, () => void orderPage(root, scope, orderId)); }
+  let order: api.Order, points: api.PickupPoint[] = [];
+  try {
+    order = await api.getOrder(orderId);
+    if (order.delivery?.kind === "pickup") points = await api.pickupPoints("");
+  } catch (error) {
+    return failure(root, error, () => void orderPage(root, scope, orderId));
+  }
   const status = h("strong", { id: "order-status", "data-status": order.status }, tv("order_", order.status));
   const message = h("p", { class: "message", role: "status", "aria-live": "polite" });
   const awaiting = order.status === "awaiting-payment";
@@ -264,12 +350,33 @@ export async function orderPage(root: HTMLElement, scope: Scope, orderId: string
       h("p", {}, tv("howto_", order.payment.method)),
       awaiting ? h("p", {}, t("payBefore", { time: dateTime(order.payment.expiresAt) })) : null,
       order.payment.instructions ? h("details", {}, h("summary", {}, t("payInstructions")), h("p", { class: "instructions" }, order.payment.instructions)) : null),
-    actions, message);
+    actions, message, ...fulfilmentView(order, points));
 
   // A redraw replaces this render's listeners rather than piling new ones on top.
   const listeners = new Scope();
   scope.add(() => listeners.dispose());
   const refresh = () => { listeners.dispose(); void orderPage(root, scope, orderId); };
-  listeners.add(hub.on("order", (update) => { if (update.orderId === orderId && update.status !== status.dataset.status) refresh(); }));
+  const shown = progressOf(order.status, order.fulfilment?.shipments);
+  listeners.add(hub.on("order", (update) => { if (update.orderId === orderId && progressOf(update.status, update.shipments) !== shown) refresh(); }));
   listeners.add(hub.on("resync", refresh));
+}
+
+/** Where the order goes, the pickup code while there is a parcel to collect, and each shipment's timeline. */
+function fulfilmentView(order: api.Order, points: api.PickupPoint[]): Node[] {
+  const shipments = order.fulfilment?.shipments ?? [];
+  const home = order.delivery?.kind === "home";
+  const code = order.fulfilment?.pickupCode;
+  const toCollect = shipments.some((s) => s.status !== "collected" && s.status !== "cancelled");
+  return [
+    order.delivery ? h("p", { id: "delivery" }, deliveryLine(order.delivery, points)) : null,
+    code && !home && toCollect ? h("section", { class: "card pickup-code", "aria-labelledby": "pickup-code-title" },
+      h("h2", { id: "pickup-code-title" }, t("pickupCodeTitle")), h("p", { id: "pickup-code", class: "code" }, code),
+      h("p", { class: "muted" }, t("pickupCodeHowto"))) : null,
+    shipments.length ? h("section", { id: "timeline", "aria-labelledby": "timeline-title" }, h("h2", { id: "timeline-title" }, t("timelineTitle")),
+      ...shipments.map((shipment, index) => h("div", { class: "shipment", "data-status": shipment.status },
+        shipments.length > 1 ? h("h3", {}, t("shipmentN", { n: index + 1 })) : null,
+        timeline(shipment, home),
+        shipment.trackingId ? h("p", { class: "muted" }, t("trackingId", { id: shipment.trackingId })) : null,
+        shipment.cancelReason ? h("p", {}, t("cancelReason", { reason: shipment.cancelReason })) : null))) : null,
+  ].filter((node): node is HTMLElement => node !== null);
 }

@@ -225,10 +225,10 @@ public sealed class LiveApp : WebApplicationFactory<Program>, IAsyncLifetime
     }
 
     /// <summary>Signs up through the API, for the side of a scene the test does not drive in the browser.</summary>
-    public async Task<(string Id, string Token)> SignUp(string role, string name)
+    public async Task<(string Id, string Token)> SignUp(string role, string name, string village = "Dangshan")
     {
         using var http = Http();
-        using var response = await http.PostAsJsonAsync($"/api/{role}s", new { name, village = "Dangshan" });
+        using var response = await http.PostAsJsonAsync($"/api/{role}s", new { name, village });
         response.EnsureSuccessStatusCode();
         var body = await response.Content.ReadFromJsonAsync<JsonElement>();
         return (body.GetProperty($"{role}Id").GetString()!, body.GetProperty("token").GetString()!);
@@ -247,5 +247,43 @@ public sealed class LiveApp : WebApplicationFactory<Program>, IAsyncLifetime
         using var http = Http(shopperToken);
         using var response = await http.PutAsJsonAsync($"/api/cart/items/{lotId}", new { quantity });
         response.EnsureSuccessStatusCode();
+    }
+
+    /// <summary>The service point of a demo agent (each has one from sign-up).</summary>
+    public async Task<string> PointOf(string agentId)
+    {
+        using var http = Http();
+        var points = await http.GetFromJsonAsync<JsonElement>("/api/pickup-points");
+        return points.EnumerateArray().Single(p => p.GetProperty("agentId").GetString() == agentId).GetProperty("pointId").GetString()!;
+    }
+
+    /// <summary>Holds and checks out through the API with a delivery (<c>{kind: "pickup", pointId}</c> or <c>{kind: "home", address}</c>); returns the order.</summary>
+    public async Task<JsonElement> Buy(string shopperToken, string lotId, int quantity, string paymentMethod, object delivery)
+    {
+        await Hold(shopperToken, lotId, quantity);
+        using var http = Http(shopperToken);
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri("/api/checkout", UriKind.Relative)) { Content = JsonContent.Create(new { paymentMethod, delivery }) };
+        request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString("N"));
+        using var response = await http.SendAsync(request);
+        response.EnsureSuccessStatusCode();
+        return await response.Content.ReadFromJsonAsync<JsonElement>();
+    }
+
+    /// <summary>Completes a gateway payment at the sandbox, which then sends its webhook: the order becomes paid shortly after.</summary>
+    public async Task PayInSandbox(string shopperToken, JsonElement order)
+    {
+        using var http = Http(shopperToken);
+        var paymentId = order.GetProperty("payment").GetProperty("paymentId").GetString();
+        using var response = await http.PostAsJsonAsync($"/api/sandbox/payments/{paymentId}/complete", new { outcome = "succeeded" });
+        response.EnsureSuccessStatusCode();
+    }
+
+    /// <summary>A POST through the API as <paramref name="token"/>'s owner (a seller's or an agent's move), which must succeed.</summary>
+    public async Task<JsonElement> Post(string token, string path, object? body = null)
+    {
+        using var http = Http(token);
+        using var response = body is null ? await http.PostAsync(new Uri(path, UriKind.Relative), null) : await http.PostAsJsonAsync(path, body);
+        response.EnsureSuccessStatusCode();
+        return await response.Content.ReadFromJsonAsync<JsonElement>();
     }
 }
