@@ -1,5 +1,5 @@
+using System.Collections.Concurrent;
 using System.Net.Sockets;
-using System.Threading.RateLimiting;
 using FlashSale.Cluster;
 using StackExchange.Redis;
 
@@ -19,7 +19,9 @@ public readonly record struct RateVerdict(bool Allowed, TimeSpan RetryAfter)
 
 /// <summary>
 /// Token buckets, in Redis when the host has one (so every API node shares one budget per key),
-/// otherwise in this process. A request takes one token from each of its buckets or from none.
+/// otherwise in this process. A request takes one token from each of its buckets or from none, in
+/// Redis and in process alike, and both fill a bucket the same way: whole periods since the
+/// current one began each add their tokens, up to the capacity.
 /// <para>
 /// Fail-open to the node's own buckets: when Redis does not answer within
 /// <see cref="RateLimitOptions.RedisTimeout"/> (or the connection is down), this node decides
@@ -31,16 +33,7 @@ public readonly record struct RateVerdict(bool Allowed, TimeSpan RetryAfter)
 /// </summary>
 public sealed partial class SaleRateLimiter : IDisposable
 {
-    private readonly PartitionedRateLimiter<RateBucket> _local = PartitionedRateLimiter.Create<RateBucket, string>(
-        bucket => RateLimitPartition.GetTokenBucketLimiter(bucket.Key, _ => new TokenBucketRateLimiterOptions
-        {
-            TokenLimit = bucket.Spec.Capacity,
-            TokensPerPeriod = bucket.Spec.PerPeriod,
-            ReplenishmentPeriod = bucket.Spec.Period,
-            QueueLimit = 0,
-            AutoReplenishment = true,
-        }),
-        StringComparer.Ordinal);
+    private readonly LocalBuckets _local = new();
 
     private readonly RedisBuckets? _redis;
     private readonly TimeProvider _time;
@@ -84,7 +77,7 @@ public sealed partial class SaleRateLimiter : IDisposable
 
         try
         {
-            return await _redis.TakeAsync(buckets, now);
+            return await _redis.TakeAsync(buckets);
         }
         catch (Exception ex) when (IsRedisDown(ex))
         {
@@ -108,25 +101,12 @@ public sealed partial class SaleRateLimiter : IDisposable
     public static bool IsRedisDown(Exception exception) =>
         EngineFailures.IsRedisClientFailure(exception) || exception is TimeoutException or InvalidOperationException or IOException or SocketException;
 
-    private RateVerdict TakeLocal(IReadOnlyList<RateBucket> buckets)
-    {
-        foreach (var bucket in buckets)
-        {
-            using var lease = _local.AttemptAcquire(bucket);
-            if (!lease.IsAcquired)
-            {
-                return new RateVerdict(false, lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : bucket.Spec.Period);
-            }
-        }
+    private RateVerdict TakeLocal(IReadOnlyList<RateBucket> buckets) => _local.Take(buckets, _time.GetUtcNow().ToUnixTimeMilliseconds());
 
-        return RateVerdict.Allow;
-    }
+    /// <summary>How many buckets this process keeps; one that is full again is dropped now and then.</summary>
+    public int LocalBucketCount => _local.Count;
 
-    public void Dispose()
-    {
-        _local.Dispose();
-        _redis?.Dispose();
-    }
+    public void Dispose() => _redis?.Dispose();
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Rate limits: Redis did not answer ({ExceptionType}: {Reason}); this node uses its own buckets for {Seconds} s")]
     private partial void LogRedisFailed(string exceptionType, string reason, int seconds);
@@ -137,8 +117,11 @@ public sealed partial class SaleRateLimiter : IDisposable
         // Hash per bucket: n = tokens left, t = when the current period began (Unix ms). Periods
         // that passed since t each add PerPeriod tokens, up to the capacity; the key expires once
         // it would be full again anyway. A refusal writes nothing and says when the next period begins.
+        // Time is the Redis server's, one clock for every API node: a node whose clock is off can
+        // neither refill a bucket early nor hold it empty.
         private const string Script = """
-            local now = tonumber(ARGV[1])
+            local clock = redis.call('TIME')
+            local now = tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)
             local left = {}
             local began = {}
             local wait = -1
@@ -181,7 +164,10 @@ public sealed partial class SaleRateLimiter : IDisposable
             return {1, 0}
             """;
 
-        private const string KeyPrefix = "flashsale:rate:";
+        // One hash tag for every bucket: a script may only touch keys of one slot on a Redis
+        // Cluster, and a request's buckets (its caller's, its address's) share nothing else. All
+        // buckets then live on one shard, which answers the limiter's one small script per request.
+        private const string KeyPrefix = "flashsale:{rate}:";
 
         private readonly Lazy<Task<ConnectionMultiplexer>> _connection;
 
@@ -196,12 +182,12 @@ public sealed partial class SaleRateLimiter : IDisposable
             _connection = new Lazy<Task<ConnectionMultiplexer>>(() => ConnectionMultiplexer.ConnectAsync(options));
         }
 
-        public async Task<RateVerdict> TakeAsync(IReadOnlyList<RateBucket> buckets, DateTimeOffset now)
+        public async Task<RateVerdict> TakeAsync(IReadOnlyList<RateBucket> buckets)
         {
             var connection = await _connection.Value;
             var keys = new RedisKey[buckets.Count];
             var args = new RedisValue[1 + (3 * buckets.Count)];
-            args[0] = now.ToUnixTimeMilliseconds();
+            args[0] = 0; // unused: the script reads the server's clock, and keeps its argument layout
             for (var i = 0; i < buckets.Count; i++)
             {
                 var spec = buckets[i].Spec;
@@ -220,6 +206,122 @@ public sealed partial class SaleRateLimiter : IDisposable
             if (_connection.IsValueCreated && _connection.Value.IsCompletedSuccessfully)
             {
                 _connection.Value.Result.Dispose();
+            }
+        }
+    }
+    /// <summary>
+    /// The buckets of this process, filled as the Redis script fills them. A request locks its
+    /// buckets in key order (so two requests never wait on each other in a cycle), checks them all,
+    /// and takes from all or none. A bucket that would be full again is dropped now and then, so an
+    /// address or a caller seen once costs no memory for long; a request that finds its bucket
+    /// dropped under it starts again on the new one.
+    /// </summary>
+    private sealed class LocalBuckets
+    {
+        private const int SweepEvery = 4096;
+        private readonly ConcurrentDictionary<string, Bucket> _buckets = new(StringComparer.Ordinal);
+        private long _taken;
+
+        public int Count => _buckets.Count;
+
+        public RateVerdict Take(IReadOnlyList<RateBucket> requested, long nowMs)
+        {
+            if (Interlocked.Increment(ref _taken) % SweepEvery == 0)
+            {
+                Sweep(nowMs);
+            }
+
+            var ordered = requested.OrderBy(b => b.Key, StringComparer.Ordinal).ToArray();
+            while (true)
+            {
+                var buckets = Array.ConvertAll(ordered, b => _buckets.GetOrAdd(b.Key, static (_, spec) => new Bucket(spec), b.Spec));
+                var locked = 0;
+                try
+                {
+                    for (; locked < buckets.Length; locked++)
+                    {
+                        Monitor.Enter(buckets[locked]);
+                    }
+
+                    if (buckets.Any(b => b.Dropped))
+                    {
+                        continue;
+                    }
+
+                    var waitMs = -1L;
+                    foreach (var bucket in buckets)
+                    {
+                        bucket.Refill(nowMs);
+                        if (bucket.Tokens < 1)
+                        {
+                            waitMs = Math.Max(waitMs, Math.Max(1, bucket.PeriodBeganMs + (long)bucket.Spec.Period.TotalMilliseconds - nowMs));
+                        }
+                    }
+
+                    if (waitMs >= 0)
+                    {
+                        return new RateVerdict(false, TimeSpan.FromMilliseconds(waitMs));
+                    }
+
+                    foreach (var bucket in buckets)
+                    {
+                        bucket.Tokens--;
+                    }
+
+                    return RateVerdict.Allow;
+                }
+                finally
+                {
+                    for (var i = locked - 1; i >= 0; i--)
+                    {
+                        Monitor.Exit(buckets[i]);
+                    }
+                }
+            }
+        }
+
+        private void Sweep(long nowMs)
+        {
+            foreach (var (key, bucket) in _buckets)
+            {
+                lock (bucket)
+                {
+                    bucket.Refill(nowMs);
+                    if (bucket.Tokens >= bucket.Spec.Capacity)
+                    {
+                        bucket.Dropped = true;
+                        _buckets.TryRemove(new KeyValuePair<string, Bucket>(key, bucket));
+                    }
+                }
+            }
+        }
+
+        private sealed class Bucket(BucketSpec spec)
+        {
+            public BucketSpec Spec { get; } = spec;
+
+            public long Tokens { get; set; } = spec.Capacity;
+
+            /// <summary>When the current period began, Unix ms; a new bucket's begins at its first refill.</summary>
+            public long PeriodBeganMs { get; private set; } = -1;
+
+            public bool Dropped { get; set; }
+
+            public void Refill(long nowMs)
+            {
+                var period = (long)Spec.Period.TotalMilliseconds;
+                if (PeriodBeganMs < 0)
+                {
+                    PeriodBeganMs = nowMs;
+                    return;
+                }
+
+                var periods = (nowMs - PeriodBeganMs) / period;
+                if (periods > 0)
+                {
+                    Tokens = Math.Min(Spec.Capacity, Tokens + (periods * Spec.PerPeriod));
+                    PeriodBeganMs += periods * period;
+                }
             }
         }
     }

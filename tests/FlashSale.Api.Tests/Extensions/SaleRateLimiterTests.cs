@@ -56,10 +56,12 @@ public sealed class SaleRateLimiterTests : IDisposable
         Assert.Equal(10, allowed);
     }
 
-    [Fact]
-    public async Task A_request_refused_by_one_bucket_takes_nothing_from_the_other()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task A_request_refused_by_one_bucket_takes_nothing_from_the_other(bool inRedis)
     {
-        using var limiter = Limiter(_redis.ConnectionString);
+        using var limiter = Limiter(inRedis ? _redis.ConnectionString : null);
         var address = new RateBucket(Key(), FivePerMinute);
         var caller = new RateBucket(Key(), new BucketSpec(2, 2, TimeSpan.FromMinutes(1)));
 
@@ -75,6 +77,96 @@ public sealed class SaleRateLimiterTests : IDisposable
         }
 
         Assert.Equal(3, fromAddress);
+    }
+
+    [Fact]
+    public async Task Buckets_in_redis_fill_by_the_servers_clock_not_the_nodes()
+    {
+        // A node whose clock is a day ahead would refill every bucket at once if its time counted.
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
+        using var limiter = new SaleRateLimiter(_redis.ConnectionString, Options, clock, NullLogger<SaleRateLimiter>.Instance);
+        var bucket = new[] { new RateBucket(Key(), new BucketSpec(2, 2, TimeSpan.FromMinutes(1))) };
+        Assert.True((await limiter.TakeAsync(bucket)).Allowed);
+        Assert.True((await limiter.TakeAsync(bucket)).Allowed);
+
+        clock.Advance(TimeSpan.FromDays(1));
+
+        Assert.False((await limiter.TakeAsync(bucket)).Allowed);
+        Assert.Equal(0, limiter.FallbackDecisions);
+    }
+
+    [Fact]
+    public async Task In_process_buckets_refill_by_whole_periods_up_to_their_capacity()
+    {
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UnixEpoch.AddYears(56));
+        using var limiter = new SaleRateLimiter(null, Options, clock, NullLogger<SaleRateLimiter>.Instance);
+        var bucket = new[] { new RateBucket(Key(), new BucketSpec(3, 2, TimeSpan.FromSeconds(10))) };
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.True((await limiter.TakeAsync(bucket)).Allowed);
+        }
+
+        var refused = await limiter.TakeAsync(bucket);
+        Assert.Equal((false, TimeSpan.FromSeconds(10)), (refused.Allowed, refused.RetryAfter));
+
+        clock.Advance(TimeSpan.FromSeconds(9.999));
+        Assert.Equal(TimeSpan.FromMilliseconds(1), (await limiter.TakeAsync(bucket)).RetryAfter);
+        clock.Advance(TimeSpan.FromMilliseconds(1));
+        Assert.Equal(2, await Allowed(limiter, bucket, 5)); // one period: two tokens
+
+        clock.Advance(TimeSpan.FromMinutes(5));
+        Assert.Equal(3, await Allowed(limiter, bucket, 5)); // many periods: full, never more
+    }
+
+    [Fact]
+    public async Task Concurrent_requests_on_shared_buckets_never_take_more_than_the_smallest_allows()
+    {
+        // Requests on overlapping pairs of buckets, from many threads at once: every bucket gives
+        // at most its capacity, and a refused request takes nothing, so the totals are exact.
+        using var limiter = Limiter(redis: null);
+        var address = new RateBucket(Key(), new BucketSpec(100, 1, TimeSpan.FromHours(1)));
+        var callers = Enumerable.Range(0, 8).Select(_ => new RateBucket(Key(), new BucketSpec(20, 1, TimeSpan.FromHours(1)))).ToArray();
+        var allowedPerCaller = new int[callers.Length];
+
+        await Parallel.ForAsync(0, 2_000, new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (i, _) =>
+        {
+            var caller = i % callers.Length;
+            if ((await limiter.TakeAsync(i % 2 == 0 ? [address, callers[caller]] : [callers[caller], address])).Allowed)
+            {
+                Interlocked.Increment(ref allowedPerCaller[caller]);
+            }
+        });
+
+        // The callers could take 8 × 20 = 160; the address allows 100, and gives exactly that.
+        Assert.Equal(100, allowedPerCaller.Sum());
+        Assert.Equal(0, await Allowed(limiter, [address], 1));
+        for (var caller = 0; caller < callers.Length; caller++)
+        {
+            // What each caller's bucket has left is exactly what its allowed requests did not take.
+            Assert.Equal(20 - allowedPerCaller[caller], await Allowed(limiter, [callers[caller]], 25));
+        }
+    }
+
+    [Fact]
+    public async Task In_process_buckets_that_are_full_again_give_their_memory_back()
+    {
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UnixEpoch.AddYears(56));
+        using var limiter = new SaleRateLimiter(null, Options, clock, NullLogger<SaleRateLimiter>.Instance);
+        var oncePerSecond = new BucketSpec(1, 1, TimeSpan.FromSeconds(1));
+        for (var i = 0; i < 5_000; i++)
+        {
+            await limiter.TakeAsync([new RateBucket(Key(), oncePerSecond)]); // 5,000 addresses seen once
+        }
+
+        Assert.True(limiter.LocalBucketCount >= 5_000 - 4_096, "buckets still refilling are kept");
+        clock.Advance(TimeSpan.FromSeconds(1));
+        var regular = new RateBucket(Key(), new BucketSpec(10_000, 1, TimeSpan.FromSeconds(1)));
+        for (var i = 0; i < 4_096; i++)
+        {
+            Assert.True((await limiter.TakeAsync([regular])).Allowed);
+        }
+
+        Assert.Equal(1, limiter.LocalBucketCount); // the regular caller's, which is still refilling
     }
 
     /// <summary>Fail-open to the node's own buckets: no request fails because Redis is gone, and the node's own budget still holds.</summary>
@@ -134,8 +226,20 @@ public sealed class SaleRateLimiterTests : IDisposable
     public void A_defect_is_not_taken_for_a_lost_redis() =>
         Assert.False(SaleRateLimiter.IsRedisDown(new ArgumentOutOfRangeException("buckets")));
 
-    private static SaleRateLimiter Limiter(string? redis) =>
-        new(redis, new RateLimitOptions { RedisTimeout = TimeSpan.FromMilliseconds(500), RedisRetryAfter = TimeSpan.FromMinutes(5) }, TimeProvider.System, NullLogger<SaleRateLimiter>.Instance);
+    private static readonly RateLimitOptions Options = new() { RedisTimeout = TimeSpan.FromMilliseconds(500), RedisRetryAfter = TimeSpan.FromMinutes(5) };
+
+    private static SaleRateLimiter Limiter(string? redis) => new(redis, Options, TimeProvider.System, NullLogger<SaleRateLimiter>.Instance);
+
+    private static async Task<int> Allowed(SaleRateLimiter limiter, RateBucket[] buckets, int tries)
+    {
+        var allowed = 0;
+        for (var i = 0; i < tries; i++)
+        {
+            allowed += (await limiter.TakeAsync(buckets)).Allowed ? 1 : 0;
+        }
+
+        return allowed;
+    }
 
     private static string Key() => "test:" + Guid.NewGuid().ToString("N");
 }
