@@ -188,7 +188,9 @@ export async function checkout(path: string, paymentMethod: string, as: Caller, 
 }
 
 export const createLot = (body: Record<string, unknown>) => call<Lot>("POST", "/api/lots", { as: "seller", body });
-export const lotAction = (lotId: string, action: "pause" | "resume") => call<Lot>("POST", `/api/lots/${lotId}/${action}`, { as: "seller" });
+export const lotAction = (lotId: string, action: "pause" | "resume" | "end") => call<Lot>("POST", `/api/lots/${lotId}/${action}`, { as: "seller" });
+/** Changes the terms of a lot not yet open; a field left out keeps its value. */
+export const editLot = (lotId: string, body: Record<string, unknown>) => call<Lot>("PATCH", `/api/lots/${lotId}`, { as: "seller", body });
 export const restock = (lotId: string, quantity: number) => call<Lot>("POST", `/api/lots/${lotId}/restock`, { as: "seller", body: { quantity } });
 export const myLots = () => call<Lot[]>("GET", "/api/sellers/me/lots", { as: "seller" });
 export const lotStats = (lotId: string) => call<LotStats>("GET", `/api/lots/${lotId}/stats`, { as: "seller" });

@@ -8,8 +8,9 @@ namespace FlashSale.Browser.Tests;
 
 /// <summary>
 /// axe-core on every main page, in English and Chinese, with real content on each (a waiting room,
-/// a cart with a hold, an order, a dashboard, an agent with a villager): no violation at all.
-/// Each page is also saved as a screenshot with the test output.
+/// a cart with a hold, an order, a dashboard, then with a lot's edit form and another's end
+/// confirmation open, an agent with a villager): no violation at all. Each page is also saved as a
+/// screenshot with the test output.
 /// </summary>
 [Collection(LiveAppCollection.Name)]
 public sealed class AccessibilityTests(LiveApp app)
@@ -21,6 +22,7 @@ public sealed class AccessibilityTests(LiveApp app)
     {
         var (sellerId, sellerToken) = await app.SignUp("seller", "Luo Qing");
         var lotId = await app.CreateLot(sellerToken, language == "en" ? "Dangshan pears" : "砀山酥梨", quantity: 40);
+        var scheduledLotId = await app.CreateLot(sellerToken, language == "en" ? "Feicheng peaches" : "肥城桃", quantity: 40, startsAt: DateTimeOffset.UtcNow.AddDays(1));
         var roomLotId = await app.CreateWaitingRoomLot(sellerToken, language == "en" ? "Luochuan apples" : "洛川苹果", quantity: 40, startsAt: null, admitPerSecond: 10);
         var (shopperId, shopperToken) = await app.SignUp("shopper", "Li Na");
         var (agentId, agentToken) = await app.SignUp("agent", "Liu Yang");
@@ -65,8 +67,13 @@ public sealed class AccessibilityTests(LiveApp app)
         await Check(page, "order", language);
 
         await Open(page, "#/seller");
-        await Expect(page.Locator("#dashboard .dashboard")).ToHaveCountAsync(2);
+        await Expect(page.Locator("#dashboard .dashboard")).ToHaveCountAsync(3);
         await Check(page, "seller-dashboard", language);
+        await page.Locator($"[data-lot='{scheduledLotId}'] [data-panel=edit]").ClickAsync();
+        await page.Locator($"[data-lot='{lotId}'] [data-panel=end]").ClickAsync();
+        await Expect(page.Locator("#dashboard .edit-lot")).ToHaveCountAsync(1);
+        await Expect(page.Locator("#dashboard .confirm")).ToHaveCountAsync(1);
+        await Check(page, "seller-edit-and-end", language);
 
         await Open(page, $"#/seller/orders/{lotId}");
         await Expect(page.Locator("#desk li[data-order]")).ToHaveCountAsync(2);

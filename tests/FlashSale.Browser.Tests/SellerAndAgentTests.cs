@@ -1,3 +1,5 @@
+using System.Net.Http.Json;
+using System.Text.Json;
 using System.Text.RegularExpressions;
 using FlashSale.Browser.Tests.Infrastructure;
 using Microsoft.Playwright;
@@ -84,6 +86,104 @@ public sealed partial class SellerAndAgentTests(LiveApp app)
 
     [GeneratedRegex(@"[\u4e00-\u9fff]")]
     private static partial Regex Chinese();
+
+    [Fact]
+    public async Task A_seller_edits_a_scheduled_lot_sending_only_what_changed_and_its_card_shows_the_new_terms()
+    {
+        var (sellerId, sellerToken) = await app.SignUp("seller", "Han Mei");
+        var lotId = await app.CreateLot(sellerToken, "Feicheng peaches", quantity: 10, perShopperLimit: 2, priceMinor: 4800, startsAt: DateTimeOffset.UtcNow.AddDays(1));
+        var seller = await app.OpenPageAs("#/seller", "en-US", ("seller", sellerId, sellerToken, "Han Mei"));
+        var card = seller.Locator($"#dashboard [data-lot='{lotId}']");
+        await Expect(card.Locator(".badge")).ToHaveTextAsync("Opens soon");
+        await card.GetByRole(AriaRole.Button, new() { Name = "Edit" }).ClickAsync();
+        var form = card.Locator("form");
+        await Expect(form.GetByLabel("Produce")).ToBeFocusedAsync();
+        await Expect(form.GetByLabel("Price per unit")).ToHaveValueAsync("48");
+        await Expect(form.GetByLabel("Limit per shopper")).ToHaveValueAsync("2");
+
+        // More per shopper than the lot holds: the server's message beside the field.
+        await form.GetByLabel("Limit per shopper").FillAsync("50");
+        await form.GetByRole(AriaRole.Button, new() { Name = "Save changes" }).ClickAsync();
+        await Expect(form.Locator("[data-error-for=perShopperLimit]")).Not.ToBeEmptyAsync();
+        await Expect(form.GetByLabel("Limit per shopper")).ToHaveAttributeAsync("aria-invalid", "true");
+        await Expect(form.Locator("[data-error-for=priceMinor]")).ToBeEmptyAsync();
+        await LiveApp.Screenshot(seller, "seller-edit-lot");
+
+        await form.GetByLabel("Produce").FillAsync("Feicheng honey peaches");
+        await form.GetByLabel("Price per unit").FillAsync("52.5");
+        await form.GetByLabel("Limit per shopper").FillAsync("3");
+        var patch = await seller.RunAndWaitForRequestAsync(
+            () => form.GetByRole(AriaRole.Button, new() { Name = "Save changes" }).ClickAsync(), request => request.Method == "PATCH");
+        // The unit and the times the seller left alone are not sent: the server keeps them.
+        Assert.Equal(["name", "perShopperLimit", "priceMinor"], JsonDocument.Parse(patch.PostData!).RootElement.EnumerateObject().Select(p => p.Name).Order());
+        await Expect(card.Locator("h2")).ToContainTextAsync("Feicheng honey peaches");
+        await Expect(card.Locator(".terms").First).ToHaveTextAsync("CN¥52.50 per box (5 kg) · At most 3 per shopper");
+        await Expect(card.Locator("form")).ToHaveCountAsync(0);
+        await Expect(card.GetByRole(AriaRole.Button, new() { Name = "Edit" })).ToBeFocusedAsync();
+        await seller.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task An_edit_saved_after_the_lot_opened_is_refused_in_the_servers_words()
+    {
+        var (sellerId, sellerToken) = await app.SignUp("seller", "Han Mei");
+        var lotId = await app.CreateLot(sellerToken, "Mengyin peaches", quantity: 10, startsAt: DateTimeOffset.UtcNow.AddDays(1));
+        var seller = await app.OpenPageAs("#/seller", "en-US", ("seller", sellerId, sellerToken, "Han Mei"));
+        var card = seller.Locator($"#dashboard [data-lot='{lotId}']");
+        await card.GetByRole(AriaRole.Button, new() { Name = "Edit" }).ClickAsync();
+        var form = card.Locator("form");
+        await form.GetByLabel("Price per unit").FillAsync("50");
+
+        // Meanwhile the sale opens: its seller moved the opening to now from another phone.
+        using (var http = app.Http(sellerToken))
+        {
+            using var opened = await http.PatchAsJsonAsync($"/api/lots/{lotId}", new { startsAt = DateTimeOffset.UtcNow });
+            opened.EnsureSuccessStatusCode();
+        }
+
+        await Expect(card.Locator(".badge")).ToHaveTextAsync("On sale");
+        await form.GetByRole(AriaRole.Button, new() { Name = "Save changes" }).ClickAsync();
+        await Expect(form.Locator(".message")).ToHaveTextAsync(
+            "A lot's terms can be changed only before it opens; once it has started it may be paused, resumed, restocked or ended.");
+        await Expect(card.Locator(".terms").First).ToContainTextAsync("CN¥68.00");
+        await seller.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task A_seller_ends_a_live_sale_after_confirming_in_the_page_and_the_shoppers_hold_returns_to_stock()
+    {
+        var (sellerId, sellerToken) = await app.SignUp("seller", "Zhou Ping");
+        var lotId = await app.CreateLot(sellerToken, "Luotian chestnuts", quantity: 20);
+        var (_, shopperToken) = await app.SignUp("shopper", "Wu Lan");
+        await app.Hold(shopperToken, lotId, 3);
+        var seller = await app.OpenPageAs("#/seller", "en-US", ("seller", sellerId, sellerToken, "Zhou Ping"));
+        var card = seller.Locator($"#dashboard [data-lot='{lotId}']");
+        await Expect(card.Locator("[data-stat=reserved] dd")).ToHaveTextAsync("3");
+        var end = card.GetByRole(AriaRole.Button, new() { Name = "End sale" });
+        var confirmation = card.GetByRole(AriaRole.Group, new() { Name = "End the sale now? Holds return to stock; placed orders stand." });
+
+        // Asked, then kept: nothing ends.
+        await end.ClickAsync();
+        await Expect(confirmation).ToBeFocusedAsync();
+        await Expect(end).ToHaveAttributeAsync("aria-expanded", "true");
+        await confirmation.GetByRole(AriaRole.Button, new() { Name = "Keep selling" }).ClickAsync();
+        await Expect(confirmation).ToHaveCountAsync(0);
+        await Expect(end).ToBeFocusedAsync();
+        await Expect(card.Locator(".badge")).ToHaveTextAsync("On sale");
+
+        await end.ClickAsync();
+        await confirmation.GetByRole(AriaRole.Button, new() { Name = "Yes, end the sale" }).ClickAsync();
+        await Expect(card.Locator(".badge")).ToHaveTextAsync("Ended");
+        await Expect(card.GetByRole(AriaRole.Button)).ToHaveCountAsync(0);
+        await Expect(card.Locator("[data-stat=reserved] dd")).ToHaveTextAsync("0");
+        await Expect(card.Locator("[data-stat=available] dd")).ToHaveTextAsync("20");
+
+        // The lot told the shopper's cart before it answered the seller.
+        using var http = app.Http(shopperToken);
+        var cart = await http.GetFromJsonAsync<JsonElement>("/api/cart");
+        Assert.Equal(0, cart.GetProperty("items").GetArrayLength());
+        await seller.Context.CloseAsync();
+    }
 
     [Fact]
     public async Task A_village_agent_queues_holds_and_orders_for_a_villager_and_sees_her_orders_change_live()

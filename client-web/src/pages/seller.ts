@@ -1,9 +1,10 @@
-// The seller's pages: sign up, create a lot, and the live dashboard of the seller's lots, each
-// with a link to its order desk (pages/desk.ts); the money is on pages/money.ts.
+// The seller's pages: sign up, create a lot, and the live dashboard of the seller's lots, where a
+// lot is edited before it opens and a sale is ended, each with a link to its order desk
+// (pages/desk.ts); the money is on pages/money.ts.
 import * as api from "../api";
 import * as hub from "../hub";
 import type { SellThroughUpdate } from "../hub";
-import { minorDigits, money, t, tv } from "../i18n";
+import { dateTime, minorDigits, money, t, tv } from "../i18n";
 import { errorText, field, formData, h, Scope, showFieldErrors } from "../dom";
 
 export function signUpForm(role: "seller" | "agent", title: string, onDone: () => void): HTMLFormElement {
@@ -100,31 +101,119 @@ function chart(points: { minute: string; sold: number }[]): SVGSVGElement {
   return svg;
 }
 
-function dashboardCard(view: SellThroughUpdate, currency: string): HTMLElement {
+type Panel = "edit" | "end";
+
+/**
+ * A lot's figures and controls, drawn again on every live update. The edit form or the end
+ * confirmation the seller opened sits below them in the card and is not redrawn, so a live
+ * update never takes away what the seller is typing.
+ */
+function lotFigures(view: SellThroughUpdate, lot: api.Lot | undefined, open: Panel | undefined, toggle: (panel: Panel) => void): HTMLElement {
   const stat = (key: "sold" | "reserved" | "available" | "revenue" | "paidOrders" | "holdsExpiring", value: string | number) =>
     h("div", { class: "stat", "data-stat": key }, h("dt", {}, t(key)), h("dd", {}, String(value)));
   const action = (label: string, run: () => Promise<unknown>) =>
     h("button", { type: "button", onclick: async (e: Event) => {
       const button = e.currentTarget as HTMLButtonElement;
       button.disabled = true;
-      try { await run(); } catch (error) { alertIn(card, errorText(error)); } finally { button.disabled = false; }
+      try { await run(); } catch (error) { alertIn(figures, errorText(error)); } finally { button.disabled = false; }
     } }, label);
+  const opener = (panel: Panel, label: string) =>
+    h("button", { type: "button", "data-panel": panel, "aria-expanded": String(open === panel), "aria-controls": `panel-${view.lotId}`, onclick: () => toggle(panel) }, label);
   const restockInput = h("input", { type: "number", min: "1", value: "10", inputmode: "numeric", "aria-label": t("restockBy"), class: "narrow" });
-  const card = h("li", { class: "card dashboard", "data-lot": view.lotId, "data-status": view.status },
+  const times = lot ? [view.status === "scheduled" && lot.startsAt ? t("opensOn", { time: dateTime(lot.startsAt) }) : null,
+    view.status !== "ended" && lot.endsAt ? t("endsOn", { time: dateTime(lot.endsAt) }) : null].filter(Boolean).join(" · ") : "";
+  const figures = h("div", {},
     h("h2", {}, view.name, " ", h("span", { class: "badge", "data-status": view.status }, tv("status_", view.status))),
+    lot ? h("p", { class: "terms" }, t("unitPrice", { price: money(lot.priceMinor, lot.currency), unit: lot.unit }), " · ", t("perShopper", { limit: lot.perShopperLimit })) : null,
+    times ? h("p", { class: "muted terms" }, times) : null,
     h("dl", { class: "stats" }, stat("sold", view.sold), stat("reserved", view.reserved), stat("available", view.available),
-      stat("revenue", money(view.revenueMinor, currency)), stat("paidOrders", view.paidOrders), stat("holdsExpiring", view.holdsExpiringSoon)),
+      stat("revenue", money(view.revenueMinor, lot?.currency ?? "CNY")), stat("paidOrders", view.paidOrders), stat("holdsExpiring", view.holdsExpiringSoon)),
     h("p", { class: "muted" }, t("sellThroughChart")), chart(view.sellThrough),
     h("p", {}, h("a", { href: `#/seller/orders/${view.lotId}` }, t("orderDesk"))),
-    h("div", { class: "actions" },
+    // An ended sale takes no pause, restock or edit: only its placed orders are left, on the desk.
+    view.status === "ended" ? null : h("div", { class: "actions" },
       view.status === "paused" ? action(t("resume"), () => api.lotAction(view.lotId, "resume")) : action(t("pause"), () => api.lotAction(view.lotId, "pause")),
-      restockInput, action(t("restock"), () => api.restock(view.lotId, Number(restockInput.value)))),
+      restockInput, action(t("restock"), () => api.restock(view.lotId, Number(restockInput.value))),
+      view.status === "scheduled" && lot ? opener("edit", t("editLot")) : null, opener("end", t("endSale"))),
     h("p", { class: "message error", role: "alert" }));
-  return card;
+  return figures;
 }
 
-function alertIn(card: HTMLElement, text: string) {
-  card.querySelector(".message")!.textContent = text;
+function alertIn(figures: HTMLElement, text: string) {
+  figures.querySelector(".message")!.textContent = text;
+}
+
+/** An instant as a datetime-local field shows it: the seller's local time, to the second. */
+function localInput(iso: string | null): string {
+  if (!iso) return "";
+  const at = new Date(iso);
+  return new Date(at.getTime() - at.getTimezoneOffset() * 60_000).toISOString().slice(0, 19);
+}
+
+/**
+ * The terms of a lot not yet open, prefilled as the lot form takes them (the price in major
+ * units). Only the fields the seller changed are sent; the server's messages appear beside their
+ * fields, as in the lot form, and a refusal because the lot opened meanwhile in the server's words.
+ */
+function editForm(lot: api.Lot, onSaved: (lot: api.Lot) => void, onCancel: () => void): HTMLFormElement {
+  const scale = 10 ** safeDigits(lot.currency);
+  const shown: Record<string, string> = {
+    name: lot.name, unit: lot.unit, priceMinor: String(lot.priceMinor / scale), perShopperLimit: String(lot.perShopperLimit),
+    startsAt: localInput(lot.startsAt), endsAt: localInput(lot.endsAt),
+  };
+  // The prefilled and the typed values are read alike, so the same value written another way
+  // ("68.0", a time whose seconds the browser leaves out) is no change.
+  const terms = (data: Record<string, string>): Record<string, unknown> => ({
+    name: data.name, unit: data.unit, priceMinor: Math.round(Number(data.priceMinor) * scale), perShopperLimit: Number(data.perShopperLimit),
+    startsAt: data.startsAt && new Date(data.startsAt).toISOString(), endsAt: data.endsAt && new Date(data.endsAt).toISOString(),
+  });
+  const before = terms(shown);
+  const message = h("p", { class: "message error", role: "alert" });
+  const edit = (name: string, label: string, type: string, extra: Record<string, unknown> = {}) =>
+    field(name, label, h("input", { type, value: shown[name], required: shown[name] !== "", ...extra }), `edit-${lot.lotId}-${name}`);
+  const form = h("form", {
+    class: "edit-lot", novalidate: true, "aria-label": `${t("editLot")}: ${lot.name}`,
+    onsubmit: async (event: Event) => {
+      event.preventDefault();
+      const data = formData(form);
+      // Left out, a field keeps its value: an emptied one is named rather than silently kept.
+      const emptied = Object.keys(shown).filter((name) => data[name] === "" && shown[name] !== "");
+      if (showFieldErrors(form, Object.fromEntries(emptied.map((name) => [name, [t("fieldRequired")]])))) {
+        message.textContent = t("error_invalid-request");
+        return;
+      }
+      const after = terms(data);
+      const changed = Object.fromEntries(Object.entries(after).filter(([name, value]) => value !== before[name]));
+      if (Object.keys(changed).length === 0) return onCancel();
+      try {
+        onSaved(await api.editLot(lot.lotId, changed));
+      } catch (error) {
+        message.textContent = error instanceof api.ApiError && error.status === 409 && error.message ? error.message : errorText(error);
+        showFieldErrors(form, error instanceof api.ApiError ? error.fieldErrors : {});
+      }
+    },
+  },
+    edit("name", t("lotName"), "text", { maxlength: "200" }),
+    edit("unit", t("unit"), "text", { maxlength: "200" }),
+    edit("priceMinor", t("price"), "number", { min: "0.01", step: "0.01", inputmode: "decimal" }),
+    edit("perShopperLimit", t("perShopperLimit"), "number", { min: "1", inputmode: "numeric" }),
+    edit("startsAt", t("opensAt"), "datetime-local", { step: "1" }),
+    edit("endsAt", t("closesAt"), "datetime-local", { step: "1" }),
+    h("div", { class: "actions" }, h("button", { type: "submit", class: "primary" }, t("saveChanges")), h("button", { type: "button", onclick: onCancel }, t("cancelEdit"))),
+    message);
+  return form;
+}
+
+/** The step before ending a sale, in the page: an ended sale does not open again. */
+function endConfirmation(lotId: string, onEnded: (lot: api.Lot) => void, onKeep: () => void): HTMLElement {
+  const message = h("p", { class: "message error", role: "alert" });
+  const end = h("button", { type: "button", class: "danger", onclick: async () => {
+    end.disabled = true;
+    try { onEnded(await api.lotAction(lotId, "end")); } catch (error) { message.textContent = errorText(error); end.disabled = false; }
+  } }, t("endConfirm"));
+  return h("div", { class: "confirm", role: "group", tabindex: "-1", "aria-labelledby": `end-${lotId}` },
+    h("p", { id: `end-${lotId}` }, t("endQuestion")),
+    h("div", { class: "actions" }, end, h("button", { type: "button", onclick: onKeep }, t("endKeep"))), message);
 }
 
 export async function sellerPage(root: HTMLElement, scope: Scope) {
@@ -136,23 +225,62 @@ export async function sellerPage(root: HTMLElement, scope: Scope) {
   void hub.connect(seller.token);
   const list = h("ul", { class: "cards", id: "dashboard" });
   const views = new Map<string, SellThroughUpdate>();
-  const currencies = new Map<string, string>();
+  const lots = new Map<string, api.Lot>();
   const cards = new Map<string, HTMLElement>();
+  const panels = new Map<string, Panel>();
+  const draw = (lotId: string) => {
+    let card = cards.get(lotId);
+    if (!card) {
+      // The figures (redrawn on every update), then the panel the seller opened (left alone).
+      card = h("li", { class: "card dashboard", "data-lot": lotId }, h("div"), h("div", { class: "panel", id: `panel-${lotId}` }));
+      cards.set(lotId, card);
+      list.prepend(card);
+    }
+    const view = views.get(lotId)!;
+    card.dataset.status = view.status;
+    const figures = lotFigures(view, lots.get(lotId), panels.get(lotId), (panel) => toggle(lotId, panel));
+    const old = card.firstElementChild!;
+    // Keep focus on the button the seller just pressed when the figures are redrawn.
+    const focused = old.contains(document.activeElement) ? [...old.querySelectorAll("button, input")].indexOf(document.activeElement!) : -1;
+    old.replaceWith(figures);
+    if (focused >= 0) (figures.querySelectorAll("button, input")[focused] as HTMLElement | undefined)?.focus();
+  };
+  const closePanel = (lotId: string) => {
+    panels.delete(lotId);
+    cards.get(lotId)?.querySelector(".panel")?.replaceChildren();
+  };
   const paint = (view: SellThroughUpdate) => {
     const known = views.get(view.lotId);
     if (known && known.version > view.version) return;
     views.set(view.lotId, view);
-    const card = dashboardCard(view, currencies.get(view.lotId) ?? "CNY");
-    const old = cards.get(view.lotId);
-    // Keep focus on the button the seller just pressed when the card is redrawn.
-    const focused = old?.contains(document.activeElement) ? [...old.querySelectorAll("button, input")].indexOf(document.activeElement!) : -1;
-    if (old) old.replaceWith(card); else list.prepend(card);
-    cards.set(view.lotId, card);
-    if (focused >= 0) (card.querySelectorAll("button, input")[focused] as HTMLElement | undefined)?.focus();
+    if (view.status === "ended") closePanel(view.lotId);
+    draw(view.lotId);
+  };
+  /** The lot a move of the seller's answered: its terms, and its counts unless the live channel already brought newer ones. */
+  const paintLot = (lot: api.Lot) => {
+    lots.set(lot.lotId, lot);
+    const known = views.get(lot.lotId)!;
+    paint(known.version > lot.version ? known : { ...known, name: lot.name, quantity: lot.quantity, sold: lot.sold, reserved: lot.reserved,
+      available: lot.available, status: lot.status, version: lot.version });
+  };
+  /** Focus goes back to the button that opened a panel, or to the desk link once the sale ended and its controls are gone. */
+  const refocus = (lotId: string, panel: Panel) => {
+    const card = cards.get(lotId)!;
+    (card.querySelector<HTMLElement>(`[data-panel="${panel}"]`) ?? card.querySelector("a"))?.focus();
+  };
+  const toggle = (lotId: string, panel: Panel) => {
+    const close = () => { closePanel(lotId); draw(lotId); refocus(lotId, panel); };
+    if (panels.get(lotId) === panel) return close();
+    const saved = (lot: api.Lot) => { closePanel(lotId); paintLot(lot); refocus(lotId, panel); };
+    const opened = panel === "edit" ? editForm(lots.get(lotId)!, saved, close) : endConfirmation(lotId, saved, close);
+    panels.set(lotId, panel);
+    cards.get(lotId)!.querySelector(".panel")!.replaceChildren(opened);
+    draw(lotId);
+    (opened.querySelector("input") ?? opened).focus();
   };
   const load = async () => {
     const own = await api.myLots();
-    own.forEach((l) => currencies.set(l.lotId, l.currency));
+    own.forEach((l) => lots.set(l.lotId, l));
     const stats = await Promise.all(own.map((l) => api.lotStats(l.lotId)));
     own.forEach((l, i) => paint({ ...stats[i], lotId: l.lotId, name: l.name, quantity: l.quantity, status: l.status, version: l.version, holdsExpiringSoon: stats[i].holdsExpiringSoon ?? views.get(l.lotId)?.holdsExpiringSoon ?? 0 }));
   };

@@ -234,10 +234,11 @@ public sealed class LiveApp : WebApplicationFactory<Program>, IAsyncLifetime
         return (body.GetProperty($"{role}Id").GetString()!, body.GetProperty("token").GetString()!);
     }
 
-    public async Task<string> CreateLot(string sellerToken, string name, int quantity, int perShopperLimit = 5, long priceMinor = 6800)
+    /// <summary>A lot on sale from <paramref name="startsAt"/> (null: now).</summary>
+    public async Task<string> CreateLot(string sellerToken, string name, int quantity, int perShopperLimit = 5, long priceMinor = 6800, DateTimeOffset? startsAt = null)
     {
         using var http = Http(sellerToken);
-        using var response = await http.PostAsJsonAsync("/api/lots", new { name, unit = "box (5 kg)", priceMinor, currency = "CNY", quantity, perShopperLimit });
+        using var response = await http.PostAsJsonAsync("/api/lots", new { name, unit = "box (5 kg)", priceMinor, currency = "CNY", quantity, perShopperLimit, startsAt });
         response.EnsureSuccessStatusCode();
         return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("lotId").GetString()!;
     }
