@@ -15,5 +15,10 @@ public static class AccountApiTexts
     public static readonly LocalText NotYourToken = new("The refresh token belongs to another account.", "该刷新令牌属于另一个账户。");
     public static readonly LocalText RoleChoice = new("{0} must be seller or agent.", "{0} 必须是 seller 或 agent。");
     public static readonly LocalText StatusChoice = new("{0} must be pending, approved or rejected.", "{0} 必须是 pending、approved 或 rejected。");
+    public static readonly LocalText BackupIsRedisOwn = new(
+        "This node keeps its state in the cluster's Redis: back that up with Redis's own tools (its append-only file, or BGSAVE).",
+        "此节点的数据保存在集群的 Redis 中：请用 Redis 自己的方式备份（追加日志文件或 BGSAVE）。");
+    public static readonly LocalText NothingOnDiskToBackUp = new("This host runs --in-memory: nothing is on disk to back up.", "此主机以 --in-memory 运行：磁盘上没有可备份的数据。");
+    public static readonly LocalText BackupUnderWay = new("A backup was started this very moment; try again in a second.", "刚刚已开始一次备份，请一秒后再试。");
     public static readonly LocalText TokenRevoked = new("The token was revoked or its account suspended.", "该令牌已被撤销或其账户已被停用。");
 }

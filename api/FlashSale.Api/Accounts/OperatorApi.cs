@@ -1,6 +1,8 @@
+using System.Globalization;
 using FlashSale.Accounts;
 using FlashSale.Api.Apis;
 using FlashSale.Api.Extensions;
+using FlashSale.Cluster.Embedded;
 using FlashSale.Api.Identity;
 using FlashSale.Common;
 using FlashSale.Lots;
@@ -8,7 +10,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace FlashSale.Api.Accounts;
 
-/// <summary>The operators' routes: decide applications, suspend accounts, take lots down.</summary>
+/// <summary>The operators' routes: decide applications, suspend accounts, take lots down, back up the data folder.</summary>
 public static class OperatorApi
 {
     public static IEndpointRouteBuilder MapOperatorApi(this IEndpointRouteBuilder app)
@@ -19,7 +21,32 @@ public static class OperatorApi
         op.MapPost("/applications/{applicationId}/reject", Reject).WithSummary("Reject an application");
         op.MapPost("/accounts/{accountId}/suspend", Suspend).WithSummary("Suspend an account: its tokens stop working within 60 s on every node");
         op.MapPost("/lots/{lotId}/take-down", TakeDown).WithSummary("Take a lot down: it leaves the catalog, its holds return, placed orders stand");
+        op.MapPost("/backups", TakeBackup).WithSummary("Back up the running data folder into a new folder of the backup path, ready for --data");
         return app;
+    }
+
+    public static async Task<Results<Created<DataFolderBackupResult>, ProblemHttpResult>> TakeBackup(
+        IServiceProvider services, [FromKeyedServices(FlashSaleClock.Key)] TimeProvider time, CancellationToken cancellation)
+    {
+        // Resolved here rather than bound: a cluster's API node has no embedded store to inject.
+        if (services.GetService<EmbeddedRedisServer>() is not { } store || services.GetService<DataFolderOptions>() is not { } data)
+        {
+            return Problems.Problem(StatusCodes.Status409Conflict, Problems.Conflict, AccountApiTexts.BackupIsRedisOwn);
+        }
+
+        if (!store.Durable)
+        {
+            return Problems.Problem(StatusCodes.Status409Conflict, Problems.Conflict, AccountApiTexts.NothingOnDiskToBackUp);
+        }
+
+        var folder = Path.Combine(data.FullBackupPath, time.GetUtcNow().ToString("yyyyMMdd'T'HHmmss.fff'Z'", CultureInfo.InvariantCulture));
+        if (Directory.Exists(folder))
+        {
+            return Problems.Problem(StatusCodes.Status409Conflict, Problems.Conflict, AccountApiTexts.BackupUnderWay);
+        }
+
+        var backup = await DataFolderBackup.TakeAsync(store, folder, time, cancellation);
+        return TypedResults.Created((string?)null, backup);
     }
 
     public static async Task<Results<Ok<IReadOnlyList<Application>>, ValidationProblem>> ListApplications(string? status, IGrainFactory grains)

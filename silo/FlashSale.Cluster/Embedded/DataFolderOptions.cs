@@ -26,5 +26,13 @@ public sealed class DataFolderOptions
     /// <summary>How often a checkpoint is taken; a checkpoint lets the append-only file be truncated.</summary>
     public TimeSpan CheckpointInterval { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// Where an operator's backups of the running folder go, each in a folder named by its time
+    /// (<c>POST /api/operator/backups</c>); beside the data folder, as <c>&lt;data&gt;-backups</c>, unless set.
+    /// </summary>
+    public string? BackupPath { get; set; }
+
     public string FullPath => System.IO.Path.GetFullPath(Path);
+
+    public string FullBackupPath => System.IO.Path.GetFullPath(BackupPath ?? FullPath.TrimEnd(System.IO.Path.DirectorySeparatorChar) + "-backups");
 }

@@ -16,7 +16,10 @@ namespace FlashSale.Cluster.Embedded;
 /// </summary>
 public sealed class EmbeddedRedisServer : IDisposable
 {
-    private const string GarnetFolder = "garnet";
+    /// <summary>The store's folder inside the data folder.</summary>
+    public const string StoreFolder = "garnet";
+
+    private readonly SemaphoreSlim _checkpoints = new(1, 1);
 
     private readonly GarnetServer _server;
     private readonly DataFolderLock? _lock;
@@ -64,7 +67,7 @@ public sealed class EmbeddedRedisServer : IDisposable
         {
             dataPath = options.FullPath;
             folderLock = DataFolderLock.Acquire(dataPath);
-            isNew = !Directory.Exists(Path.Combine(dataPath, GarnetFolder));
+            isNew = !Directory.Exists(Path.Combine(dataPath, StoreFolder));
         }
 
         var password = Convert.ToHexString(RandomNumberGenerator.GetBytes(24));
@@ -112,13 +115,30 @@ public sealed class EmbeddedRedisServer : IDisposable
     /// Takes a checkpoint and waits for it: the store's state as of now is on disk, and the
     /// append-only file before it may be truncated. A no-op in memory.
     /// </summary>
-    public async Task CheckpointAsync()
-    {
-        if (!Durable)
-        {
-            return;
-        }
+    public Task CheckpointAsync() => Durable ? WhileNoCheckpointRuns(CheckpointNowAsync) : Task.CompletedTask;
 
+    /// <summary>Runs <paramref name="work"/> while no other checkpoint is taken (a backup copies the files of one).</summary>
+    internal async Task<T> WhileNoCheckpointRuns<T>(Func<Task<T>> work)
+    {
+        await _checkpoints.WaitAsync();
+        try
+        {
+            return await work();
+        }
+        finally
+        {
+            _checkpoints.Release();
+        }
+    }
+
+    private Task WhileNoCheckpointRuns(Func<Task> work) => WhileNoCheckpointRuns(async () =>
+    {
+        await work();
+        return true;
+    });
+
+    internal async Task CheckpointNowAsync()
+    {
         await using var connection = await ConnectionMultiplexer.ConnectAsync(AdminOptions());
         // Garnet's SAVE answers once the checkpoint is complete (BGSAVE would answer at once).
         await connection.GetServer(connection.GetEndPoints()[0]).ExecuteAsync("SAVE");
@@ -176,7 +196,7 @@ public sealed class EmbeddedRedisServer : IDisposable
         ];
         if (dataPath is not null)
         {
-            var store = Path.Combine(dataPath, GarnetFolder);
+            var store = Path.Combine(dataPath, StoreFolder);
             args.AddRange(
             [
                 // Every write goes to the append-only file, one commit per operation (concurrent

@@ -7,9 +7,11 @@ namespace FlashSale.Cluster.Tests.Infrastructure;
 /// <summary>
 /// One process of the cluster under test (a silo or an API node), started from its build output
 /// with its own ports, its output kept in a log file, and killed with SIGKILL on demand: no
-/// graceful shutdown, as a crash would be.
+/// graceful shutdown, as a crash would be. Without <paramref name="sharedSecrets"/>, an embedded
+/// host is given no keys and makes its own in its data folder, as the run command does.
 /// </summary>
-public sealed class NodeProcess(string name, string assemblyPath, string workingDirectory, IReadOnlyList<string> arguments, int httpPort) : IAsyncDisposable
+public sealed class NodeProcess(string name, string assemblyPath, string workingDirectory, IReadOnlyList<string> arguments, int httpPort, bool sharedSecrets = true)
+    : IAsyncDisposable
 {
     private static readonly HttpClient Health = new() { Timeout = TimeSpan.FromSeconds(2) };
     private readonly Lock _logLock = new();
@@ -52,10 +54,11 @@ public sealed class NodeProcess(string name, string assemblyPath, string working
         // given to every node in its environment, as scripts/cluster.sh does.
         start.Environment["DOTNET_ENVIRONMENT"] = "Development";
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
-        foreach (var (key, value) in ClusterSecrets)
+        foreach (var (key, value) in sharedSecrets ? ClusterSecrets : [])
         {
             start.Environment[key] = value;
         }
+
         _process = Process.Start(start) ?? throw new InvalidOperationException($"{Name} did not start");
         _process.OutputDataReceived += (_, e) => Log(e.Data);
         _process.ErrorDataReceived += (_, e) => Log(e.Data);
