@@ -1,4 +1,7 @@
-// The FlashSale HTTP API, typed as docs/api.md describes it, and the demo identities kept in localStorage.
+// The FlashSale HTTP API, typed as docs/api.md describes it, and the demo identities. A demo
+// identity is a bearer token, so it is kept as the phone session's refresh token is: in
+// sessionStorage, scoped to this tab and gone when the tab closes, never in localStorage, where it
+// would outlive the visit and be readable by every later page of the origin.
 import { language } from "./i18n";
 import * as account from "./account";
 
@@ -73,14 +76,14 @@ export function identity(role: Role): Identity | null {
     const id = role === "seller" ? signedIn.sellerId : role === "agent" ? signedIn.agentId : signedIn.shopperId;
     if (id) return { id, token: signedIn.accessToken, name: signedIn.accountId };
   }
-  const stored = localStorage.getItem(identityKey(role));
+  const stored = sessionStorage.getItem(identityKey(role));
   return stored ? (JSON.parse(stored) as Identity) : null;
 }
 
 export async function signUp(role: Role, body: Record<string, string>): Promise<Identity> {
   const answer = await call<Record<string, string>>("POST", `/api/${role}s`, { body });
   const signedUp: Identity = { id: answer[`${role}Id`], token: answer.token, name: body.name };
-  localStorage.setItem(identityKey(role), JSON.stringify(signedUp));
+  sessionStorage.setItem(identityKey(role), JSON.stringify(signedUp));
   return signedUp;
 }
 

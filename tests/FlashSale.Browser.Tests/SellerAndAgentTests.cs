@@ -17,6 +17,10 @@ public sealed partial class SellerAndAgentTests(LiveApp app)
         var seller = await app.OpenPage("#/seller");
         await seller.GetByLabel("Your name").FillAsync("Ma Lin");
         await seller.GetByRole(AriaRole.Button, new() { Name = "Sign up" }).ClickAsync();
+        await Expect(seller.GetByLabel("Produce")).ToBeVisibleAsync();
+        // The demo identity's token lives in this tab only, never in localStorage.
+        Assert.Empty(await seller.EvaluateAsync<string[]>("Object.keys(localStorage).filter(k => localStorage.getItem(k).includes('eyJ'))"));
+        Assert.Contains("eyJ", await seller.EvaluateAsync<string>("() => sessionStorage.getItem('flashsale.identity.seller')"));
         await seller.GetByLabel("Produce").FillAsync("Yantai apples");
         await seller.GetByLabel("Quantity", new() { Exact = true }).FillAsync("10");
         await seller.GetByLabel("Limit per shopper").FillAsync("50");
@@ -239,7 +243,7 @@ public sealed partial class SellerAndAgentTests(LiveApp app)
         await Expect(agent.Locator("#villager-cart")).ToHaveTextAsync("Your cart is empty.");
         await Expect(agent.Locator("#to-collect li[data-order]")).ToContainTextAsync("Grandma Zhao");
         var orderId = await orders.GetAttributeAsync("data-order");
-        var agentToken = await agent.EvaluateAsync<string>("() => JSON.parse(localStorage.getItem('flashsale.identity.agent')).token");
+        var agentToken = await agent.EvaluateAsync<string>("() => JSON.parse(sessionStorage.getItem('flashsale.identity.agent')).token");
         using (var http = app.Http(agentToken))
         {
             using var collected = await http.PostAsync(new Uri($"/api/agent/orders/{orderId}/collected", UriKind.Relative), null);

@@ -150,8 +150,8 @@ public sealed class LiveApp : WebApplicationFactory<Program>, IAsyncLifetime
     }
 
     /// <summary>
-    /// A fresh browser context signed in as the given identities (as the client keeps them in
-    /// localStorage), opened at the client.
+    /// A fresh browser context signed in as the given identities (as the client keeps them, in
+    /// the tab's sessionStorage), opened at the client.
     /// </summary>
     public Task<IPage> OpenPageAs(string hash, string locale, params (string Role, string Id, string Token, string Name)[] identities) =>
         OpenPageAs(hash, locale, null, identities);
@@ -165,7 +165,7 @@ public sealed class LiveApp : WebApplicationFactory<Program>, IAsyncLifetime
         });
         context.SetDefaultTimeout(15_000);
         var script = string.Concat(identities.Select(i =>
-            $"localStorage.setItem('flashsale.identity.{i.Role}', {JsonSerializer.Serialize(JsonSerializer.Serialize(new { id = i.Id, token = i.Token, name = i.Name }))});"));
+            $"sessionStorage.setItem('flashsale.identity.{i.Role}', {JsonSerializer.Serialize(JsonSerializer.Serialize(new { id = i.Id, token = i.Token, name = i.Name }))});"));
         await context.AddInitScriptAsync(script);
         if (prepare is not null)
         {
