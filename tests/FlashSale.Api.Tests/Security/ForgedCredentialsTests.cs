@@ -2,12 +2,12 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using FlashSale.Api.Identity;
 using FlashSale.Api.Tests.Infrastructure;
 using FlashSale.Api.Tests.Payments;
 using FlashSale.Orders;
+using static FlashSale.Testing.Security.Forgeries;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
@@ -124,52 +124,6 @@ public sealed class ForgedCredentialsTests(FlashSaleApiFactory api)
         Assert.Equal(OrderStatus.Paid, (await shopper.GetOrder(order.OrderId)).Status);
     }
 
-    /// <summary>Every string (values and names) in every appsettings*.json of the repository.</summary>
-    public static IReadOnlySet<string> RepositoryStrings()
-    {
-        var root = new DirectoryInfo(AppContext.BaseDirectory);
-        while (root is not null && !File.Exists(Path.Combine(root.FullName, "FlashSale.sln")))
-        {
-            root = root.Parent;
-        }
-
-        Assert.NotNull(root);
-        var files = Directory.EnumerateFiles(root.FullName, "appsettings*.json", SearchOption.AllDirectories)
-            .Where(f => !f.Split(Path.DirectorySeparatorChar).Any(part => part is "bin" or "obj" or "node_modules" or ".git"));
-        var strings = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var file in files)
-        {
-            Collect(JsonNode.Parse(File.ReadAllText(file), documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip }), strings);
-        }
-
-        return strings;
-    }
-
-    private static void Collect(JsonNode? node, HashSet<string> strings)
-    {
-        switch (node)
-        {
-            case JsonObject obj:
-                foreach (var (name, value) in obj)
-                {
-                    strings.Add(name);
-                    Collect(value, strings);
-                }
-
-                break;
-            case JsonArray array:
-                foreach (var item in array)
-                {
-                    Collect(item, strings);
-                }
-
-                break;
-            case JsonValue value:
-                strings.Add(value.ToJsonString().Trim('"'));
-                break;
-        }
-    }
-
     private SigningKey RealKey() => api.Services.GetRequiredService<IOptions<TokenOptions>>().Value.SigningKeys[0];
 
     private async Task<HttpResponseMessage> GetCart(string token)
@@ -179,40 +133,6 @@ public sealed class ForgedCredentialsTests(FlashSaleApiFactory api)
         return await client.GetAsync(new Uri("/api/cart", UriKind.Relative));
     }
 
-    private static JsonObject Header(string alg, string? kid)
-    {
-        var header = new JsonObject { ["alg"] = alg, ["typ"] = "JWT" };
-        if (kid is not null)
-        {
-            header["kid"] = kid;
-        }
-
-        return header;
-    }
-
-    private static JsonObject Claims(string subject, long? exp = -1, long? nbf = null, string iss = "flashsale", string aud = "flashsale")
-    {
-        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
-        var claims = new JsonObject
-        {
-            ["sub"] = subject, ["name"] = "Forger", [System.Security.Claims.ClaimTypes.Role] = Roles.Shopper,
-            ["iss"] = iss, ["aud"] = aud, ["iat"] = now, ["nbf"] = nbf ?? now,
-        };
-        if (exp is not null)
-        {
-            claims["exp"] = exp == -1 ? now + 3600 : exp;
-        }
-
-        return claims;
-    }
-
-    private static string Jwt(byte[] key, JsonObject header, JsonObject claims, Func<byte[], byte[], byte[]>? mac = null)
-    {
-        var signed = $"{Part(header)}.{Part(claims)}";
-        return signed + "." + Base64Url((mac ?? HMACSHA256.HashData)(key, Encoding.ASCII.GetBytes(signed)));
-    }
-
-    private static string Part(JsonObject json) => Base64Url(Encoding.UTF8.GetBytes(json.ToJsonString()));
-
-    private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+    private static JsonObject Claims(string subject, long? exp = -1, long? nbf = null, string iss = "flashsale", string aud = "flashsale") =>
+        FlashSale.Testing.Security.Forgeries.Claims(subject, Roles.Shopper, exp, nbf, iss, aud);
 }

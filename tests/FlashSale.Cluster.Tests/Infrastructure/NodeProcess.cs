@@ -8,9 +8,11 @@ namespace FlashSale.Cluster.Tests.Infrastructure;
 /// One process of the cluster under test (a silo or an API node), started from its build output
 /// with its own ports, its output kept in a log file, and killed with SIGKILL on demand: no
 /// graceful shutdown, as a crash would be. Without <paramref name="sharedSecrets"/>, an embedded
-/// host is given no keys and makes its own in its data folder, as the run command does.
+/// host is given no keys and makes its own in its data folder, as the run command does. It runs
+/// in <paramref name="environment"/> (Development unless told: the tests sign up through the demo routes).
 /// </summary>
-public sealed class NodeProcess(string name, string assemblyPath, string workingDirectory, IReadOnlyList<string> arguments, int httpPort, bool sharedSecrets = true)
+public sealed class NodeProcess(
+    string name, string assemblyPath, string workingDirectory, IReadOnlyList<string> arguments, int httpPort, bool sharedSecrets = true, string environment = "Development")
     : IAsyncDisposable
 {
     private static readonly HttpClient Health = new() { Timeout = TimeSpan.FromSeconds(2) };
@@ -50,10 +52,9 @@ public sealed class NodeProcess(string name, string assemblyPath, string working
             start.ArgumentList.Add(argument);
         }
 
-        // Development (the tests sign up through the demo routes), with the cluster's secrets
-        // given to every node in its environment, as scripts/cluster.sh does.
-        start.Environment["DOTNET_ENVIRONMENT"] = "Development";
-        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
+        // The cluster's secrets are given to every node in its environment, as scripts/cluster.sh does.
+        start.Environment["DOTNET_ENVIRONMENT"] = environment;
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = environment;
         foreach (var (key, value) in sharedSecrets ? ClusterSecrets : [])
         {
             start.Environment[key] = value;
@@ -90,6 +91,15 @@ public sealed class NodeProcess(string name, string assemblyPath, string working
             Signal(Sigterm);
             await process.WaitForExitAsync();
         }
+    }
+
+    /// <summary>Waits for the process to end by itself (a refused start), and gives its exit code.</summary>
+    public async Task<int> WaitForExit(TimeSpan bound)
+    {
+        var process = _process ?? throw new InvalidOperationException($"{Name} was never started");
+        using var deadline = new CancellationTokenSource(bound);
+        await process.WaitForExitAsync(deadline.Token);
+        return process.ExitCode;
     }
 
     public async Task WaitHealthy(TimeSpan bound)
