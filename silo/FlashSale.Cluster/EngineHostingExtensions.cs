@@ -6,8 +6,8 @@ using Orleans.Dashboard;
 namespace FlashSale.Cluster;
 
 /// <summary>
-/// The hosting entry points: every FlashSale process gets its engine here, and nowhere else. A host
-/// calls one of them and then talks to the engine through <c>FlashSale.Abstractions</c> (grain
+/// The hosting entry points: each FlashSale host (the API, the standalone silo) gets its engine
+/// from one of them, and then talks to the engine through <c>FlashSale.Abstractions</c> (grain
 /// interfaces and the records they exchange) and <c>FlashSale.Payments</c>; the grains themselves
 /// are this library's to wire.
 /// </summary>
