@@ -5,6 +5,7 @@ using FlashSale.Api.Fulfilment;
 using FlashSale.Api.Hubs;
 using FlashSale.Api.Identity;
 using FlashSale.Api.Payments;
+using FlashSale.Cluster;
 using FlashSale.Cluster.Embedded;
 
 var builder = WebApplication.CreateBuilder(CommandLineSwitches.Expand(args));

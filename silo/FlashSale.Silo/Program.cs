@@ -5,9 +5,7 @@ using Orleans.Dashboard;
 // --FlashSale:Cluster:SiloPort=11111 --FlashSale:Cluster:GatewayPort=30000 --urls=http://127.0.0.1:5180`.
 // It serves grains to the API nodes and answers /health, /metrics and /dashboard on its own small HTTP port.
 var builder = WebApplication.CreateBuilder(args);
-builder.UseOrleans(silo => silo.UseFlashSaleCluster(builder.Configuration));
-builder.Services.AddHealthChecks().AddCheck("silo", () => Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckResult.Healthy(), [Observability.ReadyTag]);
-builder.Services.AddFlashSaleObservability(builder.Configuration, "flashsale-silo");
+builder.AddFlashSaleSilo();
 
 var app = builder.Build();
 app.MapFlashSaleObservability();

@@ -8,15 +8,13 @@ namespace FlashSale.Api.Payments;
 public static class PaymentsApiExtensions
 {
     /// <summary>
-    /// What the payment routes need in this host: the providers (to verify webhooks) and the
-    /// sandbox gateway's sender, its HTTP client and its clock. The engine registers the same
-    /// providers when it is embedded; registering them here too keeps an API node that is only a
-    /// cluster client able to verify webhooks.
+    /// What the payment routes need in this host besides the providers (which verify webhooks and
+    /// which the hosting entry point registers in either mode, <c>AddFlashSaleEngine</c>): the
+    /// sandbox gateway's sender, its HTTP client and its clock.
     /// </summary>
     public static WebApplicationBuilder AddFlashSalePaymentsApi(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
-        services.AddFlashSalePayments(builder.Configuration);
         services.AddOptions<SandboxGatewayOptions>().Bind(builder.Configuration.GetSection(SandboxGatewayOptions.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<SandboxGatewayOptions>, SandboxOnlyInDevelopment>();
         services.TryAddSingleton(TimeProvider.System);

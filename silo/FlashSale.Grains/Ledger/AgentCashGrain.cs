@@ -78,12 +78,6 @@ internal sealed class AgentCashGrain(
     private static string Key(string sellerId, string currency) => $"{sellerId}/{currency}";
 }
 
-/// <summary>Remittance ids: <c>rem_…</c>.</summary>
-public static class RemittanceIds
-{
-    public const string Prefix = "rem_";
-}
-
 [GenerateSerializer]
 public sealed class AgentCashState
 {

@@ -32,12 +32,19 @@ public static class FlashSaleMetrics
     /// <summary>Orders placed, tagged with <c>method</c>.</summary>
     public static readonly Counter<long> OrdersPlaced = Meter.CreateCounter<long>("flashsale.orders", "{order}", "Orders placed at checkout, by payment method.");
 
+    // Where the waiting shoppers are counted: the waiting rooms, inside the engine, say so when a
+    // silo starts (ObserveWaitingShoppers); until then, and in a process without a silo, none wait.
+    private static Func<long> waitingShoppers = () => 0;
+
     /// <summary>Shoppers in this silo's waiting rooms not yet admitted.</summary>
     public static readonly ObservableGauge<long> QueueLength =
-        Meter.CreateObservableGauge("flashsale.queue.length", WaitingRooms.WaitingRoomGauge.Waiting, "{shopper}", "Shoppers waiting for admission.");
+        Meter.CreateObservableGauge("flashsale.queue.length", () => Volatile.Read(ref waitingShoppers)(), "{shopper}", "Shoppers waiting for admission.");
 
     /// <summary>Open connections to the live-sale hub on this API node.</summary>
     public static readonly UpDownCounter<long> HubConnections = Meter.CreateUpDownCounter<long>("flashsale.hub.connections", "{connection}", "Open live-sale hub connections.");
+
+    /// <summary>Says where <see cref="QueueLength"/> reads the shoppers waiting in this process's rooms; the silo calls it as it starts.</summary>
+    public static void ObserveWaitingShoppers(Func<long> count) => Volatile.Write(ref waitingShoppers, count);
 
     /// <summary>Registers the gauge of grain activations of this silo; the silo calls it once.</summary>
     public static void ObserveActivations(Func<int> count) =>
