@@ -154,6 +154,36 @@ public sealed partial class FulfilmentTests(LiveApp app)
     }
 
     [Fact]
+    public async Task A_pickup_code_being_typed_survives_another_parcel_arriving_live()
+    {
+        var (_, sellerToken) = await app.SignUp("seller", "Sun Li");
+        var lotId = await app.CreateLot(sellerToken, "Luochuan apples", quantity: 30);
+        var (agentId, agentToken) = await app.SignUp("agent", "Luochuan market point", village: "Luochuan");
+        var pickup = new { kind = "pickup", pointId = await app.PointOf(agentId) };
+        var orders = new List<string>();
+        foreach (var name in new[] { "Grandpa Wang", "Auntie Li" })
+        {
+            var (_, shopperToken) = await app.SignUp("shopper", name);
+            var orderId = (await app.Buy(shopperToken, lotId, 1, "cash-on-delivery", pickup)).GetProperty("orderId").GetString()!;
+            await app.Post(sellerToken, $"/api/seller/orders/{orderId}/pack");
+            await app.Post(sellerToken, $"/api/seller/orders/{orderId}/ship");
+            orders.Add(orderId);
+        }
+
+        await app.Post(agentToken, $"/api/agent/parcels/{orders[0]}/arrived");
+        var agent = await app.OpenPageAs("#/agent/parcels", "en-US", ("agent", agentId, agentToken, "Luochuan market point"));
+        var first = agent.Locator($"#parcels li[data-order='{orders[0]}']");
+        await Expect(agent.Locator("#connection")).ToHaveAttributeAsync("data-state", "live");
+        await first.GetByLabel("Pickup code the shopper tells you").FillAsync("1234");
+
+        // The other parcel arrives (scanned on another device): the list redraws live, the digits stay.
+        await app.Post(agentToken, $"/api/agent/parcels/{orders[1]}/arrived");
+        await Expect(agent.Locator($"#parcels li[data-order='{orders[1]}']")).ToHaveAttributeAsync("data-status", "at-pickup-point");
+        await Expect(first.GetByLabel("Pickup code the shopper tells you")).ToHaveValueAsync("1234");
+        await agent.Context.CloseAsync();
+    }
+
+    [Fact]
     public async Task An_agent_receives_a_parcel_refuses_wrong_codes_until_the_seller_unlocks_hands_over_and_remits_the_cash_the_seller_confirms()
     {
         var (sellerId, sellerToken) = await app.SignUp("seller", "Sun Li");
@@ -183,7 +213,7 @@ public sealed partial class FulfilmentTests(LiveApp app)
         foreach (var left in new[] { 4, 3, 2, 1 })
         {
             await handOver.ClickAsync();
-            await Expect(refusal).ToContainTextAsync($"The pickup code is wrong; {left} tr");
+            await Expect(refusal).ToContainTextAsync($"The pickup code is wrong; tries left: {left}.");
         }
 
         await handOver.ClickAsync();

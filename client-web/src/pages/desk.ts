@@ -47,6 +47,7 @@ export async function deskPage(root: HTMLElement, scope: Scope, lotId: string) {
   };
   const shipmentOf = (order: api.Order) => order.fulfilment?.shipments.find((s) => s.sellerId === seller.id);
 
+  const reasons = new Map<string, string>();
   let shown: api.Order[] = [];
   let next: string | undefined;
   let loads = 0;
@@ -77,12 +78,15 @@ export async function deskPage(root: HTMLElement, scope: Scope, lotId: string) {
       try { await run(); } catch (error) { errors.set(order.orderId, errorText(error)); }
       await load().catch(() => undefined);
     } }, label);
-    const reasonInput = h("input", { type: "text", maxlength: "500", required: true });
+    // A reason being typed, and its open form, outlive the redraws that other orders' live updates cause.
+    const reasonInput = h("input", { type: "text", maxlength: "500", required: true, value: reasons.get(order.orderId) ?? "" });
+    reasonInput.addEventListener("input", () => reasons.set(order.orderId, reasonInput.value));
     const cancelForm = h("form", { novalidate: true, onsubmit: async (event: Event) => {
       event.preventDefault();
       try {
         await api.sellerCancel(order.orderId, formData(cancelForm).reason);
         errors.delete(order.orderId);
+        reasons.delete(order.orderId);
         await load();
       } catch (error) {
         errors.set(order.orderId, errorText(error));
@@ -113,7 +117,11 @@ export async function deskPage(root: HTMLElement, scope: Scope, lotId: string) {
       h("p", { class: "muted" }, dateTime(shipment.history[shipment.history.length - 1]?.at ?? order.createdAt)),
       shipment.cancelReason ? h("p", {}, t("cancelReason", { reason: shipment.cancelReason })) : null,
       actions.length ? h("div", { class: "actions" }, ...actions) : null,
-      status === "awaiting-packing" || status === "packed" ? h("details", { class: "cancel" }, h("summary", {}, t("cancelShipment")), cancelForm) : null,
+      status === "awaiting-packing" || status === "packed"
+        ? h("details", { class: "cancel", open: reasons.has(order.orderId), ontoggle: (e: Event) => {
+          if ((e.currentTarget as HTMLDetailsElement).open) reasons.set(order.orderId, reasons.get(order.orderId) ?? reasonInput.value); else reasons.delete(order.orderId);
+        } }, h("summary", {}, t("cancelShipment")), cancelForm)
+        : null,
       message);
   }
 

@@ -25,8 +25,15 @@ export async function parcelsPage(root: HTMLElement, scope: Scope) {
   const sellerName = (sellerId: string) => [...new Set(lots.filter((l) => l.sellerId === sellerId).map((l) => l.name))].slice(0, 2).join(", ") || sellerId;
 
   const parcelList = h("ul", { class: "cards", id: "parcels" });
-  // A refused handover's message outlives the redraws that live updates cause.
+  // A refused handover's message, and a code or an amount being typed, outlive the redraws that
+  // live updates cause (another parcel arriving must not wipe the code the shopper just told).
   const errors = new Map<string, string>();
+  const typed = new Map<string, string>();
+  const kept = (key: string, input: HTMLInputElement) => {
+    if (typed.has(key)) input.value = typed.get(key)!;
+    input.addEventListener("input", () => typed.set(key, input.value));
+    return input;
+  };
   const loadParcels = async () => {
     const parcels = (await api.parcels()).sort((a, b) => steps.indexOf(parcelStatus(a)) - steps.indexOf(parcelStatus(b)));
     parcelList.replaceChildren(...(parcels.length ? parcels.map(parcel) : [h("li", { class: "muted" }, t("noParcels"))]));
@@ -41,12 +48,13 @@ export async function parcelsPage(root: HTMLElement, scope: Scope) {
       errors.set(order.orderId, text);
       message.textContent = text;
     };
-    const code = h("input", { type: "text", inputmode: "numeric", autocomplete: "off", maxlength: "6", pattern: "[0-9]{6}", required: true });
+    const code = kept(`code-${order.orderId}`, h("input", { type: "text", inputmode: "numeric", autocomplete: "off", maxlength: "6", pattern: "[0-9]{6}", required: true }));
     const handover = h("form", { class: "handover", novalidate: true, onsubmit: async (event: Event) => {
       event.preventDefault();
       try {
         await api.handOver(order.orderId, code.value.trim());
         errors.delete(order.orderId);
+        typed.delete(`code-${order.orderId}`);
         await Promise.all([loadParcels(), loadCash()]);
       } catch (error) {
         refused(error);
@@ -73,11 +81,13 @@ export async function parcelsPage(root: HTMLElement, scope: Scope) {
     cashList.replaceChildren(...(held.length ? held.map((c) => {
       const digits = minorDigits(c.currency);
       const free = c.heldMinor - c.pendingRemittanceMinor;
-      const amount = h("input", { type: "number", inputmode: "decimal", min: "0.01", step: String(10 ** -digits), required: true, value: free > 0 ? (free / 10 ** digits).toFixed(digits) : "" });
+      const amountKey = `remit-${c.sellerId}-${c.currency}`;
+      const amount = kept(amountKey, h("input", { type: "number", inputmode: "decimal", min: "0.01", step: String(10 ** -digits), required: true, value: free > 0 ? (free / 10 ** digits).toFixed(digits) : "" }));
       const remitForm = h("form", { novalidate: true, onsubmit: async (event: Event) => {
         event.preventDefault();
         try {
           await api.remit(c.sellerId, c.currency, Math.round(Number(amount.value) * 10 ** digits));
+          typed.delete(amountKey);
           await loadCash();
           cashMessage.className = "message";
           cashMessage.textContent = t("remitted");

@@ -321,11 +321,25 @@ export function deliveryLine(delivery: api.Delivery, points: api.PickupPoint[]):
 }
 
 export async function orderPage(root: HTMLElement, scope: Scope, orderId: string) {
+  // Listening starts before the order is read: a live message that arrives while it loads (the
+  // parcel shipped a moment after the read) is kept, and the render it missed redraws at once.
+  // A redraw replaces this render's listeners rather than piling new ones on top.
+  const listeners = new Scope();
+  scope.add(() => listeners.dispose());
+  let latest: string | undefined, shown: string | undefined;
+  const refresh = () => { listeners.dispose(); void orderPage(root, scope, orderId); };
+  listeners.add(hub.on("order", (update) => {
+    if (update.orderId !== orderId) return;
+    latest = progressOf(update.status, update.shipments);
+    if (shown !== undefined && latest !== shown) refresh();
+  }));
+  listeners.add(hub.on("resync", refresh));
   let order: api.Order, points: api.PickupPoint[] = [];
   try {
     order = await api.getOrder(orderId);
     if (order.delivery?.kind === "pickup") points = await api.pickupPoints("");
   } catch (error) {
+    listeners.dispose();
     return failure(root, error, () => void orderPage(root, scope, orderId));
   }
   const status = h("strong", { id: "order-status", "data-status": order.status }, tv("order_", order.status));
@@ -352,13 +366,8 @@ export async function orderPage(root: HTMLElement, scope: Scope, orderId: string
       order.payment.instructions ? h("details", {}, h("summary", {}, t("payInstructions")), h("p", { class: "instructions" }, order.payment.instructions)) : null),
     actions, message, ...fulfilmentView(order, points));
 
-  // A redraw replaces this render's listeners rather than piling new ones on top.
-  const listeners = new Scope();
-  scope.add(() => listeners.dispose());
-  const refresh = () => { listeners.dispose(); void orderPage(root, scope, orderId); };
-  const shown = progressOf(order.status, order.fulfilment?.shipments);
-  listeners.add(hub.on("order", (update) => { if (update.orderId === orderId && progressOf(update.status, update.shipments) !== shown) refresh(); }));
-  listeners.add(hub.on("resync", refresh));
+  shown = progressOf(order.status, order.fulfilment?.shipments);
+  if (latest !== undefined && latest !== shown) refresh();
 }
 
 /** Where the order goes, the pickup code while there is a parcel to collect, and each shipment's timeline. */
