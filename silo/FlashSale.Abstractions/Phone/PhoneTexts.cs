@@ -33,6 +33,7 @@ public static class PhoneTexts
     public static readonly LocalText Limit = new("Max {0} each", "每人限 {0}");
     public static readonly LocalText Queue = new("Queue on", "需排队");
     public static readonly LocalText Hold = new("Hold", "预留");
+    public static readonly LocalText JoinQueue = new("Join queue", "排队");
     public static readonly LocalText NotOnSale = new("Not on sale now ({0}).", "目前不可购买（{0}）。");
     public static readonly LocalText HowMany = new("How many {0}? 1-{1}", "要几{0}？1-{1}");
     public static readonly LocalText Held = new("Held {0} {1}: {2}, until {3}.", "已预留 {0}{1}：{2}，保留至 {3}。");

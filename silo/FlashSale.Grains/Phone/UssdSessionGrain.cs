@@ -199,6 +199,7 @@ internal sealed partial class UssdSessionGrain(
                 {
                     0 => await Show(new Menu(Page.LotList, Live: menu.Live, Offset: menu.Offset)),
                     1 when menu.Choices is ["hold"] => await Show(menu with { Page = Page.Quantity }),
+                    1 when menu.Choices is ["queue"] => _mayAct ? await JoinQueue(menu.LotId!) : OutOfStep(),
                     _ => Unknown(),
                 };
 
@@ -316,6 +317,7 @@ internal sealed partial class UssdSessionGrain(
         }
 
         var canHold = lot.Status is LotStatus.Live;
+        var canQueue = lot.WaitingRoom is not null && lot.Status is LotStatus.Scheduled;
         var status = lot.Status switch
         {
             LotStatus.Live => null,
@@ -329,8 +331,8 @@ internal sealed partial class UssdSessionGrain(
             T(PhoneTexts.Limit.Format(lot.PerShopperLimit)),
             lot.WaitingRoom is null ? null : T(PhoneTexts.Queue),
             status,
-            canHold ? "1 " + T(PhoneTexts.Hold) : null,
-            "0 " + T(PhoneTexts.Back)), menu with { Choices = canHold ? ["hold"] : [] });
+            canHold ? "1 " + T(PhoneTexts.Hold) : canQueue ? "1 " + T(PhoneTexts.JoinQueue) : null,
+            "0 " + T(PhoneTexts.Back)), menu with { Choices = canHold ? ["hold"] : canQueue ? ["queue"] : [] });
     }
 
     private async Task<(UssdScreen, Menu)> QuantityScreen(Menu menu) =>
@@ -449,6 +451,18 @@ internal sealed partial class UssdSessionGrain(
             { Position: { } position, AdmitsAt: { } at } => PhoneTexts.Queued.Format(Code(queued.Lot).TrimStart('#'), position, PhoneShop.When(at)),
             _ => PhoneTexts.QueuedAwaitingDraw.Format(Code(queued.Lot).TrimStart('#'), PhoneShop.When(queued.Lot.StartsAt)),
         };
+
+    /// <summary>Joins a waiting room before its opening, as <c>POST /api/lots/{lotId}/queue</c> does: the same ticket on every call.</summary>
+    private async Task<UssdScreen> JoinQueue(string lotId)
+    {
+        if (await Shop.Lot(lotId) is not { } lot)
+        {
+            return End(PhoneTexts.LotEnded);
+        }
+
+        var ticket = await GrainFactory.GetGrain<IWaitingRoomGrain>(lotId).Join(ShopperId);
+        return ticket.Succeeded ? End(QueuedText(new PhoneHold.Queued(lot, ticket.Value))) : End(ticket.Refusal.DetailIn(_culture));
+    }
 
     private async Task<UssdScreen> Release(IReadOnlyList<string> lotIds)
     {
