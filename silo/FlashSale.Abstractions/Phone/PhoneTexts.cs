@@ -55,9 +55,8 @@ public static class PhoneTexts
     public static readonly LocalText Suspended = new("This number's account is suspended.", "该号码的账户已被停用。");
     public static readonly LocalText Busy = new("Busy now, try again shortly.", "系统繁忙，请稍后再试。");
     public static readonly LocalText WorkingOnIt = new("Working on it. We will send you an SMS.", "正在处理，稍后短信通知您。");
-    public static readonly LocalText Queued = new("You are in the queue for #{0}, place {1}. Your turn {2}. We will SMS you.", "您已排队购买 #{0}，第 {1} 位。轮到您：{2}。届时短信通知。");
-    public static readonly LocalText QueuedAwaitingDraw = new("You are in the queue for #{0}. Places are drawn at {1}. We will SMS you.", "您已排队购买 #{0}，{1}抽签排位。届时短信通知。");
-    public static readonly LocalText YourTurn = new("FlashSale: your turn for #{0} {1} until {2}. Dial {3} to buy.", "丰收闪购：轮到您购买 #{0} {1}，截至 {2}。请拨 {3} 购买。");
+    public static readonly LocalText Queued = new("You are in the queue for #{0}, place {1}. Your turn {2}; dial again then.", "您已排队购买 #{0}，第 {1} 位。轮到您：{2}，届时请再拨打。");
+    public static readonly LocalText QueuedAwaitingDraw = new("You are in the queue for #{0}. Places are drawn at {1}; dial again then.", "您已排队购买 #{0}，{1}抽签排位，届时请再拨打。");
     public static readonly LocalText QueueLapsed = new("Your turn in the queue has passed.", "您的排队机会已过期。");
 
     // SMS
