@@ -63,6 +63,7 @@ ensure_secrets() {
       { echo "FlashSale__Identity__SigningKeys__0__Id=cluster-$(head -c 4 /dev/urandom | od -An -tx1 | tr -d ' \n')"
         echo "FlashSale__Identity__SigningKeys__0__Key=$(random)"
         for method in wallet bank-transfer mobile-money; do echo "FlashSale__Payments__Webhooks__Secrets__${method}__0=whsec_$(random)"; done
+        echo "FlashSale__Phone__Gateway__Secrets__0=phsec_$(random)"
       } >"$secrets.tmp" && mv "$secrets.tmp" "$secrets" )
   fi
   chmod 600 "$secrets"

@@ -5,6 +5,7 @@ using FlashSale.Api.Fulfilment;
 using FlashSale.Api.Hubs;
 using FlashSale.Api.Identity;
 using FlashSale.Api.Payments;
+using FlashSale.Api.Phone;
 using FlashSale.Cluster;
 using FlashSale.Cluster.Embedded;
 
@@ -25,6 +26,7 @@ builder.AddFlashSaleAccounts();
 builder.AddFlashSaleApi();
 builder.AddFlashSaleLiveStock();
 builder.AddFlashSalePaymentsApi();
+builder.Services.AddSingleton<FlashSale.Api.Phone.PhoneGateway>();
 
 var app = builder.Build();
 
@@ -54,6 +56,8 @@ app.MapFlashSalePaymentsApi();
 app.MapOperationsApi();
 app.MapFulfilmentApi();
 app.MapLedgerApi();
+app.MapPhoneApi();
+app.MapSandboxPhoneApi();
 
 try
 {

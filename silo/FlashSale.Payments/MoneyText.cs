@@ -3,7 +3,7 @@ using System.Globalization;
 namespace FlashSale.Payments;
 
 /// <summary>Minor units as a person reads them in instructions: <c>136.00 CNY</c>.</summary>
-internal static class MoneyText
+public static class MoneyText
 {
     // ISO 4217 currencies whose minor unit is not a hundredth; every other active code has two decimals.
     private static readonly Dictionary<string, int> Exponents = new(StringComparer.Ordinal)

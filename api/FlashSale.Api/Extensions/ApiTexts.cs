@@ -50,6 +50,9 @@ public static class ApiTexts
         "使用此 Idempotency-Key 的第一个请求仍在处理中；请稍后重试。");
     public static readonly LocalText NoWebhookProvider = new("No payment provider named '{0}' receives webhooks.", "没有名为“{0}”的付款方式接收 Webhook。");
     public static readonly LocalText NotificationTooLarge = new("A notification is at most {0} bytes.", "通知最多 {0} 字节。");
+    public static readonly LocalText PhoneCallbackSignature = new("The phone gateway's callback is not signed with an active secret within the time allowed.", "电话网关的回调未在允许的时间内用有效密钥签名。");
+    public static readonly LocalText SendForm = new("Send the callback as application/x-www-form-urlencoded, each field once.", "请以 application/x-www-form-urlencoded 格式发送回调，每个字段只出现一次。");
+    public static readonly LocalText GatewayId = new("{0} must be 1 to {1} visible ASCII characters without '/'.", "{0} 必须由 1 到 {1} 个可见 ASCII 字符组成，且不含“/”。");
 
     // ---- Field messages; {0} is the field's name as the contract spells it.
     public static readonly LocalText Required = new("{0} is required.", "{0} 为必填项。");

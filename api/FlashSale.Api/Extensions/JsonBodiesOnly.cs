@@ -33,7 +33,10 @@ internal sealed class JsonBodiesOnly(RequestDelegate next)
             size.MaxRequestBodySize = Math.Min(size.MaxRequestBodySize ?? long.MaxValue, MaxBodyBytes);
         }
 
-        if (hasBody && request.Path.StartsWithSegments("/api", StringComparison.Ordinal) && !IsReadableJson(request))
+        // The phone gateway's callbacks are forms, checked byte for byte by their own route
+        // (signature first, then the form): that route answers what is not one.
+        if (hasBody && request.Path.StartsWithSegments("/api", StringComparison.Ordinal) && !IsReadableJson(request)
+            && !request.Path.StartsWithSegments("/api/phone", StringComparison.Ordinal))
         {
             // A problem result writes JSON whatever the client accepts; IProblemDetailsService.WriteAsync
             // would throw, a 500, for a client that accepts no JSON.

@@ -142,7 +142,7 @@ public sealed partial class DevelopmentSecretStore(IOptions<DataFolderOptions> d
         LogGenerated(path);
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Development: generated a secret for this installation, kept in {Place}. Configure FlashSale:Identity:SigningKeys and FlashSale:Payments:Webhooks:Secrets outside Development.")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Development: generated a secret for this installation, kept in {Place}. Configure FlashSale:Identity:SigningKeys, FlashSale:Payments:Webhooks:Secrets and FlashSale:Phone:Gateway:Secrets outside Development.")]
     private partial void LogGenerated(string place);
 
     /// <summary>The file's shape.</summary>

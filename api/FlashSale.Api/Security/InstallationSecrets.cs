@@ -6,8 +6,8 @@ using Microsoft.Extensions.Options;
 namespace FlashSale.Api.Security;
 
 /// <summary>
-/// The installation's secrets: the keys that sign bearer tokens and the secrets that sign gateway
-/// webhooks. None is in the repository and none is shared between installations. Outside
+/// The installation's secrets: the keys that sign bearer tokens, the secrets that sign gateway
+/// webhooks and the phone gateway's callback secret. None is in the repository and none is shared between installations. Outside
 /// Development they must be configured, and the host refuses to start (naming the missing
 /// setting in one line) when one is not. In Development a missing one is generated on first use
 /// and kept in <c>&lt;data path&gt;/secrets.json</c> (or, with <c>FlashSale:Data:InMemory</c>, for
@@ -38,12 +38,22 @@ public static class InstallationSecrets
                     options.Secrets[method] = [store.WebhookSecret(method)];
                 }
             });
+            // The phone gateway's callback secret is kept like a webhook secret, under its own name.
+            services.AddOptions<Phone.PhoneGatewayOptions>().PostConfigure<DevelopmentSecretStore>((options, store) =>
+            {
+                if (options.ActiveSecrets.Count == 0)
+                {
+                    options.Secrets = [store.WebhookSecret(Phone.PhoneGatewayOptions.DevelopmentSecretName)];
+                }
+            });
         }
 
         services.AddSingleton<IValidateOptions<TokenOptions>, SigningKeysValidation>();
         services.AddSingleton<IValidateOptions<WebhookOptions>, WebhookSecretsValidation>();
         services.AddOptions<TokenOptions>().ValidateOnStart();
         services.AddOptions<WebhookOptions>().ValidateOnStart();
+        services.AddSingleton<IValidateOptions<Phone.PhoneGatewayOptions>, Phone.PhoneGatewaySecretsValidation>();
+        services.AddOptions<Phone.PhoneGatewayOptions>().Bind(builder.Configuration.GetSection(Phone.PhoneGatewayOptions.Section)).ValidateOnStart();
         return builder;
     }
 

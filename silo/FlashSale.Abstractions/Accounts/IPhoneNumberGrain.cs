@@ -30,4 +30,11 @@ public interface IPhoneNumberGrain : IGrainWithStringKey
 
     [AlwaysInterleave]
     Task<string?> AccountId();
+
+    /// <summary>
+    /// The account bound to this number, made now if the number has none: the phone channel's
+    /// sign-in, where a signed gateway callback vouches for the number as a code does on the web.
+    /// The same one account as the web's phone sign-in, whichever comes first.
+    /// </summary>
+    Task<Account> BindAccount();
 }

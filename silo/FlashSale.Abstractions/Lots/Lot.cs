@@ -23,7 +23,8 @@ public sealed record Lot(
     [property: Id(12)] DateTimeOffset StartsAt,
     [property: Id(13)] DateTimeOffset? EndsAt,
     [property: Id(14)] long Version,
-    [property: Id(15), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] WaitingRooms.WaitingRoomPolicy? WaitingRoom = null);
+    [property: Id(15), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] WaitingRooms.WaitingRoomPolicy? WaitingRoom = null,
+    [property: Id(16), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? PhoneCode = null);
 
 /// <summary>
 /// The terms a cart needs to judge a hold before asking the lot for stock. A cart keeps them, so

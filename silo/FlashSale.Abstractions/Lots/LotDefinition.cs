@@ -3,6 +3,8 @@ namespace FlashSale.Lots;
 /// <summary>
 /// What a seller decides when creating a lot: everything except the live counts.
 /// <see cref="Edition"/> counts the seller's edits, so a cart can tell terms it read before an edit.
+/// <see cref="PhoneCode"/> is the short number a feature phone names the lot by (menus, <c>BUY 101 2</c>),
+/// given by <see cref="IPhoneCodeDirectoryGrain"/> when the lot is created; a seller never chooses it.
 /// </summary>
 [GenerateSerializer, Immutable]
 public sealed record LotDefinition(
@@ -16,7 +18,8 @@ public sealed record LotDefinition(
     [property: Id(7)] DateTimeOffset? StartsAt,
     [property: Id(8)] DateTimeOffset? EndsAt,
     [property: Id(9)] WaitingRooms.WaitingRoomPolicy? WaitingRoom = null,
-    [property: Id(10)] int Edition = 0);
+    [property: Id(10)] int Edition = 0,
+    [property: Id(11)] int? PhoneCode = null);
 
 /// <summary>A seller's change of a lot's terms before it opens; a null field keeps its value.</summary>
 [GenerateSerializer, Immutable]

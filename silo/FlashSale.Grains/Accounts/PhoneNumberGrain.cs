@@ -79,6 +79,19 @@ internal sealed class PhoneNumberGrain(
 
     public Task<string?> AccountId() => Task.FromResult(state.State.AccountId);
 
+    public async Task<Account> BindAccount()
+    {
+        if (state.State.AccountId is null)
+        {
+            state.State.AccountId = Ids.New(AccountIds.AccountPrefix);
+            await state.WriteStateAsync();
+        }
+
+        // Open is idempotent: a crash after the write above is finished by the next call, and a
+        // number bound by a web sign-in first opens nothing new.
+        return await GrainFactory.GetGrain<IAccountGrain>(state.State.AccountId).Open(Phone);
+    }
+
     private static byte[] HashOf(string code, byte[] salt) =>
         Rfc2898DeriveBytes.Pbkdf2(Encoding.UTF8.GetBytes(code), salt, HashIterations, HashAlgorithmName.SHA256, 32);
 }

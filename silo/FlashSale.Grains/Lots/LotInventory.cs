@@ -98,7 +98,7 @@ internal sealed class LotInventory
         return new Lot(
             LotId, d.SellerId, d.Name, d.Unit, d.PriceMinor, d.Currency,
             counts.Quantity, counts.Available, counts.Reserved, counts.Sold, d.PerShopperLimit,
-            StatusAt(now, counts), StartsAt, d.EndsAt, VersionAt(now, counts), d.WaitingRoom);
+            StatusAt(now, counts), StartsAt, d.EndsAt, VersionAt(now, counts), d.WaitingRoom, d.PhoneCode);
     }
 
     /// <summary>Units in shoppers' holds that expire no later than <paramref name="until"/>.</summary>

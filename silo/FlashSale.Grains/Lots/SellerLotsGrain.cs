@@ -41,7 +41,10 @@ internal sealed class SellerLotsGrain(
             await Write();
         }
 
-        var created = await GrainFactory.GetGrain<IProduceLotGrain>(lotId).Create(definition);
+        // The phone code is the engine's to give, after the quota allowed the lot: a refused
+        // creation burns no code. Idempotent per lot id, so a retried creation keeps its code.
+        var phoneCode = await GrainFactory.GetGrain<IPhoneCodeDirectoryGrain>(0).Assign(lotId);
+        var created = await GrainFactory.GetGrain<IProduceLotGrain>(lotId).Create(definition with { PhoneCode = phoneCode });
         if (!created.Succeeded && await GrainFactory.GetGrain<IProduceLotGrain>(lotId).Get() is null)
         {
             state.State.Counted.Remove(lotId);

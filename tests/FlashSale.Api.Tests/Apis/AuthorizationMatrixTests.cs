@@ -95,6 +95,14 @@ public sealed class AuthorizationMatrixTests(FlashSaleApiFactory api)
         ("POST /api/operator/lots/{lot}/take-down", null, [401, 403, 403, 403, 403, 403, 200, 403, 401]),
         ("POST /api/operator/backups", null, [401, 403, 403, 403, 403, 403, 409, 403, 401]), // 409 for the operator: these hosts run in memory
         ("GET /api/sandbox/sms?phone={freshPhoneInQuery}", null, [200, 200, 200, 200, 200, 200, 200, 200, 200]),
+
+        // The phone gateway's callbacks: the caller is the gateway, proven by its signature alone,
+        // so no bearer token makes an unsigned callback count (401 for everyone, nothing done).
+        // The sandbox gateway (Development) signs for anyone, as it stands in for the handset.
+        ("POST /api/phone/ussd", """{"sessionId":"m1","phoneNumber":"{freshPhone}","serviceCode":"*384*12#","text":""}""", [401, 401, 401, 401, 401, 401, 401, 401, 401]),
+        ("POST /api/phone/sms", """{"from":"{freshPhone}","text":"STATUS","messageId":"m1"}""", [401, 401, 401, 401, 401, 401, 401, 401, 401]),
+        ("POST /api/sandbox/phone/ussd", """{"sessionId":"m1","phoneNumber":"{freshPhone}","text":""}""", [200, 200, 200, 200, 200, 200, 200, 200, 200]),
+        ("POST /api/sandbox/phone/sms", """{"from":"{freshPhone}","text":"STATUS"}""", [200, 200, 200, 200, 200, 200, 200, 200, 200]),
     ];
 
     private static readonly MatrixScenes<MatrixScene> Scenes = new();

@@ -33,8 +33,21 @@ public sealed class LotsApiTests(FlashSaleApiFactory api)
         Assert.Equal(new Uri($"/api/lots/{lot.LotId}", UriKind.Relative), response.Headers.Location);
         Assert.True(Ids.IsWellFormed(lot.LotId, Ids.LotPrefix), lot.LotId);
         Assert.Equal(
-            new Lot(lot.LotId, seller.Id, "Dangshan honey pears", "box (5 kg)", 6800, "CNY", 200, 200, 0, 0, 2, LotStatus.Live, api.Clock.GetUtcNow(), null, 1),
+            new Lot(lot.LotId, seller.Id, "Dangshan honey pears", "box (5 kg)", 6800, "CNY", 200, 200, 0, 0, 2, LotStatus.Live, api.Clock.GetUtcNow(), null, 1, PhoneCode: lot.PhoneCode),
             lot);
+        Assert.True(lot.PhoneCode >= 101, $"phone code {lot.PhoneCode}");
+    }
+
+    [Fact]
+    public async Task Every_lot_gets_its_own_phone_code_and_keeps_it_through_an_edit()
+    {
+        var sellers = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => api.SignUpSeller()));
+        var lots = await Task.WhenAll(sellers.SelectMany(s => Enumerable.Range(0, 4).Select(_ => s.CreateLot(startsAt: api.Clock.GetUtcNow().AddDays(1)))));
+
+        Assert.Equal(lots.Length, lots.Select(l => l.PhoneCode).Distinct().Count());
+        Assert.All(lots, l => Assert.NotNull(l.PhoneCode));
+        var edited = await sellers[0].Edit(lots[0].LotId, new { priceMinor = 7200 });
+        Assert.Equal(lots[0].PhoneCode, edited.PhoneCode);
     }
 
     [Fact]
@@ -63,7 +76,9 @@ public sealed class LotsApiTests(FlashSaleApiFactory api)
         var json = await anonymous.GetFromJsonAsync<JsonElement>($"/api/lots/{lot.LotId}", ApiJson.Options);
 
         string[] contract = ["lotId", "sellerId", "name", "unit", "priceMinor", "currency", "quantity", "available", "reserved", "sold", "perShopperLimit", "status", "startsAt", "endsAt", "version"];
-        Assert.Equal(contract.ToHashSet(), ApiJson.PropertyNames(json));
+        string[] additions = ["phoneCode"]; // the phone channel's short number (docs/api.md, Lots)
+        Assert.Equal(contract.Concat(additions).ToHashSet(), ApiJson.PropertyNames(json));
+        Assert.Equal(JsonValueKind.Number, json.GetProperty("phoneCode").ValueKind);
         Assert.Equal("live", json.GetProperty("status").GetString());
         Assert.Equal(JsonValueKind.Number, json.GetProperty("priceMinor").ValueKind);
         Assert.Equal(TimeSpan.Zero, DateTimeOffset.Parse(json.GetProperty("startsAt").GetString()!, CultureInfo.InvariantCulture).Offset);

@@ -72,7 +72,7 @@ public sealed partial class ServerTextsTests
     }
 
     private static IEnumerable<(string Name, LocalText Text)> Texts() =>
-        new[] { typeof(EngineTexts), typeof(ApiTexts) }
+        new[] { typeof(EngineTexts), typeof(ApiTexts), typeof(FlashSale.Phone.PhoneTexts) }
             .SelectMany(type => type.GetFields(BindingFlags.Public | BindingFlags.Static)
                 .Where(f => f.FieldType == typeof(LocalText))
                 .Select(f => ($"{type.Name}.{f.Name}", (LocalText)f.GetValue(null)!)));

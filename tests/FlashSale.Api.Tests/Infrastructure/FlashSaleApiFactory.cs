@@ -226,6 +226,8 @@ public static class TestSecrets
         {
             yield return ($"FlashSale:Payments:Webhooks:Secrets:{method}:0", "whsec_" + Random());
         }
+
+        yield return ("FlashSale:Phone:Gateway:Secrets:0", "phsec_" + Random());
     }
 
     public static string Random() => Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));

@@ -14,6 +14,7 @@ public sealed class ProductionProfileTests(ProductionApiFactory api)
         { "POST", "/api/sellers" }, { "POST", "/api/shoppers" }, { "POST", "/api/agents" },
         { "GET", "/api/sandbox/payments/pay_0000000000000000" }, { "POST", "/api/sandbox/payments/pay_0000000000000000/complete" },
         { "GET", "/api/sandbox/sms?phone=%2B8613800138000" },
+        { "POST", "/api/sandbox/phone/ussd" }, { "POST", "/api/sandbox/phone/sms" },
     };
 
     [Theory]
@@ -90,6 +91,7 @@ public sealed class ProductionWithoutSecretsTests
     [Theory]
     [InlineData("no signing key", "FlashSale:Identity:SigningKeys is not configured")]
     [InlineData("no wallet secret", "FlashSale:Payments:Webhooks:Secrets:wallet is not configured")]
+    [InlineData("no phone gateway secret", "FlashSale:Phone:Gateway:Secrets is not configured")]
     [InlineData("a short signing key", "FlashSale:Identity:SigningKeys:0:Key is shorter than 32 characters")]
     [InlineData("the sandbox switched on", "FlashSale:Payments:Sandbox:Enabled is true in Production")]
     public async Task The_host_refuses_to_start_and_names_the_setting(string missing, string message)
@@ -105,6 +107,7 @@ public sealed class ProductionWithoutSecretsTests
             {
                 "no signing key" => key.StartsWith("FlashSale:Identity:SigningKeys", StringComparison.Ordinal),
                 "no wallet secret" => key.EndsWith(":wallet:0", StringComparison.Ordinal),
+                "no phone gateway secret" => key.StartsWith("FlashSale:Phone:Gateway:Secrets", StringComparison.Ordinal),
                 _ => false,
             };
             if (!omitted)

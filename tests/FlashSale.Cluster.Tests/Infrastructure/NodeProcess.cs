@@ -38,6 +38,7 @@ public sealed class NodeProcess(
         ("FlashSale__Payments__Webhooks__Secrets__wallet__0", NewSecret()),
         ("FlashSale__Payments__Webhooks__Secrets__bank-transfer__0", NewSecret()),
         ("FlashSale__Payments__Webhooks__Secrets__mobile-money__0", NewSecret()),
+        ("FlashSale__Phone__Gateway__Secrets__0", NewSecret()),
     ];
 
     private static string NewSecret() => Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));

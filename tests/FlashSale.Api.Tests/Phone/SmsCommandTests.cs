@@ -1,0 +1,120 @@
+using FlashSale.Api.Tests.Infrastructure;
+using FlashSale.Orders;
+
+namespace FlashSale.Api.Tests.Phone;
+
+/// <summary>The SMS commands, in both languages and as people type them; every reply also goes out by SMS.</summary>
+[Collection(PhoneApiCollection.Name)]
+public sealed class SmsCommandTests(PhoneApiFactory api)
+{
+    [Theory]
+    [InlineData("BUY {code} 2", "Order ", "cash on delivery")]
+    [InlineData("buy {code} 2", "Order ", "cash on delivery")]
+    [InlineData("  Buy   {code}   2 ", "Order ", "cash on delivery")]
+    [InlineData("买 {code} 2", "订单 ", "货到付款")]
+    [InlineData("买{code} 2", "订单 ", "货到付款")]
+    [InlineData("买　{code}　２", "订单 ", "货到付款")] // a Chinese keypad's full-width space and digit
+    [InlineData("BUY 999999 1", "No lot has code 999999", null)]
+    [InlineData("BUY 9999999 1", "BUY <code> <qty>", null)]
+    [InlineData("BUY {code} 9", "Not done: At most 4", null)]
+    [InlineData("BUY {code}", "BUY <code> <qty>", null)]
+    [InlineData("BUY {code} 0", "BUY <code> <qty>", null)]
+    [InlineData("BUY x 2", "BUY <code> <qty>", null)]
+    [InlineData("hello", "BUY <code> <qty>", null)]
+    [InlineData("", "BUY <code> <qty>", null)]
+    [InlineData("STATUS", "no open orders", null)]
+    [InlineData("status", "no open orders", null)]
+    [InlineData("状态", "没有进行中的订单", null)]
+    [InlineData("CANCEL ZZZZZZ", "You have no order ZZZZZZ", null)]
+    [InlineData("取消 ZZZZZZ", "您没有订单 ZZZZZZ", null)]
+    [InlineData("CANCEL", "BUY <code> <qty>", null)]
+    public async Task Each_command_gets_its_reply_by_sms(string command, string reply, string? status)
+    {
+        var seller = await api.SignUpSeller();
+        var lot = await seller.CreateLot(quantity: 20, perShopperLimit: 4);
+        var phone = new Handset(api, Handset.NewKenyanPhone());
+        var text = command.Replace("{code}", lot.PhoneCode.ToString(), StringComparison.Ordinal);
+
+        var answered = await api.SandboxSms(phone.Phone, text);
+
+        Assert.Contains(reply, answered, StringComparison.Ordinal);
+        Assert.Equal(answered, Assert.Single(await phone.Inbox()).Text);
+        var orders = await phone.Orders();
+        if (status is null)
+        {
+            Assert.Empty(orders);
+            Assert.Equal(0, (await api.CreateAnonymousClient().GetLot(lot.LotId)).Sold);
+        }
+        else
+        {
+            var order = Assert.Single(orders);
+            Assert.Equal(OrderStatus.ConfirmedCod, order.Status);
+            Assert.Contains(status, answered, StringComparison.Ordinal);
+            Assert.Contains(order.Fulfilment!.PickupCode!, answered, StringComparison.Ordinal);
+            Assert.Equal(2, (await api.CreateAnonymousClient().GetLot(lot.LotId)).Sold);
+        }
+    }
+
+    [Fact]
+    public async Task Status_lists_open_orders_and_cancel_cancels_one_by_its_reference()
+    {
+        var seller = await api.SignUpSeller();
+        var lot = await seller.CreateLot(quantity: 20, perShopperLimit: 4, priceMinor: 10000, currency: "KES");
+        var phone = new Handset(api, Handset.NewKenyanPhone());
+        var bought = await api.SandboxSms(phone.Phone, $"BUY {lot.PhoneCode} 1");
+        var order = Assert.Single(await phone.Orders());
+        Assert.Equal(("mobile-money", OrderStatus.AwaitingPayment), (order.Payment.Method, order.Status)); // KES's default phone method
+        var reference = order.OrderId[^6..].ToUpperInvariant();
+        Assert.Contains(reference, bought, StringComparison.Ordinal);
+
+        Assert.Contains(reference, await api.SandboxSms(phone.Phone, "STATUS"), StringComparison.Ordinal);
+        Assert.Contains($"Order {reference} is cancelled.", await api.SandboxSms(phone.Phone, $"cancel {reference.ToLowerInvariant()}"), StringComparison.Ordinal);
+        Assert.Equal(OrderStatus.Cancelled, Assert.Single(await phone.Orders()).Status);
+        Assert.Contains("no open orders", await api.SandboxSms(phone.Phone, "STATUS"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_message_delivered_twice_buys_once()
+    {
+        var seller = await api.SignUpSeller();
+        var lot = await seller.CreateLot(quantity: 20, perShopperLimit: 4);
+        var phone = new Handset(api, PhoneAccounts.NewPhone());
+        var messageId = "gw-" + Guid.NewGuid().ToString("N");
+
+        var replies = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => api.SandboxSms(phone.Phone, $"BUY {lot.PhoneCode} 2", messageId)));
+
+        Assert.Single(replies.Distinct());
+        Assert.Single(await phone.Orders());
+        Assert.Equal(2, (await api.CreateAnonymousClient().GetLot(lot.LotId)).Sold);
+        Assert.Single(await phone.Inbox()); // one reply sent, not one per copy
+        Assert.Equal("", await api.SandboxSms(Handset.NewKenyanPhone(), "STATUS", messageId)); // another sender's copy reads nothing
+    }
+}
+
+/// <summary>With no step budget, a hold and a checkout answer "we will SMS you" at once and report by SMS when done.</summary>
+[Collection(PhoneNoBudgetCollection.Name)]
+public sealed class PhoneLateWorkTests(PhoneNoBudgetApiFactory api)
+{
+    [Fact]
+    public async Task A_hold_and_a_checkout_that_miss_the_step_budget_finish_and_report_by_sms()
+    {
+        var seller = await api.SignUpSeller();
+        var lot = await seller.CreateLot(quantity: 20, perShopperLimit: 4);
+        var phone = new Handset(api, Handset.NewKenyanPhone());
+        await phone.Dial();
+        var live = await phone.Press("1");
+        await phone.Press(Screens.ChoiceOf(live, $"#{lot.PhoneCode} "), "1");
+        Screens.AssertEnds(await phone.Press("3"), "We will send you an SMS");
+
+        var held = await UssdFlowTests.Eventually(async () => (await phone.Inbox()).FirstOrDefault(m => m.Text.StartsWith("Held", StringComparison.Ordinal)));
+        Assert.Contains($"Held #{lot.PhoneCode} x3", held.Text, StringComparison.Ordinal);
+        Assert.Equal(3, Assert.Single((await phone.Cart()).Items).Quantity);
+
+        await phone.Dial();
+        await phone.Press("3", "1");
+        Screens.AssertEnds(await phone.Press("1"), "We will send you an SMS");
+        var order = await UssdFlowTests.Eventually(async () => (await phone.Orders()).SingleOrDefault());
+        var sms = await UssdFlowTests.Eventually(async () => (await phone.Inbox()).FirstOrDefault(m => m.Text.Contains(order.OrderId[^6..].ToUpperInvariant(), StringComparison.Ordinal)));
+        Assert.Contains($"#{lot.PhoneCode} x3", sms.Text, StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,214 @@
+using System.Globalization;
+using System.Net.Http.Json;
+using FlashSale.Api.Tests.Infrastructure;
+using FlashSale.Orders;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace FlashSale.Api.Tests.Phone;
+
+/// <summary>
+/// Whole USSD sessions through the sandbox gateway, in both languages: the market's language by
+/// the number (+86 reads Chinese), browse, a lot's price and stock, hold, check out with the
+/// market's phone methods, my orders, cancel; the same account as the phone sign-in; waiting rooms.
+/// </summary>
+[Collection(PhoneApiCollection.Name)]
+public sealed class UssdFlowTests(PhoneApiFactory api)
+{
+    [Fact]
+    public async Task A_kenyan_phone_browses_holds_pays_by_mobile_money_and_cancels_in_english()
+    {
+        var seller = await api.SignUpSeller();
+        var lot = await seller.CreateLot(quantity: 30, perShopperLimit: 4, priceMinor: 25000, currency: "KES", name: "Kisii bananas", unit: "bunch");
+        Assert.NotNull(lot.PhoneCode);
+        var phone = new Handset(api, Handset.NewKenyanPhone());
+
+        Screens.AssertContinues(await phone.Dial(), "1 Live lots", "2 Opening soon", "3 My cart", "4 My orders", "9 中文");
+        var live = await phone.Press("1");
+        Screens.AssertContinues(live, $"#{lot.PhoneCode}", "0 Back");
+        var lotScreen = await phone.Press(Screens.ChoiceOf(live, $"#{lot.PhoneCode} "));
+        Screens.AssertContinues(lotScreen, "Kisii bananas", "250.00 KES", "Left 30 of 30", "Max 4 each", "1 Hold");
+        Screens.AssertContinues(await phone.Press("1"), "How many bunch? 1-4");
+        Screens.AssertContinues(await phone.Press("3"), "Held 3 bunch: 750.00 KES", "1 Check out", "2 Release");
+        Assert.Equal(3, (await api.CreateAnonymousClient().GetLot(lot.LotId)).Reserved);
+
+        var methods = await phone.Press("1");
+        Screens.AssertContinues(methods, "Pay how? Total 750.00 KES", "1 Mobile money", "2 Cash on delivery");
+        var placed = await phone.Press("1");
+        Screens.AssertEnds(placed, "awaiting payment", "SMS follows");
+
+        var order = Assert.Single(await phone.Orders());
+        Assert.Equal(OrderStatus.AwaitingPayment, order.Status);
+        Assert.Equal("mobile-money", order.Payment.Method);
+        Assert.Contains(PhoneReference(order), placed, StringComparison.Ordinal);
+        var sms = await Eventually(async () => (await phone.Inbox()).LastOrDefault(m => m.Text.Contains(PhoneReference(order), StringComparison.Ordinal)));
+        Assert.Contains("Approve the payment prompt on your phone.", sms.Text, StringComparison.Ordinal);
+
+        // A new session: my orders, the order, cancel.
+        await phone.Dial();
+        var orders = await phone.Press("4");
+        Screens.AssertContinues(orders, $"1 {PhoneReference(order)} awaiting payment 750.00 KES");
+        Screens.AssertContinues(await phone.Press("1"), "1 Cancel order");
+        Screens.AssertEnds(await phone.Press("1"), $"Order {PhoneReference(order)} is cancelled.");
+        Assert.Equal(OrderStatus.Cancelled, Assert.Single(await phone.Orders()).Status);
+        var after = await api.CreateAnonymousClient().GetLot(lot.LotId);
+        Assert.Equal((30, 0, 0), (after.Available, after.Reserved, after.Sold));
+    }
+
+    [Fact]
+    public async Task A_chinese_phone_reads_chinese_holds_pays_cash_on_delivery_and_gets_the_pickup_code_by_sms()
+    {
+        var seller = await api.SignUpSeller();
+        var lot = await seller.CreateLot(quantity: 20, perShopperLimit: 3, name: "砀山酥梨", unit: "箱");
+        var phone = new Handset(api, PhoneAccounts.NewPhone());
+
+        Screens.AssertContinues(await phone.Dial(), "丰收闪购", "1 在售", "2 即将开售", "3 我的购物车", "4 我的订单", "9 English");
+        var live = await phone.Press("1");
+        Screens.AssertContinues(await phone.Press(Screens.ChoiceOf(live, $"#{lot.PhoneCode} ")), "砀山酥梨", "价格 68.00 CNY/箱", "剩余 20/20", "每人限 3", "1 预留");
+        Screens.AssertContinues(await phone.Press("1"), "要几箱？1-3");
+        Screens.AssertContinues(await phone.Press("2"), "已预留 2箱：136.00 CNY", "1 结账", "2 释放");
+        Screens.AssertContinues(await phone.Press("1"), "付款方式？合计 136.00 CNY", "1 货到付款", "2 银行转账");
+        var placed = await phone.Press("1");
+        Screens.AssertEnds(placed, "货到付款", "详情见短信");
+
+        var order = Assert.Single(await phone.Orders());
+        Assert.Equal(OrderStatus.ConfirmedCod, order.Status);
+        var code = order.Fulfilment!.PickupCode!;
+        var sms = await Eventually(async () => (await phone.Inbox()).LastOrDefault(m => m.Text.Contains(PhoneReference(order), StringComparison.Ordinal)));
+        Assert.Contains($"取货码 {code}", sms.Text, StringComparison.Ordinal);
+        Assert.Contains($"#{lot.PhoneCode} x2", sms.Text, StringComparison.Ordinal);
+
+        // My orders shows it; a cash-on-delivery order is confirmed at once, so it offers no cancel.
+        await phone.Dial();
+        Screens.AssertContinues(await phone.Press("4"), $"1 {PhoneReference(order)} 货到付款 136.00 CNY");
+        var orderScreen = await phone.Press("1");
+        Screens.AssertContinues(orderScreen, $"取货码 {code}", "0 返回");
+        Assert.DoesNotContain("取消订单", orderScreen, StringComparison.Ordinal);
+        Assert.Equal(2, (await api.CreateAnonymousClient().GetLot(lot.LotId)).Sold);
+    }
+
+    [Fact]
+    public async Task A_chinese_phone_pays_by_bank_transfer_from_the_cart_and_cancels_in_chinese()
+    {
+        var seller = await api.SignUpSeller();
+        var lot = await seller.CreateLot(quantity: 10, perShopperLimit: 2);
+        var phone = new Handset(api, PhoneAccounts.NewPhone());
+        await phone.Dial();
+        var live = await phone.Press("1");
+        await phone.Press(Screens.ChoiceOf(live, $"#{lot.PhoneCode} "), "1", "1");
+        Screens.AssertContinues(await phone.Press("0"), "1 在售"); // back to the main menu; the hold stays
+
+        Screens.AssertContinues(await phone.Press("3"), $"#{lot.PhoneCode}", "x1", "合计 68.00 CNY", "1 结账");
+        Screens.AssertContinues(await phone.Press("1"), "2 银行转账");
+        Screens.AssertEnds(await phone.Press("2"), "待付款");
+        var order = Assert.Single(await phone.Orders());
+        Assert.Equal(("bank-transfer", OrderStatus.AwaitingPayment), (order.Payment.Method, order.Status));
+
+        await phone.Dial();
+        await phone.Press("4", "1");
+        Screens.AssertEnds(await phone.Press("1"), $"订单 {PhoneReference(order)} 已取消。");
+        Assert.Equal(10, (await api.CreateAnonymousClient().GetLot(lot.LotId)).Available);
+    }
+
+    [Fact]
+    public async Task The_menu_switches_language_and_a_session_shortcut_walks_the_menu()
+    {
+        var phone = new Handset(api, Handset.NewKenyanPhone());
+        await phone.Dial();
+        Screens.AssertContinues(await phone.Press("9"), "1 在售", "9 English");
+        Screens.AssertContinues(await phone.Press("9"), "1 Live lots");
+
+        // *384*12*4# arrives as a first step with its input already in it.
+        var shortcut = new Handset(api, Handset.NewKenyanPhone());
+        Screens.AssertContinues(await shortcut.Send(Handset.NewSessionId(), "4"), "You have no orders.");
+    }
+
+    [Fact]
+    public async Task Opening_soon_lots_are_listed_with_their_opening_and_cannot_be_held()
+    {
+        var seller = await api.SignUpSeller();
+        var opens = api.Clock.GetUtcNow().AddHours(3);
+        var lot = await seller.CreateLot(startsAt: opens, name: "Early peaches");
+        var phone = new Handset(api, Handset.NewKenyanPhone());
+        await phone.Dial();
+        var soon = await phone.Press("2");
+        Screens.AssertContinues(soon, $"#{lot.PhoneCode} Early peaches opens {opens.UtcDateTime.ToString("MM-dd HH:mm", CultureInfo.InvariantCulture)} UTC");
+        var lotScreen = await phone.Press(Screens.ChoiceOf(soon, $"#{lot.PhoneCode} "));
+        Assert.DoesNotContain("1 Hold", lotScreen, StringComparison.Ordinal);
+        Screens.AssertEnds(await phone.Press("1"), "Unknown choice");
+        Assert.Empty((await phone.Cart()).Items);
+    }
+
+    [Fact]
+    public async Task The_phone_is_the_same_account_as_the_phone_sign_in()
+    {
+        var number = PhoneAccounts.NewPhone();
+        var signedIn = await api.SignInByPhone(number);
+        var seller = await api.SignUpSeller();
+        var lot = await seller.CreateLot();
+        var phone = new Handset(api, number);
+        await phone.Dial();
+        var live = await phone.Press("1");
+        await phone.Press(Screens.ChoiceOf(live, $"#{lot.PhoneCode} "), "1", "2");
+
+        Assert.Equal(signedIn.ShopperId, (await phone.Account()).ShopperId);
+        var web = api.AsCaller(signedIn);
+        Assert.Equal(2, Assert.Single((await web.GetCart()).Items).Quantity);
+    }
+
+    [Fact]
+    public async Task A_waiting_room_lot_queues_the_phone_and_holds_nothing_until_its_turn()
+    {
+        var seller = await api.SignUpSeller();
+        using var created = await seller.Http.PostAsJsonAsync("/api/lots", new
+        {
+            name = "Queue pears", unit = "box", priceMinor = 6800, currency = "CNY", quantity = 50, perShopperLimit = 2,
+            startsAt = api.Clock.GetUtcNow().AddMinutes(30),
+            waitingRoom = new { admitPerSecond = 1, admissionWindowSeconds = 120 },
+        }, ApiJson.Options);
+        var lot = await created.ReadAs<FlashSale.Lots.Lot>(System.Net.HttpStatusCode.Created);
+        var phone = new Handset(api, Handset.NewKenyanPhone());
+        await phone.Dial();
+        var soon = await phone.Press("2");
+        Screens.AssertContinues(await phone.Press(Screens.ChoiceOf(soon, $"#{lot.PhoneCode} ")), "Queue on", "1 Join queue");
+        Screens.AssertEnds(await phone.Press("1"), $"You are in the queue for #{lot.PhoneCode}. Places are drawn at");
+        Assert.Empty((await phone.Cart()).Items);
+
+        // The opening draws the places; the only one queued is first, admitted at the opening.
+        api.Clock.Advance(TimeSpan.FromMinutes(31));
+        await Eventually(async () => await api.Services.GetRequiredService<IGrainFactory>()
+            .GetGrain<FlashSale.WaitingRooms.IWaitingRoomGrain>(lot.LotId).IsAdmitted((await phone.Account()).ShopperId) ? (object)true : null);
+        await phone.Dial();
+        var live = await phone.Press("1");
+        await phone.Press(Screens.ChoiceOf(live, $"#{lot.PhoneCode} "), "1");
+        Screens.AssertContinues(await phone.Press("2"), "Held 2 box");
+
+        // Another phone that never queued joins now, at the back, and holds nothing yet.
+        var late = new Handset(api, Handset.NewKenyanPhone());
+        await late.Dial();
+        live = await late.Press("1");
+        await late.Press(Screens.ChoiceOf(live, $"#{lot.PhoneCode} "), "1");
+        var answer = await late.Press("1");
+        if (answer.Contains("queue", StringComparison.Ordinal))
+        {
+            Screens.AssertEnds(answer, "place 2");
+            Assert.Empty((await late.Cart()).Items);
+        }
+    }
+
+    private static string PhoneReference(Order order) => order.OrderId[^6..].ToUpperInvariant();
+
+    internal static async Task<T> Eventually<T>(Func<Task<T?>> probe)
+    {
+        for (var i = 0; i < 100; i++)
+        {
+            if (await probe() is { } found)
+            {
+                return found;
+            }
+
+            await Task.Delay(50);
+        }
+
+        throw new TimeoutException("never happened");
+    }
+}
