@@ -54,17 +54,27 @@ redis="127.0.0.1:$redis_port"
 
 secrets="$run_dir/secrets.env"
 
-# Generates the cluster's secrets once (0600, written whole then renamed).
+# Generates each of the cluster's secrets once (0600, written whole then renamed). A secret a
+# newer version needs and an older secrets.env lacks (the phone gateway's, for instance) is
+# added; a secret already there is never changed, so tokens and webhooks keep verifying.
 ensure_secrets() {
   mkdir -p "$run_dir"
-  if [ ! -f "$secrets" ]; then
-    random() { head -c 32 /dev/urandom | base64 | tr -d '\n=' | tr '+/' '-_'; }
+  random() { head -c 32 /dev/urandom | base64 | tr -d '\n=' | tr '+/' '-_'; }
+  local wanted=(
+    "FlashSale__Identity__SigningKeys__0__Id=cluster-$(head -c 4 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+    "FlashSale__Identity__SigningKeys__0__Key=$(random)"
+    "FlashSale__Payments__Webhooks__Secrets__wallet__0=whsec_$(random)"
+    "FlashSale__Payments__Webhooks__Secrets__bank-transfer__0=whsec_$(random)"
+    "FlashSale__Payments__Webhooks__Secrets__mobile-money__0=whsec_$(random)"
+    "FlashSale__Phone__Gateway__Secrets__0=phsec_$(random)"
+  )
+  local missing=() entry
+  for entry in "${wanted[@]}"; do
+    [ -f "$secrets" ] && grep -q "^${entry%%=*}=" "$secrets" || missing+=("$entry")
+  done
+  if [ "${#missing[@]}" -gt 0 ]; then
     ( umask 077
-      { echo "FlashSale__Identity__SigningKeys__0__Id=cluster-$(head -c 4 /dev/urandom | od -An -tx1 | tr -d ' \n')"
-        echo "FlashSale__Identity__SigningKeys__0__Key=$(random)"
-        for method in wallet bank-transfer mobile-money; do echo "FlashSale__Payments__Webhooks__Secrets__${method}__0=whsec_$(random)"; done
-        echo "FlashSale__Phone__Gateway__Secrets__0=phsec_$(random)"
-      } >"$secrets.tmp" && mv "$secrets.tmp" "$secrets" )
+      { [ -f "$secrets" ] && cat "$secrets"; printf '%s\n' "${missing[@]}"; } >"$secrets.tmp" && mv "$secrets.tmp" "$secrets" )
   fi
   chmod 600 "$secrets"
 }
