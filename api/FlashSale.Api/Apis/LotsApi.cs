@@ -16,7 +16,7 @@ public static class LotsApi
     public static IEndpointRouteBuilder MapLotsApi(this IEndpointRouteBuilder app)
     {
         var lots = app.MapGroup("/api/lots").WithTags("Lots");
-        lots.MapGet("/", ListLots).WithSummary("All lots with their live counts");
+        lots.MapGet("/", ListLots).WithSummary("Lots with their live counts: a page with ?limit=N (and after=<next>), filtered by status, seller and currency");
         lots.MapGet("/{lotId}", GetLot).WithSummary("One lot");
 
         var owner = lots.MapGroup("").RequireAuthorization(Roles.Seller);
@@ -57,11 +57,31 @@ public static class LotsApi
         return TypedResults.Created($"/api/lots/{lotId}", created.Value);
     }
 
-    public static async Task<Ok<Lot[]>> ListLots(IGrainFactory grains)
+    /// <summary>The most lots the plain array (no <c>limit</c>) answers, in creation order; pages reach the rest.</summary>
+    public const int MaxUnpaged = 500;
+
+    public const int MaxPageSize = 100;
+
+    public static async Task<Results<Ok<Lot[]>, Ok<LotPage>, ValidationProblem>> ListLots(
+        int? limit, string? after, string? status, string? sellerId, string? currency, IGrainFactory grains, Catalog.LotCatalogView catalog)
     {
+        var query = new LotQuery(limit, after, status, sellerId, currency);
+        var errors = query.Validate(out var matches, out var afterPlace);
+        if (errors.Any)
+        {
+            return errors.ToProblem();
+        }
+
+        if (limit is { } size)
+        {
+            var (items, next) = await catalog.PageAsync(matches, afterPlace, size);
+            return TypedResults.Ok(new LotPage(items, next?.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        }
+
+        // The plain array reads each lot itself, as it always did: exact as of this request.
         var ids = await grains.GetGrain<ILotCatalogGrain>(0).List();
-        var lots = await Task.WhenAll(ids.Select(id => grains.GetGrain<IProduceLotGrain>(id).Get()));
-        return TypedResults.Ok(lots.OfType<Lot>().ToArray());
+        var lots = await Task.WhenAll(ids.Take(MaxUnpaged).Select(id => grains.GetGrain<IProduceLotGrain>(id).Get()));
+        return TypedResults.Ok(lots.OfType<Lot>().Where(matches).ToArray());
     }
 
     public static async Task<Results<Ok<Lot>, ProblemHttpResult>> GetLot(string lotId, IGrainFactory grains) =>
@@ -250,6 +270,58 @@ public sealed record WaitingRoomRequest(int? AdmitPerSecond, int? AdmissionWindo
 }
 
 public sealed record RestockRequest(int? Quantity);
+
+/// <summary>A page of the catalog; <see cref="Next"/> (absent on the last page) is the <c>after</c> of the following one.</summary>
+public sealed record LotPage(IReadOnlyList<Lot> Items, [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Next);
+
+/// <summary>
+/// What a shopper asks of the catalog: a page size and where to continue, and filters:
+/// <c>status</c> (one or more of scheduled, live, paused, sold-out, ended, comma-separated: "live now"
+/// is <c>live</c>, "opening soon" is <c>scheduled</c>), <c>sellerId</c> and <c>currency</c>.
+/// </summary>
+public sealed record LotQuery(int? Limit, string? After, string? Status, string? SellerId, string? Currency)
+{
+    public RequestErrors Validate(out Func<Lot, bool> matches, out long afterPlace)
+    {
+        var errors = new RequestErrors();
+        if (Limit is not null)
+        {
+            errors.Range("limit", Limit, 1, LotsApi.MaxPageSize);
+        }
+
+        afterPlace = 0;
+        if (After is not null && (Limit is null || !long.TryParse(After, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out afterPlace)))
+        {
+            errors.Add("after", ApiTexts.AfterIsNext);
+        }
+
+        var statuses = new HashSet<LotStatus>();
+        foreach (var name in Status?.Split(',', StringSplitOptions.TrimEntries) ?? [])
+        {
+            if (Live.LiveFormat.TryParseStatus(name) is { } parsed)
+            {
+                statuses.Add(parsed);
+            }
+            else
+            {
+                errors.Add("status", ApiTexts.StatusFilter);
+                break;
+            }
+        }
+
+        errors.Text("sellerId", SellerId, required: false, max: 64);
+        if (Currency is not null && !Iso4217.IsCurrency(Currency))
+        {
+            errors.Add("currency", ApiTexts.NotACurrency.Format("currency"));
+        }
+
+        var (sellerId, currency) = (SellerId, Currency);
+        matches = lot => (statuses.Count == 0 || statuses.Contains(lot.Status))
+            && (sellerId is null || string.Equals(lot.SellerId, sellerId, StringComparison.Ordinal))
+            && (currency is null || string.Equals(lot.Currency, currency, StringComparison.Ordinal));
+        return errors;
+    }
+}
 
 /// <summary>
 /// A seller's change of a lot before it opens. Only the fields given change. The quantity

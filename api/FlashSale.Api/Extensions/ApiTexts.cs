@@ -66,6 +66,11 @@ public static class ApiTexts
     public static readonly LocalText WithinHorizon = new("{0} may be at most {1} days ahead.", "{0} 最多只能是 {1} 天之后。");
     public static readonly LocalText LineAboveOrderCeiling = new(
         "priceMinor × perShopperLimit must be at most {0}, the largest order total.", "priceMinor × perShopperLimit 不得超过 {0}（订单总额上限）。");
+    public static readonly LocalText AfterIsNext = new(
+        "after must be the next of a previous page, with limit.", "after 必须是上一页返回的 next，并且与 limit 一起使用。");
+    public static readonly LocalText StatusFilter = new(
+        "status must be one or more of scheduled, live, paused, sold-out and ended, separated by commas.",
+        "status 必须是 scheduled、live、paused、sold-out、ended 中的一个或多个，以逗号分隔。");
     public static readonly LocalText NameAFieldToEdit = new(
         "Name at least one field to change: name, unit, priceMinor, perShopperLimit, startsAt or endsAt.",
         "请至少给出一个要修改的字段：name、unit、priceMinor、perShopperLimit、startsAt 或 endsAt。");

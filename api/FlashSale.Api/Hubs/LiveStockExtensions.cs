@@ -37,6 +37,7 @@ public static class LiveStockExtensions
             .PostConfigure(o => o.Enabled ??= !clusterMode).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<ILotEdgeSource, GrainLotEdgeSource>();
         builder.Services.AddSingleton<LotEdgeCache>();
+        builder.Services.AddSingleton<Catalog.LotCatalogView>();
         builder.Services.AddSingleton<SaleFeedRelay>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<SaleFeedRelay>());
         return builder;

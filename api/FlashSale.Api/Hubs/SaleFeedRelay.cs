@@ -16,6 +16,7 @@ internal sealed partial class SaleFeedRelay(
     IGrainFactory grains,
     IHubContext<SaleHub> hub,
     Edge.LotEdgeCache edge,
+    Catalog.LotCatalogView catalog,
     IOptions<LiveStockOptions> options,
     ILogger<SaleFeedRelay> logger) : ISaleFeedObserver, IHostedService, IDisposable
 {
@@ -27,6 +28,7 @@ internal sealed partial class SaleFeedRelay(
     public Task OnStock(StockUpdate update)
     {
         edge.Observed(update.LotId, update.Version);
+        catalog.Observed(update);
         return Relayed(hub.Clients.Group(HubGroups.Lot(update.LotId)).SendAsync(LiveMessages.Stock, update));
     }
 

@@ -17,6 +17,19 @@ public static class LiveFormat
         _ => "ended",
     };
 
+    /// <summary>The status a contract name stands for (<c>sold-out</c>), or null for a name that is none.</summary>
+    public static LotStatus? TryParseStatus(string name) => name switch
+    {
+        "scheduled" => LotStatus.Scheduled,
+        "live" => LotStatus.Live,
+        "paused" => LotStatus.Paused,
+        "sold-out" => LotStatus.SoldOut,
+        "ended" => LotStatus.Ended,
+        _ => null,
+    };
+
+    public static LotStatus ParseStatus(string name) => TryParseStatus(name) ?? throw new ArgumentOutOfRangeException(nameof(name), name, "not a lot status");
+
     /// <summary>A refusal's contract code (<c>sold-out</c>), for metrics and logs.</summary>
     public static string Code(Common.RefusalCode code) => code switch
     {
