@@ -130,6 +130,11 @@ export async function call<T>(method: string, path: string, options: CallOptions
   return (text ? JSON.parse(text) : undefined) as T;
 }
 
+/** A call whose answer is plain text (the sandbox gateway's USSD screen or SMS reply). */
+export async function callText(method: string, path: string, options: CallOptions = {}): Promise<string> {
+  return (await send(method, path, options)).text();
+}
+
 /** A GET of a route's CSV form (Accept: text/csv), as a file the browser saves. */
 export async function downloadCsv(path: string, as: Caller, fileName: string): Promise<void> {
   const blob = await (await send("GET", path, { as, headers: { Accept: "text/csv" } })).blob();
@@ -237,3 +242,9 @@ export const handOver = (orderId: string, pickupCode: string) => call<Order>("PO
 export const agentCash = () => call<CashHeld[]>("GET", "/api/agent/cash", { as: "agent" });
 export const remit = (sellerId: string, currency: string, amountMinor: number) =>
   call<Remittance>("POST", "/api/agent/remittances", { as: "agent", body: { sellerId, currency, amountMinor } });
+
+// The sandbox phone gateway (Development only: 404 elsewhere). It signs and forwards a handset's
+// USSD step or text as the real gateway would, and answers the screen (CON/END) or the reply.
+export const sandboxUssd = (sessionId: string, phoneNumber: string, text: string) =>
+  callText("POST", "/api/sandbox/phone/ussd", { body: { sessionId, phoneNumber, text } });
+export const sandboxSms = (from: string, text: string) => callText("POST", "/api/sandbox/phone/sms", { body: { from, text } });

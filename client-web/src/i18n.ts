@@ -94,6 +94,12 @@ const en = {
   cashTitle: "Cash I hold", noCash: "No cash held.", cashFor: "For {seller}", heldAmount: "Held: {amount}",
   pendingAmount: "Awaiting the seller's confirmation: {amount}", remitAmount: "Amount handed to the seller", remit: "Record hand-over",
   remitted: "Recorded: the seller confirms it.",
+  phoneTitle: "Phone simulator", phoneIntro: "A basic phone on the sandbox gateway: dial the menu, answer with a choice's number, read the texts the number gets.",
+  phoneDevOnly: "The phone simulator needs a development server: this server has no sandbox gateway.",
+  phoneNumber: "Phone number (+86…, +254…)", dial: "Dial {code}", phoneScreen: "Screen", screenIdle: "Dial to open the menu.",
+  yourChoice: "Your choice", sendChoice: "Send", keypad: "Keypad", deleteDigit: "Delete", sessionEnded: "The session has ended: dial again.",
+  smsInbox: "Texts received", noSms: "No texts yet.", refreshInbox: "Refresh", smsCompose: "Send a text",
+  smsText: "Message: BUY <code> <qty>, STATUS or CANCEL <ref>", smsSend: "Send text", smsReply: "Reply: {text}",
 };
 
 export type Key = keyof typeof en;
@@ -191,6 +197,12 @@ const zhCN: Record<Key, string> = {
   cashTitle: "我持有的现金", noCash: "未持有现金。", cashFor: "应交 {seller}", heldAmount: "持有：{amount}",
   pendingAmount: "待卖家确认：{amount}", remitAmount: "交给卖家的金额", remit: "登记交款",
   remitted: "已登记，待卖家确认。",
+  phoneTitle: "手机模拟器", phoneIntro: "在沙盒网关上模拟一部普通手机：拨号打开菜单，输入选项编号，查看该号码收到的短信。",
+  phoneDevOnly: "手机模拟器需要开发环境服务器：此服务器没有沙盒网关。",
+  phoneNumber: "手机号（+86…、+254…）", dial: "拨打 {code}", phoneScreen: "屏幕", screenIdle: "拨号打开菜单。",
+  yourChoice: "您的选择", sendChoice: "发送", keypad: "键盘", deleteDigit: "删除", sessionEnded: "会话已结束，请重新拨号。",
+  smsInbox: "收到的短信", noSms: "还没有短信。", refreshInbox: "刷新", smsCompose: "发送短信",
+  smsText: "短信：买 <编号> <数量>、状态 或 取消 <订单号>", smsSend: "发送短信", smsReply: "回复：{text}",
 };
 
 export type Language = "en" | "zh-CN";

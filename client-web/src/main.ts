@@ -12,6 +12,7 @@ import { deskPage } from "./pages/desk";
 import { moneyPage } from "./pages/money";
 import { parcelsPage } from "./pages/parcels";
 import { accountPage, operatorPage } from "./pages/account";
+import { phonePage } from "./pages/phone";
 
 type Page = (root: HTMLElement, scope: Scope, param: string) => void | Promise<void>;
 
@@ -30,6 +31,8 @@ const routes: [RegExp, Page, "shopper" | "seller" | "agent"][] = [
   [/^#\/agent\/parcels$/, parcelsPage, "agent"],
   [/^#\/account$/, accountPage, "shopper"],
   [/^#\/operator$/, operatorPage, "shopper"],
+  // The phone simulator, for Development servers (it says so elsewhere).
+  [/^#\/phone$/, phonePage, "shopper"],
 ];
 
 const main = h("main", { id: "main", tabindex: "-1" });

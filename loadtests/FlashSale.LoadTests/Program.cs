@@ -19,6 +19,7 @@ public static class LoadTestProgram
         {
             config.SetApplicationName("flashsale-loadtests");
             config.AddCommand<OpeningSurgeCommand>("opening-surge").WithExample("opening-surge", "--shoppers", "20000", "--quantity", "1000");
+            config.AddCommand<UssdCommand>("ussd").WithExample("ussd", "--handsets", "5000", "--quantity", "500", "--arrival", "5");
             config.AddCommand<HotLotCommand>("hot-lot").WithExample("hot-lot", "--start-rate", "1000", "--rate-step", "1000").WithExample("hot-lot", "--mode", "closed", "--concurrency", "64");
             config.AddCommand<MarketplaceCommand>("marketplace").WithExample("marketplace", "--lots", "50", "--rate", "300");
             config.AddCommand<WatchersCommand>("watchers").WithExample("watchers", "--watchers", "1000", "--rate", "500");

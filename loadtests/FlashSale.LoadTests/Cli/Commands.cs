@@ -50,6 +50,47 @@ public sealed class OpeningSurgeCommand : ScenarioCommand<OpeningSurgeSettings>
         }, progress, cancellation);
 }
 
+public sealed class UssdSettings : RunSettings
+{
+    [CommandOption("--handsets <N>")]
+    [DefaultValue(5_000)]
+    public int Handsets { get; init; } = 5_000;
+
+    [CommandOption("--quantity <N>")]
+    [DefaultValue(500)]
+    public int Quantity { get; init; } = 500;
+
+    [CommandOption("--arrival <SECONDS>")]
+    [Description("All handsets dial within this many seconds.")]
+    [DefaultValue(5.0)]
+    public double ArrivalSeconds { get; init; } = 5;
+
+    public override ValidationResult Validate()
+    {
+        var basic = base.Validate();
+        return !basic.Successful ? basic
+            : Handsets is < 1 or > 1_000_000 ? ValidationResult.Error("--handsets must be 1 to 1,000,000 (each is a number of its own).")
+            : Quantity < 1 ? ValidationResult.Error("--quantity must be at least 1.")
+            : ArrivalSeconds <= 0 ? ValidationResult.Error("--arrival must be more than 0 seconds.")
+            : ValidationResult.Success();
+    }
+}
+
+[Description("N feature phones dial the USSD menu at a sale's opening (Development target: the sandbox gateway): menu, lot, hold, cash on delivery; per-step p99; then the audit.")]
+public sealed class UssdCommand : ScenarioCommand<UssdSettings>
+{
+    protected override string Title => "ussd";
+
+    protected override Task<RunReport> RunAsync(UssdSettings s, IProgressSink progress, CancellationToken cancellation) =>
+        Ussd.RunAsync(new UssdOptions
+        {
+            Target = s.Target,
+            Handsets = s.Handsets,
+            Quantity = s.Quantity,
+            Arrival = Seconds(s.ArrivalSeconds),
+        }, progress, cancellation);
+}
+
 public sealed class HotLotSettings : RunSettings
 {
     [CommandOption("--mode <MODE>")]

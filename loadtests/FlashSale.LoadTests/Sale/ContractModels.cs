@@ -9,7 +9,8 @@ public sealed record SellerSignedUp(string SellerId, string Token);
 
 public sealed record ShopperSignedUp(string ShopperId, string Token);
 
-public sealed record LotView(string LotId, int Quantity, int Available, int Reserved, int Sold, int PerShopperLimit, string Status, long Version);
+/// <summary>A lot as the API shows it; <c>PhoneCode</c> is its short number for phone menus and SMS commands.</summary>
+public sealed record LotView(string LotId, int Quantity, int Available, int Reserved, int Sold, int PerShopperLimit, string Status, long Version, int? PhoneCode = null);
 
 public sealed record CartItemView(string LotId, int Quantity);
 

@@ -111,6 +111,18 @@ public sealed class SaleClient : IDisposable
         return (outcome, outcome.IsOk ? TryRead<OrderView>(answer) : null);
     }
 
+    /// <summary>
+    /// One USSD step through the sandbox gateway (<c>POST /api/sandbox/phone/ussd</c>, Development
+    /// only), which signs and forwards it as the real gateway would: the screen (<c>CON</c>/<c>END</c>) when answered.
+    /// </summary>
+    public async Task<(StepOutcome Outcome, string? Screen)> UssdStep(string sessionId, string phoneNumber, string text, CancellationToken cancellation)
+    {
+        var body = JsonBody(new { sessionId, phoneNumber, text });
+        var answer = await SendAsync(HttpMethod.Post, "/api/sandbox/phone/ussd", null, body, null, cancellation);
+        var outcome = Classify(answer, body.Length);
+        return (outcome, outcome.IsOk ? Encoding.UTF8.GetString(answer.Body) : null);
+    }
+
     /// <summary>PUT /api/cart/items/{lotId}: sets the shopper's held quantity (more reserves, less releases).</summary>
     public async Task<StepOutcome> SetHold(Identity shopper, string lotId, int quantity, CancellationToken cancellation)
     {

@@ -89,4 +89,12 @@ public static class PhoneTexts
     public static readonly LocalText MethodBankTransfer = new("Bank transfer", "银行转账");
     public static readonly LocalText MethodMobileMoney = new("Mobile money", "手机钱包");
     public static readonly LocalText MethodWallet = new("Mobile wallet", "电子钱包");
+    public static readonly LocalText MethodVillageAgent = new("Village agent (cash now)", "代购员现收");
+
+    // A village agent's own menu: the agent's villagers, then the shop acting for one of them.
+    public static readonly LocalText AgentVillagers = new("Agent: order for", "代购员：为谁下单");
+    public static readonly LocalText NoVillagers = new("You have no villagers yet. Register them on the web.", "您还没有登记村民，请在网页上登记。");
+    public static readonly LocalText ActingFor = new("For {0}", "代 {0} 下单");
+    public static readonly LocalText OtherVillager = new("Villagers", "换村民");
+    public static readonly LocalText ForVillager = new("For {0}: {1}", "代 {0}：{1}");
 }

@@ -1,8 +1,10 @@
 using System.Globalization;
 using FlashSale.Accounts;
+using FlashSale.Agents;
 using FlashSale.Carts;
 using FlashSale.Checkout;
 using FlashSale.Common;
+using FlashSale.Fulfilment;
 using FlashSale.Lots;
 using FlashSale.Orders;
 using FlashSale.Payments;
@@ -51,9 +53,12 @@ internal sealed class PhoneShop(IGrainFactory grains, PaymentOptions payments, P
     /// <summary>
     /// Sets the shopper's hold of the lot to <paramref name="quantity"/>. A lot with a waiting
     /// room is held only by an admitted shopper, exactly as on the web; one who is not yet
-    /// admitted joins the queue (the same ticket on every call) instead.
+    /// admitted joins the queue (the same ticket on every call) instead. With
+    /// <paramref name="agentId"/> the shopper is that agent's villager and the hold goes through
+    /// the agent's grain, as <c>PUT /api/agent/villagers/{id}/cart/items/{lotId}</c> does: the
+    /// villager's limit and the agent's cap per lot both apply.
     /// </summary>
-    public async Task<PhoneHold> Hold(string shopperId, Lot lot, int quantity)
+    public async Task<PhoneHold> Hold(string shopperId, Lot lot, int quantity, string? agentId = null)
     {
         if (lot.WaitingRoom is not null)
         {
@@ -73,7 +78,9 @@ internal sealed class PhoneShop(IGrainFactory grains, PaymentOptions payments, P
             }
         }
 
-        var cart = await grains.GetGrain<IShopperCartGrain>(shopperId).SetItem(lot.LotId, quantity);
+        var cart = agentId is null
+            ? await grains.GetGrain<IShopperCartGrain>(shopperId).SetItem(lot.LotId, quantity)
+            : await grains.GetGrain<IAgentGrain>(agentId).SetItem(shopperId, lot.LotId, quantity);
         if (!cart.Succeeded)
         {
             return new PhoneHold.Refused(cart.Refusal);
@@ -90,9 +97,10 @@ internal sealed class PhoneShop(IGrainFactory grains, PaymentOptions payments, P
     /// idempotent checkout request as <c>POST /api/checkout</c>: a repeated step or message
     /// answers the first order and never places a second.
     /// </summary>
-    public async Task<Outcome<Order>> Checkout(string shopperId, string idempotencyKey, string method)
+    public async Task<Outcome<Order>> Checkout(string shopperId, string idempotencyKey, string method, OrderDelivery? delivery = null)
     {
-        var reply = await grains.GetGrain<ICheckoutRequestGrain>($"{shopperId}/{idempotencyKey}").Execute(PhoneChannel.KeyPart("paymentMethod=" + method), method);
+        var fingerprint = PhoneChannel.KeyPart("paymentMethod=" + method + (delivery is null ? "" : ";point=" + delivery.PointId));
+        var reply = await grains.GetGrain<ICheckoutRequestGrain>($"{shopperId}/{idempotencyKey}").Execute(fingerprint, method, delivery);
         return reply.Kind switch
         {
             CheckoutReplyKind.Answered => reply.Outcome!,
@@ -116,12 +124,31 @@ internal sealed class PhoneShop(IGrainFactory grains, PaymentOptions payments, P
             ? methods.Where(m => payments.Find(currency, m) is { Flow: not PaymentFlow.Agent }).ToList()
             : [];
 
+    /// <summary>
+    /// The methods an agent may check a villager out with, the agent's own first: as on
+    /// <c>POST /api/agent/villagers/{id}/checkout</c>, the villager has no phone, so the agent
+    /// collects the cash now (village agent) or on delivery.
+    /// </summary>
+    public IReadOnlyList<string> AgentMethodsFor(string currency) =>
+        payments.MethodsFor(currency).Where(m => m.Flow is PaymentFlow.Agent or PaymentFlow.OnDelivery)
+            .OrderBy(m => m.Flow is PaymentFlow.Agent ? 0 : 1).Select(m => m.Method).ToList();
+
+    /// <summary>The agent's villagers, the earliest registered first (then by name): a stable order, so a choice's number means the same villager on every step.</summary>
+    public async Task<IReadOnlyList<Villager>> Villagers(string agentId) =>
+        (await grains.GetGrain<IAgentGrain>(agentId).ListVillagers())
+            .OrderBy(v => v.RegisteredAt).ThenBy(v => v.Name, StringComparer.Ordinal).ThenBy(v => v.ShopperId, StringComparer.Ordinal).ToList();
+
+    /// <summary>Where an agent's villager's order goes by default, as on the web: the agent's own service point, when it has one.</summary>
+    public async Task<OrderDelivery?> AgentDelivery(string agentId) =>
+        await grains.GetGrain<IPickupPointDirectoryGrain>(0).Find(PickupPoints.PointIdOf(agentId)) is { } point ? OrderDelivery.AtPoint(point) : null;
+
     public static LocalText MethodName(string method, PaymentOptions payments, string currency) => method switch
     {
         "cash-on-delivery" => PhoneTexts.MethodCashOnDelivery,
         "bank-transfer" => PhoneTexts.MethodBankTransfer,
         "mobile-money" => PhoneTexts.MethodMobileMoney,
         "wallet" => PhoneTexts.MethodWallet,
+        "village-agent" => PhoneTexts.MethodVillageAgent,
         _ => payments.Find(currency, method)?.DisplayName is { Length: > 0 } name ? new LocalText(name, name) : new LocalText(method, method),
     };
 

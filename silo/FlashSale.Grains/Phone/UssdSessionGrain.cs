@@ -1,5 +1,6 @@
 using System.Globalization;
 using FlashSale.Accounts;
+using FlashSale.Agents;
 using FlashSale.Common;
 using FlashSale.Lots;
 using FlashSale.Orders;
@@ -21,6 +22,13 @@ namespace FlashSale.Phone;
 /// work a step starts is idempotent in its own right (a hold sets a quantity; a checkout carries
 /// an idempotency key made from the session and the step), so even a session lost with its
 /// activation cannot act twice.
+/// <para>
+/// A number whose account is a village agent's gets the agent's own menu: first one of the
+/// villagers the agent registered, then the same shop acting for that villager, by the web agent
+/// routes' rules (holds through the agent's grain, so the villager's limit and the agent's cap
+/// per lot apply; checkout with the agent's cash methods to the agent's own service point). The
+/// villager is only ever one of the agent's own list; a shopper's number never sees this menu.
+/// </para>
 /// </summary>
 [CollectionAgeLimit(Minutes = 10)]
 internal sealed partial class UssdSessionGrain(
@@ -44,6 +52,9 @@ internal sealed partial class UssdSessionGrain(
     private Account? _account;
     private string _serviceCode = "";
 
+    /// <summary>The villager an agent's session acts for, once chosen; null for a shopper's own session.</summary>
+    private Villager? _villager;
+
     /// <summary>
     /// False while the session walks inputs it never answered (a shortcut dialled with its
     /// inputs, or a session whose memory was lost): then only menu moves are made, and an
@@ -57,6 +68,8 @@ internal sealed partial class UssdSessionGrain(
 
     private enum Page
     {
+        /// <summary>An agent's first screen: which of its villagers to act for.</summary>
+        Villagers,
         Main,
         LotList,
         Lot,
@@ -73,7 +86,11 @@ internal sealed partial class UssdSessionGrain(
 
     private PhoneShop Shop => _shop ??= new PhoneShop(GrainFactory, payments.Value, options.Value);
 
-    private string ShopperId => _account!.ShopperId;
+    /// <summary>Whose cart and orders the session shows: the chosen villager's for an agent, else the number's own.</summary>
+    private string ShopperId => _villager?.ShopperId ?? _account!.ShopperId;
+
+    /// <summary>The agent the number is, or null for a shopper (only an approved agent's account has an agent id).</summary>
+    private string? AgentId => _account!.AgentId;
 
     private string Phone => _account!.Phone;
 
@@ -109,7 +126,7 @@ internal sealed partial class UssdSessionGrain(
             if (_newest is null)
             {
                 _account = await Shop.AccountOf(step.Phone);
-                var opening = _account.Suspended ? End(PhoneTexts.Suspended) : await Show(new Menu(Page.Main));
+                var opening = _account.Suspended ? End(PhoneTexts.Suspended) : await Show(new Menu(AgentId is null ? Page.Main : Page.Villagers));
                 Remember("", opening);
                 known = 0;
                 if (opening.Ends)
@@ -168,9 +185,28 @@ internal sealed partial class UssdSessionGrain(
         var menu = _menu;
         switch (menu.Page)
         {
+            case Page.Villagers:
+                if (n == 9)
+                {
+                    return await SwitchLanguage();
+                }
+
+                if (n == 8 && menu.Choices!.Count == PageSize + 1)
+                {
+                    return await Show(menu with { Offset = menu.Offset + PageSize });
+                }
+
+                if (n == 0 && menu.Offset > 0)
+                {
+                    return await Show(new Menu(Page.Villagers));
+                }
+
+                return n >= 1 && n <= Math.Min(PageSize, menu.Choices!.Count) ? await ActFor(menu.Choices[n - 1]) : Unknown();
+
             case Page.Main:
                 return n switch
                 {
+                    0 when AgentId is not null => await ChooseAnotherVillager(),
                     1 => await Show(new Menu(Page.LotList, Live: true)),
                     2 => await Show(new Menu(Page.LotList, Live: false)),
                     3 => await Show(new Menu(Page.Cart)),
@@ -260,7 +296,26 @@ internal sealed partial class UssdSessionGrain(
     private Task<UssdScreen> SwitchLanguage()
     {
         _culture = CultureInfo.GetCultureInfo(TextLanguages.IsChineseSimplified(_culture) ? TextLanguages.English : TextLanguages.ChineseSimplified);
-        return Show(new Menu(Page.Main));
+        return Show(new Menu(_menu.Page is Page.Villagers ? Page.Villagers : Page.Main));
+    }
+
+    /// <summary>An agent picks a villager: only one of its own list, read again now, can be chosen.</summary>
+    private async Task<UssdScreen> ActFor(string villagerId)
+    {
+        var villager = (await Shop.Villagers(AgentId!)).FirstOrDefault(v => string.Equals(v.ShopperId, villagerId, StringComparison.Ordinal));
+        if (villager is null)
+        {
+            return Unknown();
+        }
+
+        _villager = villager;
+        return await Show(new Menu(Page.Main));
+    }
+
+    private Task<UssdScreen> ChooseAnotherVillager()
+    {
+        _villager = null;
+        return Show(new Menu(Page.Villagers));
     }
 
     /// <summary>Renders a screen from the engine's current state and makes it the session's place.</summary>
@@ -275,6 +330,7 @@ internal sealed partial class UssdSessionGrain(
             Page.PayMethod => await PayMethodScreen(menu),
             Page.Orders => await OrdersScreen(menu),
             Page.Order => await OrderScreen(menu),
+            Page.Villagers => await VillagersScreen(menu),
             _ => (MainScreen(), menu),
         };
         _menu = shown;
@@ -282,12 +338,40 @@ internal sealed partial class UssdSessionGrain(
     }
 
     private UssdScreen MainScreen() => Continue(
-        T(PhoneTexts.Title),
+        _villager is null ? T(PhoneTexts.Title) : T(PhoneTexts.ActingFor.Format(_villager.Name)),
         "1 " + T(PhoneTexts.MenuLive),
         "2 " + T(PhoneTexts.MenuSoon),
         "3 " + T(PhoneTexts.MenuCart),
         "4 " + T(PhoneTexts.MenuOrders),
-        "9 " + (TextLanguages.IsChineseSimplified(_culture) ? PhoneTexts.SwitchToEnglish : PhoneTexts.SwitchToChinese));
+        _villager is null ? null : "0 " + T(PhoneTexts.OtherVillager),
+        "9 " + LanguageSwitch);
+
+    private string LanguageSwitch => TextLanguages.IsChineseSimplified(_culture) ? PhoneTexts.SwitchToEnglish : PhoneTexts.SwitchToChinese;
+
+    private async Task<(UssdScreen, Menu)> VillagersScreen(Menu menu)
+    {
+        var villagers = await Shop.Villagers(AgentId!);
+        if (villagers.Count == 0)
+        {
+            return (End(PhoneTexts.NoVillagers), menu with { Choices = [] });
+        }
+
+        var page = villagers.Skip(menu.Offset).Take(PageSize + 1).ToList(); // one more tells whether "More" is offered
+        var lines = new List<string> { T(PhoneTexts.AgentVillagers) };
+        lines.AddRange(page.Take(PageSize).Select((v, i) => $"{i + 1} {v.Name}"));
+        if (page.Count > PageSize)
+        {
+            lines.Add("8 " + T(PhoneTexts.More));
+        }
+
+        if (menu.Offset > 0)
+        {
+            lines.Add("0 " + T(PhoneTexts.Back));
+        }
+
+        lines.Add("9 " + LanguageSwitch);
+        return (Continue(lines), menu with { Choices = page.Select(v => v.ShopperId).ToList() });
+    }
 
     private async Task<(UssdScreen, Menu)> LotList(Menu menu)
     {
@@ -365,7 +449,7 @@ internal sealed partial class UssdSessionGrain(
             return (End(PhoneTexts.CartEmpty), menu);
         }
 
-        var methods = Shop.MethodsFor(cart.Currency);
+        var methods = AgentId is null ? Shop.MethodsFor(cart.Currency) : Shop.AgentMethodsFor(cart.Currency);
         var lines = new List<string> { T(PhoneTexts.PayHow.Format(PhoneShop.Money(cart.TotalMinor, cart.Currency))) };
         lines.AddRange(methods.Select((m, i) => $"{i + 1} {T(PhoneShop.MethodName(m, payments.Value, cart.Currency))}"));
         lines.Add("0 " + T(PhoneTexts.Back));
@@ -416,7 +500,7 @@ internal sealed partial class UssdSessionGrain(
 
         var shopperId = ShopperId;
         return await WithinBudget(
-            Shop.Hold(shopperId, lot, quantity),
+            Shop.Hold(shopperId, lot, quantity, AgentId),
             held => held switch
             {
                 PhoneHold.Held h => ShowHeld(h),
@@ -483,14 +567,20 @@ internal sealed partial class UssdSessionGrain(
         // One key per session and step: the same step again (even from a new activation, after
         // the session's memory was lost) answers the same order and never places a second one.
         var key = $"ussd-{PhoneChannel.KeyPart(this.GetPrimaryKeyString())}-{_depth}";
+        var delivery = AgentId is null ? null : await Shop.AgentDelivery(AgentId);
+        var villager = _villager;
         return await WithinBudget(
-            Shop.Checkout(ShopperId, key, method),
+            Shop.Checkout(ShopperId, key, method, delivery),
             placed => placed.Succeeded
                 ? End(PhoneTexts.OrderPlaced.Format(PhoneChannel.ReferenceOf(placed.Value.OrderId), PhoneShop.Money(placed.Value.TotalMinor, placed.Value.Currency), PhoneShop.StatusName(placed.Value.Status)))
                 : End(placed.Refusal.DetailIn(_culture)),
-            async placed => placed.Succeeded
-                ? await Shop.OrderMessage(placed.Value, _culture)
-                : PhoneTexts.SmsRefused.Format(placed.Refusal.DetailIn(_culture)).In(_culture),
+            async placed =>
+            {
+                var text = placed.Succeeded
+                    ? await Shop.OrderMessage(placed.Value, _culture)
+                    : PhoneTexts.SmsRefused.Format(placed.Refusal.DetailIn(_culture)).In(_culture);
+                return villager is null ? text : T(PhoneTexts.ForVillager.Format(villager.Name, text));
+            },
             smsAlsoOnTime: true);
     }
 

@@ -39,6 +39,26 @@ public sealed class ScenarioSmokeTests(KestrelApi api, RedisLuaBaselineServer ba
     }
 
     [Fact]
+    public async Task Ussd_handsets_walk_the_menu_to_cash_on_delivery_sell_the_lot_once_and_the_audit_passes()
+    {
+        var report = await Ussd.RunAsync(new UssdOptions
+        {
+            Target = FlashSale,
+            Handsets = 60,
+            Quantity = 20,
+            Arrival = TimeSpan.FromSeconds(1),
+        }, SilentProgress.Instance);
+
+        AssertAudited(report);
+        Assert.Equal(["dial", "live-lots", "lot", "quantity", "hold", "pay-how", "checkout"], report.Steps.Select(s => s.Name));
+        Assert.Equal(60, report.Steps.Single(s => s.Name == "dial").Count);
+        Assert.Equal(20, report.Metrics["lot.sold"]); // exactly the lot, checked against the orders found by the audit too
+        Assert.Equal(20, report.Audit!.Counts["orders found"]);
+        Assert.Equal(0, report.Metrics["http.5xx"]);
+        Assert.Contains(report.Audit.Checks, c => c.Name.StartsWith("every order a handset was told of exists", StringComparison.Ordinal) && c.Passed && c.Checked > 0);
+    }
+
+    [Fact]
     public async Task Hot_lot_ramp_reports_each_stage_and_the_audit_passes()
     {
         var options = new HotLotOptions
