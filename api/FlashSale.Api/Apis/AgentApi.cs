@@ -149,7 +149,7 @@ public static class AgentApi
 
         // A villager has no phone: the agent collects cash, now or on delivery; without a
         // delivery choice the order goes to the agent's own service point.
-        var ownPoint = await grains.GetGrain<global::FlashSale.Fulfilment.IPickupPointDirectoryGrain>(0).Find(global::FlashSale.Fulfilment.PickupPoints.PointIdOf(user.UserId()));
+        var ownPoint = await grains.GetGrain<global::FlashSale.Fulfilment.IPickupPointDirectoryGrain>(0).Find(global::FlashSale.Fulfilment.PickupPoints.PointIdOf(user.AgentId()));
         return await CheckoutApi.Execute(shopperId, request, idempotencyKey, grains, "/api/agent/orders/", method =>
             payments.Value.HasFlow(method, PaymentFlow.Agent) || payments.Value.HasFlow(method, PaymentFlow.OnDelivery)
                 ? null

@@ -46,9 +46,16 @@ internal sealed class ApplicationsGrain(
 
         // The role first: a crash before the write below leaves the application pending, and its
         // second approval grants nothing twice (Grant is idempotent).
-        if (await GrainFactory.GetGrain<IAccountGrain>(application.AccountId).Grant(application.Role) is null)
+        if (await GrainFactory.GetGrain<IAccountGrain>(application.AccountId).Grant(application.Role) is not { } account)
         {
             return Refusal.NotFound(AccountTexts.TheAccount);
+        }
+
+        // An approved agent's station is a service point from now on (GET /api/pickup-points), under
+        // the name and village the application gave; registering is idempotent, like the grant.
+        if (application.Role == ApplicationRole.Agent && account.AgentId is { } agentId)
+        {
+            await GrainFactory.GetGrain<Fulfilment.IPickupPointDirectoryGrain>(0).Register(agentId, application.Name, application.Village);
         }
 
         return await Decide(index, application, ApplicationStatus.Approved);

@@ -270,6 +270,38 @@ public sealed class AccountsApiTests(FlashSaleApiFactory api)
     }
 
     [Fact]
+    public async Task An_approved_agents_station_becomes_a_service_point_and_its_villagers_orders_go_there()
+    {
+        var (session, application) = await api.Applicant("agent");
+        var op = api.AsCaller(await api.Operator());
+        using var approved = await op.Http.PostAsync(new Uri($"/api/operator/applications/{application.ApplicationId}/approve", UriKind.Relative), null);
+        Assert.Equal(ApplicationStatus.Approved, (await approved.ReadAs<Application>()).Status);
+        using var refreshed = await api.PostRefresh(session.RefreshToken);
+        var signedIn = await refreshed.ReadAs<SignedIn>();
+        var agent = api.AsCaller(signedIn);
+
+        using var anonymous = api.CreateAnonymousClient();
+        var points = await anonymous.GetFromJsonAsync<FlashSale.Fulfilment.PickupPoint[]>("/api/pickup-points?village=Dangshan", ApiJson.Options);
+        var point = Assert.Single(points!, p => p.AgentId == signedIn.AgentId);
+        Assert.Equal((application.Name, "Dangshan"), (point.Name, point.Village));
+
+        // A villager's order placed without a delivery choice goes to the agent's own point.
+        var lot = await (await api.SignUpSeller()).CreateLot(quantity: 10, perShopperLimit: 2);
+        using var registered = await agent.Http.PostAsJsonAsync("/api/agent/villagers", new { name = "Grandma Wu" }, ApiJson.Options);
+        var villager = (await registered.ReadAs<JsonElement>(HttpStatusCode.Created)).GetProperty("shopperId").GetString()!;
+        using var held = await agent.Http.PutAsJsonAsync($"/api/agent/villagers/{villager}/cart/items/{lot.LotId}", new { quantity = 1 }, ApiJson.Options);
+        Assert.Equal(HttpStatusCode.OK, held.StatusCode);
+        using var checkout = new HttpRequestMessage(HttpMethod.Post, new Uri($"/api/agent/villagers/{villager}/checkout", UriKind.Relative))
+        {
+            Content = JsonContent.Create(new { paymentMethod = "village-agent" }, options: ApiJson.Options),
+        };
+        checkout.Headers.Add("Idempotency-Key", SaleApi.NewIdempotencyKey());
+        using var placed = await agent.Http.SendAsync(checkout);
+        var order = await placed.ReadAs<JsonElement>(HttpStatusCode.Created);
+        Assert.Equal(point.PointId, order.GetProperty("delivery").GetProperty("pointId").GetString());
+    }
+
+    [Fact]
     public async Task A_rejected_agent_applicant_stays_forbidden_on_agent_routes()
     {
         var (session, application) = await api.Applicant("agent");
