@@ -21,9 +21,15 @@ public static class OperatorApi
         op.MapPost("/applications/{applicationId}/reject", Reject).WithSummary("Reject an application");
         op.MapPost("/accounts/{accountId}/suspend", Suspend).WithSummary("Suspend an account: its tokens stop working within 60 s on every node");
         op.MapPost("/lots/{lotId}/take-down", TakeDown).WithSummary("Take a lot down: it leaves the catalog, its holds return, placed orders stand");
-        op.MapPost("/backups", TakeBackup).WithSummary("Back up the running data folder into a new folder of the backup path, ready for --data");
+        // A backup writes a checkpoint and copies the folder: seconds to minutes, not an engine call,
+        // so the engine's 3 s deadline does not bound it (CI's first run of it saw a 503 at 3 s).
+        op.MapPost("/backups", TakeBackup).WithSummary("Back up the running data folder into a new folder of the backup path, ready for --data")
+            .WithRequestTimeout(BackupTimeout);
         return app;
     }
+
+    /// <summary>The longest a backup may take before its request is given up (and its partial copy deleted).</summary>
+    public static readonly TimeSpan BackupTimeout = TimeSpan.FromMinutes(30);
 
     public static async Task<Results<Created<DataFolderBackupResult>, ProblemHttpResult>> TakeBackup(
         IServiceProvider services, [FromKeyedServices(FlashSaleClock.Key)] TimeProvider time, CancellationToken cancellation)
