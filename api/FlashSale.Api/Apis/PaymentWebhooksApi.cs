@@ -34,7 +34,7 @@ public static class PaymentWebhooksApi
             return Problems.Problem(StatusCodes.Status404NotFound, Problems.NotFound, ApiTexts.NoWebhookProvider.Format(provider));
         }
 
-        if (await ReadBody(request, cancellationToken) is not { } body)
+        if (await SignedBodies.ReadAsync(request, MaxBodyBytes, cancellationToken) is not { } body)
         {
             return Problems.Problem(StatusCodes.Status400BadRequest, Problems.InvalidRequest, ApiTexts.NotificationTooLarge.Format(MaxBodyBytes));
         }
@@ -64,30 +64,6 @@ public static class PaymentWebhooksApi
 
         var receipt = applied.Value;
         return TypedResults.Ok(new WebhookReceipt(receipt.EventId, receipt.Disposition, receipt.Order.OrderId, receipt.Order.Status, receipt.Detail));
-    }
-
-    /// <summary>The raw body, byte for byte as signed, or null when it is larger than a notification can be.</summary>
-    private static async Task<byte[]?> ReadBody(HttpRequest request, CancellationToken cancellationToken)
-    {
-        if (request.ContentLength > MaxBodyBytes)
-        {
-            return null;
-        }
-
-        using var buffer = new MemoryStream();
-        var chunk = new byte[8192];
-        int read;
-        while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
-        {
-            if (buffer.Length + read > MaxBodyBytes)
-            {
-                return null;
-            }
-
-            buffer.Write(chunk, 0, read);
-        }
-
-        return buffer.ToArray();
     }
 }
 

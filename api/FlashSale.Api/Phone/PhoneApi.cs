@@ -37,38 +37,14 @@ public static class PhoneApi
     }
 
     public static async Task<Results<ContentHttpResult, ProblemHttpResult, ValidationProblem>> Ussd(HttpRequest request, PhoneGateway gateway, CancellationToken cancellationToken) =>
-        await ReadBody(request, cancellationToken) is { } body
+        await SignedBodies.ReadAsync(request, MaxBodyBytes, cancellationToken) is { } body
             ? await gateway.Ussd(body, request.Headers[WebhookSignature.HeaderName].ToString(), request.ContentType)
             : Problems.Problem(StatusCodes.Status400BadRequest, Problems.InvalidRequest, ApiTexts.BodyTooLarge.Format(MaxBodyBytes));
 
     public static async Task<Results<ContentHttpResult, ProblemHttpResult, ValidationProblem>> Sms(HttpRequest request, PhoneGateway gateway, CancellationToken cancellationToken) =>
-        await ReadBody(request, cancellationToken) is { } body
+        await SignedBodies.ReadAsync(request, MaxBodyBytes, cancellationToken) is { } body
             ? await gateway.Sms(body, request.Headers[WebhookSignature.HeaderName].ToString(), request.ContentType)
             : Problems.Problem(StatusCodes.Status400BadRequest, Problems.InvalidRequest, ApiTexts.BodyTooLarge.Format(MaxBodyBytes));
-
-    /// <summary>The raw body, byte for byte as signed, or null when it is larger than a callback can be.</summary>
-    private static async Task<byte[]?> ReadBody(HttpRequest request, CancellationToken cancellationToken)
-    {
-        if (request.ContentLength > MaxBodyBytes)
-        {
-            return null;
-        }
-
-        using var buffer = new MemoryStream();
-        var chunk = new byte[MaxBodyBytes];
-        int read;
-        while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
-        {
-            if (buffer.Length + read > MaxBodyBytes)
-            {
-                return null;
-            }
-
-            buffer.Write(chunk, 0, read);
-        }
-
-        return buffer.ToArray();
-    }
 }
 
 /// <summary>
