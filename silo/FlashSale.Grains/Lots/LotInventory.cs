@@ -166,11 +166,18 @@ internal sealed class LotInventory
         return definition.PriceMinor <= 0 ? Refusal.Invalid(EngineTexts.PricePositive) : null;
     }
 
-    public Decision DecideHold(string shopperId, int quantity, DateTimeOffset expiresAt, DateTimeOffset now)
+    /// <param name="termsEdition">The edition of the terms the caller judged the hold on, if it
+    /// names one: a hold judged on terms the seller has since edited is refused (<c>conflict</c>).</param>
+    public Decision DecideHold(string shopperId, int quantity, DateTimeOffset expiresAt, DateTimeOffset now, int? termsEdition = null)
     {
         if (!Exists)
         {
             return Refusal.NotFound(EngineTexts.TheLot);
+        }
+
+        if (termsEdition is { } edition && edition != Definition!.Edition)
+        {
+            return Refusal.Conflict(EngineTexts.TermsChanged);
         }
 
         if (quantity < 0)

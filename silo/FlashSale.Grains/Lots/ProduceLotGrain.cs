@@ -161,9 +161,7 @@ internal sealed partial class ProduceLotGrain : Grain, IProduceLotGrain, IRemind
     {
         var now = Now;
         var expired = ApplyExpired(now);
-        var decision = termsEdition is { } edition && _inventory.Definition is { } d && d.Edition != edition
-            ? Refusal.Conflict(EngineTexts.TermsChanged)
-            : _inventory.DecideHold(shopperId, quantity, expiresAt, now);
+        var decision = _inventory.DecideHold(shopperId, quantity, expiresAt, now, termsEdition);
         CountHold(decision);
         if (decision.Refusal is { } refusal)
         {

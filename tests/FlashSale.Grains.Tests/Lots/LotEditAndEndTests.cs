@@ -63,6 +63,17 @@ public sealed class LotEditAndEndTests
     }
 
     [Fact]
+    public void A_hold_judged_on_terms_older_than_an_edit_is_refused_and_moves_nothing()
+    {
+        var lot = ScheduledLot();
+        Apply(lot, lot.DecideEdit("sel_x", new LotEdit(PriceMinor: 250), Ceiling, T0));
+
+        AssertRefused(lot.DecideHold("shp_a", 1, Opening.AddMinutes(10), Opening, termsEdition: 0), RefusalCode.Conflict);
+        Apply(lot, lot.DecideHold("shp_a", 1, Opening.AddMinutes(10), Opening, termsEdition: 1));
+        Assert.Equal(1, lot.HeldBy("shp_a"));
+    }
+
+    [Fact]
     public void Only_the_seller_edits_or_ends()
     {
         var lot = ScheduledLot();
