@@ -31,28 +31,44 @@ public sealed class PaymentDeliveryModelTests(EngineClusterFixture cluster, ITes
     private static readonly string[] Methods = ["wallet", "bank-transfer"];
     private static readonly int[] ClockSteps = [1, 5, 14, 16, 60, 25 * 60];
 
+    /// <summary>Every path an order can end on; the scenarios must reach each, or passing says little.</summary>
+    private static readonly string[] Endings = ["paid/Paid", "paid/StockRetaken", "refunded/Refunded", "expired", "cancelled"];
+
+    /// <summary>
+    /// How many scenarios may run beyond the budget while some ending is still unreached. The
+    /// rarest ending (a refund) comes about once in five scenarios, so a 25-scenario budget misses
+    /// it about once in a hundred runs; carrying on until each ending is seen, within this bound,
+    /// turns that into a miss once in billions and keeps the usual run as short as before.
+    /// </summary>
+    private const int MaxExtraScenarios = 100;
+
     [Fact]
     public async Task Every_order_ends_in_one_terminal_state_with_money_and_stock_consistent()
     {
         var scenarios = int.TryParse(Environment.GetEnvironmentVariable("FLASHSALE_DELIVERY_SCENARIOS"), out var n) ? n : 25;
         long deliveries = 0;
 
-        await ScenarioGen.SampleAsync(
+        async Task Sample(int count) => await ScenarioGen.SampleAsync(
             async scenario => Interlocked.Add(ref deliveries, await Run(scenario)),
             writeLine: output.WriteLine,
-            iter: scenarios,
+            iter: count,
             threads: 1, // scenarios share the cluster's clock and its journal's fault switch
             print: s => s.ToString());
 
-        output.WriteLine($"{deliveries} deliveries in {scenarios} scenarios; {_deaths} deliveries died mid-way; endings: "
+        await Sample(scenarios);
+        var extra = 0;
+        for (; scenarios >= 25 && extra < MaxExtraScenarios && Unreached().Any(); extra += 5)
+        {
+            await Sample(5);
+        }
+
+        output.WriteLine($"{deliveries} deliveries in {scenarios + extra} scenarios ({extra} run to reach every ending); {_deaths} deliveries died mid-way; endings: "
             + string.Join(", ", _endings.OrderBy(e => e.Key, StringComparer.Ordinal).Select(e => $"{e.Key} {e.Value}")));
 
-        // The scenarios must reach every path, or passing says little.
-        foreach (var ending in new[] { "paid/Paid", "paid/StockRetaken", "refunded/Refunded", "expired", "cancelled" })
-        {
-            Assert.True(scenarios < 25 || _endings.ContainsKey(ending), $"no scenario ended an order {ending}");
-        }
+        Assert.True(scenarios < 25 || !Unreached().Any(), $"no scenario ended an order {string.Join(" or ", Unreached())}");
     }
+
+    private IEnumerable<string> Unreached() => Endings.Where(e => !_endings.ContainsKey(e));
 
     private readonly Dictionary<string, int> _endings = new(StringComparer.Ordinal);
     private int _deaths;
