@@ -4,14 +4,16 @@ using FlashSale.Api.Extensions;
 using FlashSale.Api.Identity;
 using FlashSale.Common;
 using FlashSale.Lots;
+using FlashSale.Orders;
 using FlashSale.WaitingRooms;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace FlashSale.Api.Apis;
 
 /// <summary>Produce lots: anyone may look; only the seller who created a lot may change it.</summary>
-public static class LotsApi
+public static partial class LotsApi
 {
     public static IEndpointRouteBuilder MapLotsApi(this IEndpointRouteBuilder app)
     {
@@ -27,6 +29,7 @@ public static class LotsApi
         owner.MapPatch("/{lotId}", EditLot).WithSummary("Change a lot's name, unit, price, limit or times before it opens (its seller)");
         owner.MapPost("/{lotId}/end", EndLot).WithSummary("End the sale now: holds return, placed orders stand (its seller)");
         owner.MapGet("/{lotId}/stats", GetStats).WithSummary("Sell-through of a lot (its seller)");
+        owner.MapPost("/{lotId}/harvest", DeclareHarvest).WithSummary("Declare a presale's real harvest, once, within its window: the sale ends and the harvest is allocated among the deposits (its seller)");
         return app;
     }
 
@@ -45,7 +48,8 @@ public static class LotsApi
         var definition = new LotDefinition(
             sellerId, request.Name!.Trim(), request.Unit!.Trim(), request.PriceMinor!.Value, request.Currency!,
             request.Quantity!.Value, request.PerShopperLimit!.Value, request.StartsAt, request.EndsAt,
-            request.WaitingRoom is { } room ? new WaitingRoomPolicy(room.AdmitPerSecond!.Value, room.AdmissionWindowSeconds ?? WaitingRoomRequest.DefaultWindowSeconds) : null);
+            request.WaitingRoom is { } room ? new WaitingRoomPolicy(room.AdmitPerSecond!.Value, room.AdmissionWindowSeconds ?? WaitingRoomRequest.DefaultWindowSeconds) : null,
+            Presale: request.ToPresaleTerms());
         // The seller's grain decides the live-lot quota and creates the lot in the same turn (409 limit-exceeded past it).
         var created = await grains.GetGrain<ISellerLotsGrain>(sellerId).CreateLot(lotId, definition);
         if (!created.Succeeded)
@@ -180,6 +184,57 @@ public static class LotsApi
         return stats.Succeeded ? TypedResults.Ok(stats.Value) : Problems.From(stats.Refusal);
     }
 
+    /// <summary>How many orders hear of a declared harvest at once; each also asks by itself (hourly in the window, and when it closes).</summary>
+    private const int HarvestFanOut = 16;
+
+    public static async Task<Results<Ok<HarvestDeclaration>, ValidationProblem, ProblemHttpResult>> DeclareHarvest(
+        string lotId, HarvestRequest request, ClaimsPrincipal user, IGrainFactory grains, Edge.LotEdgeCache edge, ILoggerFactory loggers, CancellationToken cancellationToken)
+    {
+        var errors = new RequestErrors().Range("quantity", request.Quantity, 0, LotLimits.MaxQuantity);
+        if (errors.Any)
+        {
+            return errors.ToProblem();
+        }
+
+        if (!IsLotId(lotId))
+        {
+            return Problems.NotFoundProblem(EngineTexts.TheLot);
+        }
+
+        var lot = grains.GetGrain<IProduceLotGrain>(lotId);
+        var declared = await lot.DeclareHarvest(user.SellerId(), request.Quantity!.Value);
+        if (!declared.Succeeded)
+        {
+            return Problems.From(declared.Refusal);
+        }
+
+        if (await lot.Get() is { } ended)
+        {
+            edge.Observed(lotId, ended.Version); // this host refuses new holds at once, before the feed says so
+        }
+
+        // The orders learn their shares now. The declaration is already written, so an order this
+        // misses (a failure, or this host stopping) asks its lot by itself later; the answer does
+        // not wait on that.
+        var logger = loggers.CreateLogger("FlashSale.Api.Lots");
+        await Parallel.ForEachAsync(declared.Value.Orders, new ParallelOptions { MaxDegreeOfParallelism = HarvestFanOut, CancellationToken = cancellationToken }, async (share, _) =>
+        {
+            try
+            {
+                await grains.GetGrain<IOrderGrain>(share.OrderId).CollectHarvest();
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                LogShareNotTaken(logger, ex, share.OrderId, lotId);
+            }
+        });
+
+        return TypedResults.Ok(declared.Value);
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Order {OrderId} did not take its share of lot {LotId}'s harvest now; it asks for it by itself")]
+    private static partial void LogShareNotTaken(ILogger logger, Exception exception, string orderId, string lotId);
+
     public static bool IsLotId(string lotId) => Ids.IsWellFormed(lotId, Ids.LotPrefix);
 
     private static async Task<Results<Ok<Lot>, ProblemHttpResult>> AsOwner(string lotId, IGrainFactory grains, Func<IProduceLotGrain, Task<Outcome<Lot>>> act)
@@ -203,8 +258,33 @@ public sealed record CreateLotRequest(
     int? PerShopperLimit,
     DateTimeOffset? StartsAt,
     DateTimeOffset? EndsAt,
-    WaitingRoomRequest? WaitingRoom = null)
+    WaitingRoomRequest? WaitingRoom = null,
+    string? Kind = null,
+    int? DepositPercent = null,
+    DateTimeOffset? HarvestFrom = null,
+    DateTimeOffset? HarvestTo = null,
+    int? BalanceWindowHours = null,
+    string? Allocation = null,
+    string? Grade = null,
+    int? UnitWeightGrams = null,
+    int? WeightTolerancePercent = null)
 {
+    private const string PresaleKind = "presale";
+
+    private static readonly Dictionary<string, PresaleAllocation> Allocations = new(StringComparer.Ordinal)
+    {
+        ["pro-rata"] = PresaleAllocation.ProRata,
+        ["first-come"] = PresaleAllocation.FirstCome,
+    };
+
+    public bool IsPresale => string.Equals(Kind, PresaleKind, StringComparison.Ordinal);
+
+    /// <summary>The presale's terms, for a request that passed <see cref="Validate"/>; null for a standard lot.</summary>
+    public PresaleTerms? ToPresaleTerms() => IsPresale
+        ? new PresaleTerms(DepositPercent!.Value, HarvestFrom!.Value, HarvestTo!.Value, BalanceWindowHours!.Value, Allocations[Allocation!],
+            string.IsNullOrWhiteSpace(Grade) ? null : Grade.Trim(), UnitWeightGrams, WeightTolerancePercent)
+        : null;
+
     /// <summary>How far ahead a sale may start or end: far enough for any harvest, near enough that no timer or sum is stretched.</summary>
     public static readonly TimeSpan Horizon = TimeSpan.FromDays(366);
 
@@ -259,7 +339,69 @@ public sealed record CreateLotRequest(
             }
         }
 
+        ValidatePresale(errors, now);
         return errors;
+    }
+
+    /// <summary>A presale's terms, each named when wrong; on a standard lot every presale field is refused rather than ignored.</summary>
+    private void ValidatePresale(RequestErrors errors, DateTimeOffset now)
+    {
+        if (Kind is not (null or "standard" or PresaleKind))
+        {
+            errors.Add("kind", ApiTexts.KindIs);
+            return;
+        }
+
+        var presaleFields = new (string Field, object? Value)[]
+        {
+            ("depositPercent", DepositPercent), ("harvestFrom", HarvestFrom), ("harvestTo", HarvestTo), ("balanceWindowHours", BalanceWindowHours),
+            ("allocation", Allocation), ("grade", Grade), ("unitWeightGrams", UnitWeightGrams), ("weightTolerancePercent", WeightTolerancePercent),
+        };
+        if (!IsPresale)
+        {
+            foreach (var (field, _) in presaleFields.Where(f => f.Value is not null))
+            {
+                errors.Add(field, ApiTexts.PresaleOnly.Format(field));
+            }
+
+            return;
+        }
+
+        errors.Range("depositPercent", DepositPercent, PresaleTerms.MinDepositPercent, PresaleTerms.MaxDepositPercent)
+            .Range("balanceWindowHours", BalanceWindowHours, 1, PresaleTerms.MaxBalanceWindowHours)
+            .Text("grade", Grade, required: false)
+            .Range("unitWeightGrams", UnitWeightGrams, 1, 1_000_000, required: false)
+            .Range("weightTolerancePercent", WeightTolerancePercent, 0, PresaleTerms.MaxWeightTolerancePercent, required: false);
+        if (Allocation is null)
+        {
+            errors.Add("allocation", ApiTexts.Required.Format("allocation"));
+        }
+        else if (!Allocations.ContainsKey(Allocation))
+        {
+            errors.Add("allocation", ApiTexts.AllocationIs);
+        }
+
+        if (WeightTolerancePercent is not null && UnitWeightGrams is null)
+        {
+            errors.Add("weightTolerancePercent", ApiTexts.ToleranceNeedsWeight);
+        }
+
+        foreach (var (field, at) in new[] { ("harvestFrom", HarvestFrom), ("harvestTo", HarvestTo) })
+        {
+            if (at is null)
+            {
+                errors.Add(field, ApiTexts.Required.Format(field));
+            }
+            else if (at.Value - now > Horizon)
+            {
+                errors.Add(field, ApiTexts.WithinHorizon.Format(field, (int)Horizon.TotalDays));
+            }
+        }
+
+        if (HarvestFrom is { } from && HarvestTo is { } to && (from <= (StartsAt ?? now) || to <= from || to <= now))
+        {
+            errors.Add("harvestTo", ApiTexts.HarvestAfterOpening);
+        }
     }
 }
 
@@ -270,6 +412,9 @@ public sealed record WaitingRoomRequest(int? AdmitPerSecond, int? AdmissionWindo
 }
 
 public sealed record RestockRequest(int? Quantity);
+
+/// <summary>A presale's real harvest, in the lot's units.</summary>
+public sealed record HarvestRequest(int? Quantity);
 
 /// <summary>A page of the catalog; <see cref="Next"/> (absent on the last page) is the <c>after</c> of the following one.</summary>
 public sealed record LotPage(IReadOnlyList<Lot> Items, [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Next);

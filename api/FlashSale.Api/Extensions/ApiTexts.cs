@@ -64,6 +64,13 @@ public static class ApiTexts
     public static readonly LocalText NotACurrency = new("{0} must be an ISO 4217 code such as CNY.", "{0} 必须是 ISO 4217 货币代码，例如 CNY。");
     public static readonly LocalText EndsAfterStarts = new("endsAt must be after startsAt.", "endsAt 必须晚于 startsAt。");
     public static readonly LocalText WithinHorizon = new("{0} may be at most {1} days ahead.", "{0} 最多只能是 {1} 天之后。");
+    public static readonly LocalText KindIs = new("kind must be \"standard\" or \"presale\".", "kind 必须是 \"standard\" 或 \"presale\"。");
+    public static readonly LocalText AllocationIs = new("allocation must be \"pro-rata\" or \"first-come\".", "allocation 必须是 \"pro-rata\" 或 \"first-come\"。");
+    public static readonly LocalText PresaleOnly = new("{0} is for presale lots only (kind: \"presale\").", "{0} 仅用于预售批次（kind: \"presale\"）。");
+    public static readonly LocalText HarvestAfterOpening = new(
+        "harvestFrom must be after the sale opens, and harvestTo after harvestFrom and in the future.",
+        "harvestFrom 必须晚于开售时间，harvestTo 必须晚于 harvestFrom 且为将来的时间。");
+    public static readonly LocalText ToleranceNeedsWeight = new("weightTolerancePercent needs unitWeightGrams.", "设置 weightTolerancePercent 时必须同时设置 unitWeightGrams。");
     public static readonly LocalText LineAboveOrderCeiling = new(
         "priceMinor × perShopperLimit must be at most {0}, the largest order total.", "priceMinor × perShopperLimit 不得超过 {0}（订单总额上限）。");
     public static readonly LocalText AfterIsNext = new(

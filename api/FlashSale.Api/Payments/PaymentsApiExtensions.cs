@@ -36,7 +36,7 @@ public static class PaymentsApiExtensions
         return app;
     }
 
-    public static bool IsPaymentId(string paymentId) => Ids.IsWellFormed(paymentId, Ids.PaymentPrefix);
+    public static bool IsPaymentId(string paymentId) => FlashSale.Payments.PaymentIds.IsPaymentId(paymentId);
 }
 
 /// <summary>The sandbox can mark payments paid: switching it on outside Development is a mistake the host refuses to start with.</summary>

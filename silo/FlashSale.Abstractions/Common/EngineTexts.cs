@@ -54,6 +54,23 @@ public static class EngineTexts
     public static readonly LocalText TermsChanged = new("The lot's terms changed; look at it again.", "该批次的条款已更改，请重新查看。");
     public static readonly LocalText OnlyTheSeller = new("Only the lot's seller may do this.", "只有该批次的卖家可以这样做。");
 
+    // ---- Presale lots
+    public static readonly LocalText NotAPresale = new("This lot is not a presale; only a presale has a harvest to declare.", "该批次不是预售，只有预售才需要申报收成。");
+    public static readonly LocalText HarvestDeclaredOnce = new("The harvest was already declared as {0}; it is declared once.", "收成已申报为 {0}；每个批次只能申报一次。");
+    public static readonly LocalText HarvestRange = new("The declared harvest must be between 0 and {0}.", "申报的收成必须在 0 到 {0} 之间。");
+    public static readonly LocalText OutsideHarvestWindow = new(
+        "The harvest can be declared only within its window, {0} to {1}.", "只能在收成期内申报收成：{0} 至 {1}。");
+    public static readonly LocalText DepositsStillAwaited = new(
+        "{0} orders still await their deposit (until {1} at the latest); declare the harvest once they are paid or expired.",
+        "仍有 {0} 个订单在等待支付定金（最晚到 {1}）；请在它们付清或过期后再申报收成。");
+    public static readonly LocalText HarvestAlreadyDeclared = new("The harvest has been declared and shared out; a late deposit is refunded.", "收成已申报并分配完毕；迟到的定金将退还。");
+    public static readonly LocalText PresaleOnItsOwn = new(
+        "A presale lot is checked out on its own: remove the other lots from the cart, or check them out first.",
+        "预售批次需单独结算：请先从购物车中移除其他批次，或先结算它们。");
+    public static readonly LocalText PresaleNotCancelledBySeller = new(
+        "A presale order is settled by its harvest: it cannot be cancelled by the seller.", "预售订单按收成结算，卖家不能取消。");
+    public static readonly LocalText NoDepositOnDelivery = new("A presale's deposit cannot be paid on delivery; choose another payment method.", "预售定金不能货到付款；请选择其他支付方式。");
+
     // ---- Waiting rooms and carts
     public static readonly LocalText NoWaitingRoom = new("This sale has no waiting room: hold straight away.", "本次销售没有排队：请直接预留。");
     public static readonly LocalText JoinTheWaitingRoom = new(
@@ -76,7 +93,9 @@ public static class EngineTexts
     public static readonly LocalText PaymentAlreadySucceeded = new("The payment has already succeeded.", "该付款已经成功。");
     public static readonly LocalText PaymentAlreadyRefunded = new("The payment has already been refunded.", "该付款已经退款。");
     public static readonly LocalText OnlySucceededRefunds = new("Only a payment that succeeded can be refunded.", "只有成功的付款才能退款。");
-    public static readonly LocalText RefundDoesNotMatch = new("A refund of {0} {1} does not match the payment of {2} {3}.", "退款 {0} {1} 与付款 {2} {3} 不符。");
+    public static readonly LocalText RefundDoesNotMatch = new(
+        "A refund of {0} {1} does not fit the payment of {2} {3}: it must be in its currency, more than 0 and at most the amount paid.",
+        "退款 {0} {1} 与付款 {2} {3} 不符：必须使用相同币种，金额大于 0 且不超过已付金额。");
 
     // ---- Village agents
     public static readonly LocalText AgentCap = new(

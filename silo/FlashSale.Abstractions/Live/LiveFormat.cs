@@ -51,6 +51,9 @@ public static class LiveFormat
         Orders.OrderStatus.ConfirmedCod => "confirmed-cod",
         Orders.OrderStatus.Cancelled => "cancelled",
         Orders.OrderStatus.Expired => "expired",
+        Orders.OrderStatus.DepositPaid => "deposit-paid",
+        Orders.OrderStatus.AwaitingBalance => "awaiting-balance",
+        Orders.OrderStatus.Forfeited => "forfeited",
         _ => "refunded",
     };
 }

@@ -65,6 +65,17 @@ public interface IProduceLotGrain : IGrainWithStringKey
     /// <summary>An operator's take-down: the lot ends for good, holds return, placed orders keep their stock. Idempotent.</summary>
     Task<Outcome<Lot>> TakeDown();
 
+    /// <summary>
+    /// A presale's seller declares the real harvest, once, within the harvest window: the sale
+    /// ends, the harvest is allocated among the orders whose deposits are paid by the lot's rule,
+    /// and the lot's quantity becomes what was declared. Declaring the same quantity again answers
+    /// the first declaration; another quantity is refused (<c>conflict</c>).
+    /// </summary>
+    Task<Outcome<HarvestDeclaration>> DeclareHarvest(string sellerId, int declared);
+
+    /// <summary>This order's share of the harvest, or null when the lot has no sale to it.</summary>
+    Task<OrderHarvest?> GetHarvestFor(string orderId);
+
     Task<Outcome<LotStats>> GetStats(string sellerId);
 
     /// <summary>The owner's live view, as the hub's <c>sellThrough</c> message carries it.</summary>

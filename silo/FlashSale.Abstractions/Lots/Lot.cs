@@ -24,7 +24,16 @@ public sealed record Lot(
     [property: Id(13)] DateTimeOffset? EndsAt,
     [property: Id(14)] long Version,
     [property: Id(15), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] WaitingRooms.WaitingRoomPolicy? WaitingRoom = null,
-    [property: Id(16), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? PhoneCode = null);
+    [property: Id(16), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? PhoneCode = null,
+    [property: Id(17)] LotKind Kind = LotKind.Standard,
+    [property: Id(18), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] PresaleTerms? Presale = null,
+    [property: Id(19), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] LotHarvest? Harvest = null);
+
+/// <summary>A presale's declared harvest: how many units there really are, and when the seller said so.</summary>
+[GenerateSerializer, Immutable]
+public sealed record LotHarvest(
+    [property: Id(0)] int Declared,
+    [property: Id(1)] DateTimeOffset DeclaredAt);
 
 /// <summary>
 /// The terms a cart needs to judge a hold before asking the lot for stock. A cart keeps them, so
@@ -38,7 +47,8 @@ public sealed record LotTerms(
     [property: Id(3)] int PerShopperLimit,
     [property: Id(4)] WaitingRooms.WaitingRoomPolicy? WaitingRoom = null,
     [property: Id(5)] DateTimeOffset Opening = default,
-    [property: Id(6)] int Edition = 0);
+    [property: Id(6)] int Edition = 0,
+    [property: Id(7)] PresaleTerms? Presale = null);
 
 /// <summary>The lot's answer to a hold: the shopper's held quantity and the lot after it.</summary>
 [GenerateSerializer, Immutable]
@@ -54,7 +64,8 @@ public sealed record ReservationReceipt(
     [property: Id(1)] int Quantity,
     [property: Id(2)] long PriceMinor,
     [property: Id(3)] string Currency,
-    [property: Id(4)] bool Sold);
+    [property: Id(4)] bool Sold,
+    [property: Id(5)] PresaleTerms? Presale = null);
 
 /// <summary>One minute of sell-through, for the seller's chart.</summary>
 [GenerateSerializer, Immutable]

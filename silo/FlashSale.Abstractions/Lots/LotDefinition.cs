@@ -5,6 +5,7 @@ namespace FlashSale.Lots;
 /// <see cref="Edition"/> counts the seller's edits, so a cart can tell terms it read before an edit.
 /// <see cref="PhoneCode"/> is the short number a feature phone names the lot by (menus, <c>BUY 101 2</c>),
 /// given by <see cref="IPhoneCodeDirectoryGrain"/> when the lot is created; a seller never chooses it.
+/// <see cref="Presale"/> makes the lot a presale: its quantity is a forecast, sold for a deposit until the harvest is declared.
 /// </summary>
 [GenerateSerializer, Immutable]
 public sealed record LotDefinition(
@@ -19,7 +20,11 @@ public sealed record LotDefinition(
     [property: Id(8)] DateTimeOffset? EndsAt,
     [property: Id(9)] WaitingRooms.WaitingRoomPolicy? WaitingRoom = null,
     [property: Id(10)] int Edition = 0,
-    [property: Id(11)] int? PhoneCode = null);
+    [property: Id(11)] int? PhoneCode = null,
+    [property: Id(12)] PresaleTerms? Presale = null)
+{
+    public LotKind Kind => Presale is null ? LotKind.Standard : LotKind.Presale;
+}
 
 /// <summary>A seller's change of a lot's terms before it opens; a null field keeps its value.</summary>
 [GenerateSerializer, Immutable]

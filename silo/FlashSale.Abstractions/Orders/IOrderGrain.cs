@@ -34,6 +34,13 @@ public interface IOrderGrain : IGrainWithStringKey
     [AlwaysInterleave]
     Task<PaymentSettlement?> GetSettlement();
 
+    /// <summary>
+    /// A presale order whose deposit is paid asks its lot for its share of the declared harvest
+    /// (or learns that the window closed undeclared) and applies it: refunded, or awaiting the
+    /// balance with the unallocated units' deposit refunded. Idempotent; any other order is answered as is.
+    /// </summary>
+    Task<Outcome<Order>> CollectHarvest();
+
     /// <summary>Expires the order when its payment deadline has passed; driven by its timer.</summary>
     Task ExpireIfDue();
 }

@@ -76,6 +76,9 @@ public static class PhoneTexts
     public static readonly LocalText StatusCancelled = new("cancelled", "已取消");
     public static readonly LocalText StatusExpired = new("expired", "已过期");
     public static readonly LocalText StatusRefunded = new("refunded", "已退款");
+    public static readonly LocalText StatusDepositPaid = new("deposit paid", "已付定金");
+    public static readonly LocalText StatusAwaitingBalance = new("awaiting balance", "待付尾款");
+    public static readonly LocalText StatusForfeited = new("forfeited", "定金已没收");
 
     // Lot statuses.
     public static readonly LocalText LotScheduled = new("not open yet", "尚未开售");

@@ -102,8 +102,10 @@ internal sealed class AgentGrain(
         // The ledger must know whose hands the cash is in before the order turns paid.
         await GrainFactory.GetGrain<Fulfilment.IOrderFulfilmentGrain>(orderId).NoteCashCollector(this.GetPrimaryKeyString());
 
-        // One collection per order: the event id is the order's, so a repeated call is a duplicate.
-        var collected = new PaymentEvent($"collected-{orderId}", order.Payment.PaymentId, PaymentEventType.Succeeded, order.TotalMinor, order.Currency);
+        // One collection per payment: the event id is the order's (its balance's, for a presale's
+        // second payment), so a repeated call is a duplicate.
+        var eventId = order.Payment.PaymentId.EndsWith(PaymentIds.BalanceSuffix, StringComparison.Ordinal) ? $"collected-{orderId}-balance" : $"collected-{orderId}";
+        var collected = new PaymentEvent(eventId, order.Payment.PaymentId, PaymentEventType.Succeeded, order.AmountOf(order.Payment), order.Currency);
         var receipt = await GrainFactory.GetGrain<IPaymentGrain>(order.Payment.PaymentId).Apply(order.Payment.Method, collected);
         return receipt.Succeeded ? Outcome<Order>.Ok(receipt.Value.Order) : receipt.Refusal;
     }

@@ -179,6 +179,23 @@ internal sealed class ShopperCartGrain(
             return tooMuch;
         }
 
+        // A presale pays a deposit and is settled by its harvest, so it is an order of its own,
+        // and its deposit is paid before the harvest, never on delivery. Judged before any stock
+        // moves; the order judges the same on what the lots moved.
+        var presaleTerms = await Task.WhenAll(lines.Select(l => TermsOf(l.LotId)));
+        if (presaleTerms.Any(t => t?.Presale is not null))
+        {
+            if (lines.Count > 1)
+            {
+                return Refusal.Conflict(EngineTexts.PresaleOnItsOwn);
+            }
+
+            if (method.Flow == PaymentFlow.OnDelivery)
+            {
+                return Refusal.Invalid(EngineTexts.NoDepositOnDelivery);
+            }
+        }
+
         // Judged here, where the shopper's checkouts run one at a time, so two at once cannot both pass.
         var maxOpen = cashOnDelivery.Value.MaxOpenOrdersPerShopper;
         if (method.Flow == PaymentFlow.OnDelivery && await OpenCashOnDeliveryOrders(now) >= maxOpen)

@@ -30,7 +30,7 @@ internal sealed partial class OrderGrain : IOrderFulfilmentGrain
             return Refusal.NotFound(EngineTexts.TheOrder);
         }
 
-        if (order.Status is not (OrderStatus.AwaitingPayment or OrderStatus.Paid or OrderStatus.ConfirmedCod))
+        if (order.Status is not (OrderStatus.AwaitingPayment or OrderStatus.Paid or OrderStatus.ConfirmedCod or OrderStatus.DepositPaid or OrderStatus.AwaitingBalance))
         {
             return Refusal.Conflict(FulfilmentTexts.DeliveryClosed.Format(LiveFormat.Status(order.Status)));
         }
@@ -94,6 +94,13 @@ internal sealed partial class OrderGrain : IOrderFulfilmentGrain
         }
 
         var (order, shipment) = found.Value;
+        if (order.Presale is not null)
+        {
+            // The deposit and the balance are two payments with their own refunds; a presale's
+            // cancel after the balance is not built yet, and refusing keeps money and stock whole.
+            return Refusal.Conflict(EngineTexts.PresaleNotCancelledBySeller);
+        }
+
         if (shipment.Status is not (ShipmentStatus.AwaitingPacking or ShipmentStatus.Packed))
         {
             return Refusal.Conflict(FulfilmentTexts.ShipmentIs.Format(Kebab(shipment.Status), "awaiting-packing / packed"));
@@ -369,37 +376,54 @@ internal sealed partial class OrderGrain : IOrderFulfilmentGrain
             }
         }
 
+        if (order.Status == OrderStatus.DepositPaid && !state.State.Presale.DepositPosted)
+        {
+            // The deposit is the seller's working capital from the day it is paid.
+            foreach (var share in SharesOf(order, Book.SellerOfLot.Values.Distinct(StringComparer.Ordinal), _ => order.Presale!.DepositMinor))
+            {
+                PostPaid(share, now, "deposit");
+            }
+
+            state.State.Presale.DepositPosted = true;
+        }
+
         if (order.Status == OrderStatus.Paid && !Book.PaidPosted)
         {
-            var cash = payments.Value.Find(order.Currency, order.Payment.Method)?.Flow is PaymentFlow.Agent or PaymentFlow.OnDelivery;
-            var collector = Book.CashCollector ?? order.Delivery?.AgentId;
-            foreach (var sellerId in order.Fulfilment!.Shipments.Select(s => s.SellerId))
+            foreach (var share in SharesOf(order, order.Fulfilment!.Shipments.Select(s => s.SellerId), sellerId => ShareOf(order, sellerId)))
             {
-                var share = ShareOf(order, sellerId);
-                PostPaid(cash && collector is not null
-                    ? new PaidShare(sellerId, LedgerEntryKind.CashHeldByAgent, share, collector)
-                    : cash ? new PaidShare(sellerId, LedgerEntryKind.CashHeldBySeller, share, null)
-                    : new PaidShare(sellerId, LedgerEntryKind.PaidViaGateway, share, null), now);
+                PostPaid(share, now);
             }
 
             Book.PaidPosted = true;
         }
     }
 
-    private void PostPaid(PaidShare share, DateTimeOffset now)
+    /// <summary>Each seller's share of a payment, by the path its money took: a gateway, an agent's hands, or the seller's own.</summary>
+    private List<PaidShare> SharesOf(Order order, IEnumerable<string> sellerIds, Func<string, long> amountOf)
+    {
+        var cash = payments.Value.Find(order.Currency, order.Payment.Method)?.Flow is PaymentFlow.Agent or PaymentFlow.OnDelivery;
+        var collector = Book.CashCollector ?? order.Delivery?.AgentId;
+        return sellerIds.Select(sellerId => cash && collector is not null
+                ? new PaidShare(sellerId, LedgerEntryKind.CashHeldByAgent, amountOf(sellerId), collector)
+                : cash ? new PaidShare(sellerId, LedgerEntryKind.CashHeldBySeller, amountOf(sellerId), null)
+                : new PaidShare(sellerId, LedgerEntryKind.PaidViaGateway, amountOf(sellerId), null))
+            .ToList();
+    }
+
+    private void PostPaid(PaidShare share, DateTimeOffset now, string label = "paid")
     {
         Book.Paid.Add(share);
         var order = state.State.Order!;
         Book.Outbox.Add(new FulfilmentNotice(FulfilmentNoticeKind.Ledger, share.SellerId,
-            new LedgerEntry($"{OrderId}/paid/{share.SellerId}", share.Kind, order.Currency, share.AmountMinor, now, OrderId, share.AgentId)));
+            new LedgerEntry($"{OrderId}/{label}/{share.SellerId}", share.Kind, order.Currency, share.AmountMinor, now, OrderId, share.AgentId)));
         if (share is { Kind: LedgerEntryKind.CashHeldByAgent, AgentId: { } agentId })
         {
             Book.Outbox.Add(new FulfilmentNotice(FulfilmentNoticeKind.AgentCash, agentId,
-                new LedgerEntry($"{OrderId}/paid/{share.SellerId}", share.Kind, order.Currency, share.AmountMinor, now, OrderId, agentId), share.SellerId, share.AmountMinor));
+                new LedgerEntry($"{OrderId}/{label}/{share.SellerId}", share.Kind, order.Currency, share.AmountMinor, now, OrderId, agentId), share.SellerId, share.AmountMinor));
         }
     }
 
-    private void PostRefund(PaidShare share, Order order, DateTimeOffset now)
+    private void PostRefund(PaidShare share, Order order, DateTimeOffset now, string label = "refund")
     {
         var kind = share.Kind switch
         {
@@ -407,7 +431,7 @@ internal sealed partial class OrderGrain : IOrderFulfilmentGrain
             LedgerEntryKind.CashHeldBySeller => LedgerEntryKind.RefundFromSellerCash,
             _ => LedgerEntryKind.RefundViaGateway,
         };
-        var entry = new LedgerEntry($"{OrderId}/refund/{share.SellerId}", kind, order.Currency, share.AmountMinor, now, OrderId, share.AgentId);
+        var entry = new LedgerEntry($"{OrderId}/{label}/{share.SellerId}", kind, order.Currency, share.AmountMinor, now, OrderId, share.AgentId);
         Book.Outbox.Add(new FulfilmentNotice(FulfilmentNoticeKind.Ledger, share.SellerId, entry));
         if (share.AgentId is { } agentId && kind == LedgerEntryKind.RefundFromAgentCash)
         {
@@ -487,7 +511,8 @@ internal sealed partial class OrderGrain : IOrderFulfilmentGrain
         {
             await grain.DeliverNotices();
             await grain.RefundIfOwed();
-            if (grain.Book.Outbox.Count == 0 && grain.Book.RefundOwedReason is null)
+            await grain.RefundPresaleIfOwed();
+            if (grain.Book.Outbox.Count == 0 && grain.Book.RefundOwedReason is null && grain.PresaleState.RefundOwed is null)
             {
                 grain._undeliveredNotices?.Dispose();
                 grain._undeliveredNotices = null;
@@ -508,8 +533,11 @@ internal sealed partial class OrderGrain : IOrderFulfilmentGrain
             order.Fulfilment?.Shipments.Select(s => new ShipmentUpdate(s.SellerId, Kebab(s.Status))).ToList(),
             order.Delivery?.AgentId);
 
+    /// <summary>A seller's share of the payment that made the order paid: for a presale, its balance (the deposit was posted when it came).</summary>
     private long ShareOf(Order order, string sellerId) =>
-        order.Items.Where(i => string.Equals(Book.SellerOfLot.GetValueOrDefault(i.LotId), sellerId, StringComparison.Ordinal))
+        order.Presale is { } presale
+            ? (order.Items.Any(i => string.Equals(Book.SellerOfLot.GetValueOrDefault(i.LotId), sellerId, StringComparison.Ordinal)) ? presale.BalanceMinor ?? 0 : 0)
+            : order.Items.Where(i => string.Equals(Book.SellerOfLot.GetValueOrDefault(i.LotId), sellerId, StringComparison.Ordinal))
             .Sum(i => checked(i.PriceMinor * i.Quantity));
 
     /// <summary>Six digits from a cryptographic generator: guessing is what the try limit is for.</summary>

@@ -61,3 +61,10 @@ public sealed record SaleEnded(DateTimeOffset At) : LotEvent(At);
 /// <summary>The seller changed the lot's terms before it opened; <see cref="Definition"/> is the whole new definition.</summary>
 [GenerateSerializer, Immutable]
 public sealed record LotEdited(DateTimeOffset At, [property: Id(0)] LotDefinition Definition) : LotEvent(At);
+
+/// <summary>
+/// A presale's harvest is declared: the sale ends (holds return), each order's sold units become
+/// its allocated share, and the lot's quantity becomes the declared harvest.
+/// </summary>
+[GenerateSerializer, Immutable]
+public sealed record HarvestDeclared(DateTimeOffset At, [property: Id(0)] int Declared, [property: Id(1)] IReadOnlyList<HarvestOrderShare> Shares) : LotEvent(At);

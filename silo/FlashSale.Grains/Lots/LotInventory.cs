@@ -1,4 +1,5 @@
 using FlashSale.Common;
+using FlashSale.Lots.Presale;
 
 namespace FlashSale.Lots;
 
@@ -14,6 +15,9 @@ internal sealed class LotInventory
     private readonly Dictionary<string, OrderReservation> _reservations = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Sale> _sales = new(StringComparer.Ordinal);
     private readonly SortedDictionary<DateTimeOffset, int> _sellThrough = [];
+
+    // A presale's allocation, by order, once its harvest is declared.
+    private readonly Dictionary<string, HarvestOrderShare> _allocations = new(StringComparer.Ordinal);
 
     // Held units by the second their hold expires, for the seller's "expiring soon". At most one
     // hold duration of seconds is ever live, so a sum over the front is cheap at any hold count.
@@ -36,6 +40,9 @@ internal sealed class LotInventory
     public long Sequence { get; private set; }
 
     public LotCounts Counts { get; private set; }
+
+    /// <summary>A presale's declared harvest, once the seller has declared it.</summary>
+    public LotHarvest? Harvest { get; private set; }
 
     public int LiveHolds => _holds.Count;
 
@@ -98,7 +105,8 @@ internal sealed class LotInventory
         return new Lot(
             LotId, d.SellerId, d.Name, d.Unit, d.PriceMinor, d.Currency,
             counts.Quantity, counts.Available, counts.Reserved, counts.Sold, d.PerShopperLimit,
-            StatusAt(now, counts), StartsAt, d.EndsAt, VersionAt(now, counts), d.WaitingRoom, d.PhoneCode);
+            StatusAt(now, counts), StartsAt, d.EndsAt, VersionAt(now, counts), d.WaitingRoom, d.PhoneCode,
+            d.Kind, d.Presale, Harvest);
     }
 
     /// <summary>Units in shoppers' holds that expire no later than <paramref name="until"/>.</summary>
@@ -284,6 +292,12 @@ internal sealed class LotInventory
             return Refusal.Conflict(EngineTexts.ReservationStillHeld);
         }
 
+        if (Harvest is not null)
+        {
+            // The harvest has been shared among the deposits paid in time; a late one gets its money back.
+            return Refusal.Conflict(EngineTexts.HarvestAlreadyDeclared);
+        }
+
         return Counts.Available >= quantity
             ? new StockRetaken(now, orderId, quantity)
             : new Refusal(RefusalCode.SoldOut, EngineTexts.StockBackOnSaleAndGone);
@@ -370,6 +384,78 @@ internal sealed class LotInventory
 
         return edited == current ? Decision.Unchanged : new LotEdited(now, edited with { Edition = current.Edition + 1 });
     }
+
+    /// <summary>
+    /// The seller declares a presale's harvest: once, within its window, and only when no order
+    /// still awaits its deposit (an order paying later would have no share). Every order whose
+    /// deposit is paid is a claim on the harvest, made at the time it was ordered.
+    /// </summary>
+    public Decision DecideHarvest(string sellerId, int declared, DateTimeOffset now)
+    {
+        if (CheckOwner(sellerId) is { } refusal)
+        {
+            return refusal;
+        }
+
+        if (Definition!.Presale is not { } terms)
+        {
+            return Refusal.Conflict(EngineTexts.NotAPresale);
+        }
+
+        if (Harvest is { } harvest)
+        {
+            return harvest.Declared == declared ? Decision.Unchanged : Refusal.Conflict(EngineTexts.HarvestDeclaredOnce.Format(harvest.Declared));
+        }
+
+        if (declared is < 0 or > LotLimits.MaxQuantity)
+        {
+            return Refusal.Invalid(EngineTexts.HarvestRange.Format(LotLimits.MaxQuantity));
+        }
+
+        if (now < terms.HarvestFrom || now > terms.HarvestTo)
+        {
+            return Refusal.Conflict(EngineTexts.OutsideHarvestWindow.Format(Utc(terms.HarvestFrom), Utc(terms.HarvestTo)));
+        }
+
+        if (_reservations.Count > 0)
+        {
+            return Refusal.Conflict(EngineTexts.DepositsStillAwaited.Format(_reservations.Count, Utc(_reservations.Values.Max(r => r.PaymentDeadline))));
+        }
+
+        var claims = _sales.Select(s => new HarvestClaim(s.Key, s.Value.Quantity, s.Value.OrderedAt)).ToList();
+        var shares = HarvestAllocation.Allocate(claims, declared, terms.Allocation)
+            .Select(s => new HarvestOrderShare(s.OrderId, s.Ordered, s.Allocated))
+            .ToList();
+        return new HarvestDeclared(now, declared, shares);
+    }
+
+    private static string Utc(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd HH:mm 'UTC'", System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>Where this order stands with the harvest; null when the lot sold it nothing (or is no presale).</summary>
+    public OrderHarvest? HarvestFor(string orderId, DateTimeOffset now)
+    {
+        if (Definition?.Presale is not { } terms)
+        {
+            return null;
+        }
+
+        if (Harvest is { } harvest)
+        {
+            return _allocations.TryGetValue(orderId, out var share) ? new OrderHarvest(OrderHarvestState.Allocated, share.Allocated, harvest.DeclaredAt) : null;
+        }
+
+        if (!_sales.ContainsKey(orderId))
+        {
+            return null;
+        }
+
+        // After the window nothing can be declared any more (DecideHarvest refuses), so a lapse is final.
+        return now > terms.HarvestTo ? new OrderHarvest(OrderHarvestState.Lapsed, 0, terms.HarvestTo) : new OrderHarvest(OrderHarvestState.Pending, 0, null);
+    }
+
+    /// <summary>The declaration as the contract answers it, once there is one.</summary>
+    public HarvestDeclaration? ToDeclaration() =>
+        Harvest is { } harvest ? new HarvestDeclaration(LotId, harvest.Declared, [.. _allocations.Values.OrderBy(s => s.OrderId, StringComparer.Ordinal)], harvest.DeclaredAt) : null;
 
     public Decision DecidePause(string sellerId, bool pause, DateTimeOffset now)
     {
@@ -498,11 +584,11 @@ internal sealed class LotInventory
                 if (moved.Sold)
                 {
                     c = c with { Reserved = c.Reserved - moved.Quantity, Sold = c.Sold + moved.Quantity };
-                    RecordSale(moved.OrderId, moved.Quantity, moved.At);
+                    RecordSale(moved.OrderId, moved.Quantity, moved.At, moved.At);
                 }
                 else
                 {
-                    _reservations[moved.OrderId] = new OrderReservation(moved.ShopperId, moved.Quantity, moved.PaymentDeadline);
+                    _reservations[moved.OrderId] = new OrderReservation(moved.ShopperId, moved.Quantity, moved.PaymentDeadline, moved.At);
                     _expiries.Enqueue(new ExpiryEntry(moved.OrderId, IsReservation: true), moved.PaymentDeadline);
                 }
 
@@ -513,7 +599,7 @@ internal sealed class LotInventory
             {
                 var reservation = Take(_reservations, sold.OrderId, "reservation");
                 c = c with { Reserved = c.Reserved - reservation.Quantity, Sold = c.Sold + reservation.Quantity };
-                RecordSale(sold.OrderId, reservation.Quantity, sold.At);
+                RecordSale(sold.OrderId, reservation.Quantity, sold.At, reservation.OrderedAt);
                 break;
             }
 
@@ -526,7 +612,7 @@ internal sealed class LotInventory
 
             case StockRetaken retaken:
                 c = c with { Available = c.Available - retaken.Quantity, Sold = c.Sold + retaken.Quantity };
-                RecordSale(retaken.OrderId, retaken.Quantity, retaken.At);
+                RecordSale(retaken.OrderId, retaken.Quantity, retaken.At, retaken.At);
                 break;
 
             case SaleRefunded refunded:
@@ -550,16 +636,35 @@ internal sealed class LotInventory
                 break;
 
             case LotTakenDown or SaleEnded:
+                c = ReturnEveryHold(c) with { EndedEarly = true };
+                break;
+
+            case HarvestDeclared declared:
             {
-                var held = 0;
-                foreach (var hold in _holds.Values)
+                c = ReturnEveryHold(c) with { EndedEarly = true };
+                var allocated = 0;
+                foreach (var share in declared.Shares)
                 {
-                    Unindex(hold);
-                    held += hold.Quantity;
+                    var sale = Take(_sales, share.OrderId, "sale");
+                    _sellThrough[sale.Minute] -= sale.Quantity - share.Allocated;
+                    if (share.Allocated > 0)
+                    {
+                        _sales[share.OrderId] = sale with { Quantity = share.Allocated };
+                    }
+
+                    _allocations[share.OrderId] = share;
+                    allocated += share.Allocated;
                 }
 
-                _holds.Clear(); // their queue entries go stale and are dropped when they come due
-                c = c with { Available = c.Available + held, Reserved = c.Reserved - held, EndedEarly = true };
+                if (_sales.Count != _allocations.Values.Count(a => a.Allocated > 0) || c.Reserved != 0)
+                {
+                    throw new InvalidOperationException($"Lot {LotId}: the harvest left a sale or reservation unallocated.");
+                }
+
+                // The lot is now the real harvest: what was allocated is sold, the rest (if the
+                // harvest beat the orders) is available to sell on.
+                Harvest = new LotHarvest(declared.Declared, declared.At);
+                c = c with { Quantity = declared.Declared, Sold = allocated, Available = declared.Declared - allocated };
                 break;
             }
 
@@ -575,6 +680,20 @@ internal sealed class LotInventory
         Counts = c with { Sequence = Sequence };
         Counts.EnsureConsistent(LotId);
         CompactExpiriesIfStale();
+    }
+
+    /// <summary>Every hold goes back to stock (the sale ends); their queue entries go stale and are dropped when they come due.</summary>
+    private LotCounts ReturnEveryHold(LotCounts c)
+    {
+        var held = 0;
+        foreach (var hold in _holds.Values)
+        {
+            Unindex(hold);
+            held += hold.Quantity;
+        }
+
+        _holds.Clear();
+        return c with { Available = c.Available + held, Reserved = c.Reserved - held };
     }
 
     /// <summary>
@@ -616,10 +735,12 @@ internal sealed class LotInventory
         Counts.Sold,
         Counts.Paused,
         _holds.Select(h => new SnapshotHold(h.Key, h.Value.Quantity, h.Value.ExpiresAt)).ToList(),
-        _reservations.Select(r => new SnapshotReservation(r.Key, r.Value.ShopperId, r.Value.Quantity, r.Value.PaymentDeadline)).ToList(),
-        _sales.Select(s => new SnapshotSale(s.Key, s.Value.Quantity, s.Value.Minute)).ToList(),
+        _reservations.Select(r => new SnapshotReservation(r.Key, r.Value.ShopperId, r.Value.Quantity, r.Value.PaymentDeadline, r.Value.OrderedAt)).ToList(),
+        _sales.Select(s => new SnapshotSale(s.Key, s.Value.Quantity, s.Value.Minute, s.Value.OrderedAt)).ToList(),
         SellThrough(),
-        Counts.EndedEarly);
+        Counts.EndedEarly,
+        Harvest,
+        Harvest is null ? null : [.. _allocations.Values]);
 
     public void Restore(LotSnapshot snapshot)
     {
@@ -637,13 +758,20 @@ internal sealed class LotInventory
 
         foreach (var r in snapshot.Reservations)
         {
-            _reservations[r.OrderId] = new OrderReservation(r.ShopperId, r.Quantity, r.PaymentDeadline);
+            // A snapshot written before order times were kept orders by the deadline: the same order for one payment method.
+            _reservations[r.OrderId] = new OrderReservation(r.ShopperId, r.Quantity, r.PaymentDeadline, r.OrderedAt ?? r.PaymentDeadline);
             _expiries.Enqueue(new ExpiryEntry(r.OrderId, IsReservation: true), r.PaymentDeadline);
         }
 
         foreach (var s in snapshot.Sales)
         {
-            _sales[s.OrderId] = new Sale(s.Quantity, s.Minute);
+            _sales[s.OrderId] = new Sale(s.Quantity, s.Minute, s.OrderedAt ?? s.Minute);
+        }
+
+        Harvest = snapshot.Harvest;
+        foreach (var share in snapshot.Allocations ?? [])
+        {
+            _allocations[share.OrderId] = share;
         }
 
         foreach (var p in snapshot.SellThrough)
@@ -659,10 +787,10 @@ internal sealed class LotInventory
 
     private List<SellThroughPoint> SellThrough() => _sellThrough.Select(p => new SellThroughPoint(p.Key, p.Value)).ToList();
 
-    private void RecordSale(string orderId, int quantity, DateTimeOffset at)
+    private void RecordSale(string orderId, int quantity, DateTimeOffset at, DateTimeOffset orderedAt)
     {
         var minute = new DateTimeOffset(at.UtcTicks - (at.UtcTicks % TimeSpan.TicksPerMinute), TimeSpan.Zero);
-        _sales[orderId] = new Sale(quantity, minute);
+        _sales[orderId] = new Sale(quantity, minute, orderedAt);
         _sellThrough[minute] = _sellThrough.GetValueOrDefault(minute) + quantity;
     }
 
@@ -698,9 +826,10 @@ internal sealed class LotInventory
 
     private readonly record struct ShopperHold(int Quantity, DateTimeOffset ExpiresAt);
 
-    private readonly record struct OrderReservation(string ShopperId, int Quantity, DateTimeOffset PaymentDeadline);
+    private readonly record struct OrderReservation(string ShopperId, int Quantity, DateTimeOffset PaymentDeadline, DateTimeOffset OrderedAt);
 
-    private readonly record struct Sale(int Quantity, DateTimeOffset Minute);
+    /// <summary>A sale to an order; <see cref="OrderedAt"/> is when the order was placed, which ranks a presale's claims on its harvest.</summary>
+    private readonly record struct Sale(int Quantity, DateTimeOffset Minute, DateTimeOffset OrderedAt);
 
     private readonly record struct ExpiryEntry(string Key, bool IsReservation);
 }

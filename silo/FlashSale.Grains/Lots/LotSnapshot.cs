@@ -18,13 +18,15 @@ public sealed record LotSnapshot(
     [property: Id(9)] IReadOnlyList<SnapshotReservation> Reservations,
     [property: Id(10)] IReadOnlyList<SnapshotSale> Sales,
     [property: Id(11)] IReadOnlyList<SellThroughPoint> SellThrough,
-    [property: Id(12)] bool EndedEarly = false);
+    [property: Id(12)] bool EndedEarly = false,
+    [property: Id(13)] LotHarvest? Harvest = null,
+    [property: Id(14)] IReadOnlyList<HarvestOrderShare>? Allocations = null);
 
 [GenerateSerializer, Immutable]
 public sealed record SnapshotHold([property: Id(0)] string ShopperId, [property: Id(1)] int Quantity, [property: Id(2)] DateTimeOffset ExpiresAt);
 
 [GenerateSerializer, Immutable]
-public sealed record SnapshotReservation([property: Id(0)] string OrderId, [property: Id(1)] string ShopperId, [property: Id(2)] int Quantity, [property: Id(3)] DateTimeOffset PaymentDeadline);
+public sealed record SnapshotReservation([property: Id(0)] string OrderId, [property: Id(1)] string ShopperId, [property: Id(2)] int Quantity, [property: Id(3)] DateTimeOffset PaymentDeadline, [property: Id(4)] DateTimeOffset? OrderedAt = null);
 
 [GenerateSerializer, Immutable]
-public sealed record SnapshotSale([property: Id(0)] string OrderId, [property: Id(1)] int Quantity, [property: Id(2)] DateTimeOffset Minute);
+public sealed record SnapshotSale([property: Id(0)] string OrderId, [property: Id(1)] int Quantity, [property: Id(2)] DateTimeOffset Minute, [property: Id(3)] DateTimeOffset? OrderedAt = null);

@@ -154,7 +154,7 @@ internal sealed partial class ProduceLotGrain : Grain, IProduceLotGrain, IRemind
     public Task<LotTerms?> GetTerms()
     {
         var d = _inventory.Definition;
-        return Task.FromResult(d is null ? null : new LotTerms(LotId, d.PriceMinor, d.Currency, d.PerShopperLimit, d.WaitingRoom, _inventory.StartsAt, d.Edition));
+        return Task.FromResult(d is null ? null : new LotTerms(LotId, d.PriceMinor, d.Currency, d.PerShopperLimit, d.WaitingRoom, _inventory.StartsAt, d.Edition, d.Presale));
     }
 
     public async Task<Outcome<HoldReceipt>> SetHold(string shopperId, int quantity, DateTimeOffset expiresAt, int? termsEdition = null)
@@ -187,7 +187,7 @@ internal sealed partial class ProduceLotGrain : Grain, IProduceLotGrain, IRemind
         var sold = decision.Change is HoldMovedToOrder moved ? moved.Sold : _inventory.SoldTo(orderId) is not null;
         var d = _inventory.Definition!;
         await Commit(decision.Change, expired);
-        return Outcome<ReservationReceipt>.Ok(new ReservationReceipt(LotId, quantity, d.PriceMinor, d.Currency, sold));
+        return Outcome<ReservationReceipt>.Ok(new ReservationReceipt(LotId, quantity, d.PriceMinor, d.Currency, sold, d.Presale));
     }
 
     public Task<Outcome<Lot>> SellReservation(string orderId) => Decide(now => _inventory.DecideSell(orderId, now));
@@ -249,6 +249,14 @@ internal sealed partial class ProduceLotGrain : Grain, IProduceLotGrain, IRemind
 
         return outcome;
     }
+
+    public async Task<Outcome<HarvestDeclaration>> DeclareHarvest(string sellerId, int declared)
+    {
+        var ended = await EndForGood(now => _inventory.DecideHarvest(sellerId, declared, now));
+        return ended.Succeeded ? Outcome<HarvestDeclaration>.Ok(_inventory.ToDeclaration()!) : ended.Refusal;
+    }
+
+    public Task<OrderHarvest?> GetHarvestFor(string orderId) => Task.FromResult(_inventory.HarvestFor(orderId, Now));
 
     public Task<Outcome<Lot>> Edit(string sellerId, LotEdit edit) => Decide(now => _inventory.DecideEdit(sellerId, edit, _maxOrderTotalMinor, now));
 

@@ -48,8 +48,8 @@ internal sealed partial class OrderGrain(
     private RecoveryReminder DeadlineWake =>
         _deadlineWake ??= new RecoveryReminder(this, WakeOptions.ReminderName, wake.Value.Period, logger);
 
-    /// <summary>The payment deadline while the order awaits payment: the wake reminder's reason to exist.</summary>
-    private DateTimeOffset? Deadline => state.State.Order is { Status: OrderStatus.AwaitingPayment } order ? order.Payment.ExpiresAt : null;
+    /// <summary>The payment deadline while the order awaits a payment (the whole, a deposit or a balance): the wake reminder's reason to exist.</summary>
+    private DateTimeOffset? Deadline => state.State.Order is { Status: OrderStatus.AwaitingPayment or OrderStatus.AwaitingBalance } order ? order.Payment.ExpiresAt : null;
 
     private RecoveryReminder StockOwedRecovery =>
         _stockOwed ??= new RecoveryReminder(this, StockOwedReminder, StockOwedReminderPeriod, logger);
@@ -70,6 +70,7 @@ internal sealed partial class OrderGrain(
             ScheduleDeadline();
             await DeliverNotices();
             await RefundIfOwed();
+            await RefundPresaleIfOwed();
         }
     }
 
@@ -127,21 +128,33 @@ internal sealed partial class OrderGrain(
             return CeilingRefusal();
         }
 
+        // A presale's order pays its deposit first. The cart keeps a presale out of mixed carts and
+        // away from payment on delivery; should a command slip past it, the lots take back what
+        // they moved and nothing is written.
+        var presale = PresaleOf(receipts.Where(r => r.Succeeded).Select(r => r.Value!).ToList());
+        if (presale is not null && (presale.Refusal is not null || onDelivery))
+        {
+            await GiveBack(items);
+            return presale.Refusal ?? Refusal.Invalid(EngineTexts.NoDepositOnDelivery);
+        }
+
         // The provider opens the payment (idempotent per payment id, so a retried checkout that
         // reaches this point again opens the same one) and says what the shopper must do next.
         var paymentId = PaymentIds.For(OrderId);
+        var amountDue = presale?.Terms?.DepositMinor ?? total;
         await RememberSellers(items);
-        var start = await provider.StartAsync(new PaymentStartRequest(paymentId, OrderId, command.ShopperId, total, command.Currency, deadline, method.Instructions, method.InstructionsZhCn));
+        var start = await provider.StartAsync(new PaymentStartRequest(paymentId, OrderId, command.ShopperId, amountDue, command.Currency, deadline, method.Instructions, method.InstructionsZhCn));
         var payment = new OrderPayment(
             paymentId,
             method.Method,
             onDelivery ? PaymentStatus.CashOnDelivery : PaymentStatus.Pending,
             deadline,
             start.Instructions,
-            start.InstructionsZhCn);
+            start.InstructionsZhCn,
+            presale is null ? null : amountDue);
         state.State.Order = new Order(
             OrderId, command.ShopperId, onDelivery ? OrderStatus.ConfirmedCod : OrderStatus.AwaitingPayment,
-            items, total, command.Currency, payment, now);
+            items, total, command.Currency, payment, now, Presale: presale?.Terms);
         await Save();
         FlashSaleMetrics.OrdersPlaced.Add(1, new KeyValuePair<string, object?>("method", method.Method));
         ScheduleDeadline();
@@ -185,6 +198,10 @@ internal sealed partial class OrderGrain(
         {
             order = Expired(order);
         }
+        else if (order is { Status: OrderStatus.AwaitingBalance } && state.State.Settling is null && time.GetUtcNow() >= order.Payment.ExpiresAt)
+        {
+            order = Forfeited(order);
+        }
 
         return Task.FromResult(order);
     }
@@ -219,19 +236,22 @@ internal sealed partial class OrderGrain(
     {
         await FinishSettlementIfPending();
         await ExpireIfDue();
-        if (state.State.Order is not { } order || !string.Equals(order.Payment.PaymentId, paymentId, StringComparison.Ordinal))
+        if (state.State.Order is not { } order || order.PaymentNamed(paymentId) is not { } payment)
         {
             return Refusal.NotFound(EngineTexts.ThePayment);
         }
 
-        if (amountMinor != order.TotalMinor || !string.Equals(currency, order.Currency, StringComparison.Ordinal))
+        if (amountMinor != order.AmountOf(payment) || !string.Equals(currency, order.Currency, StringComparison.Ordinal))
         {
-            return Refusal.Conflict(EngineTexts.PaymentDoesNotMatchOrder.Format(amountMinor, currency, order.TotalMinor, order.Currency));
+            return Refusal.Conflict(EngineTexts.PaymentDoesNotMatchOrder.Format(amountMinor, currency, order.AmountOf(payment), order.Currency));
         }
 
-        if (order.Status is OrderStatus.Paid or OrderStatus.Refunded)
+        // A duplicate confirmation changes nothing, and neither does one of a presale's deposit
+        // once the balance is the order's payment. A balance after forfeiture is answered as is:
+        // the payment sends it back (Order.ReturnsPayment).
+        if (!ReferenceEquals(payment, order.Payment) || order.Status is OrderStatus.Paid or OrderStatus.Refunded or OrderStatus.DepositPaid or OrderStatus.Forfeited)
         {
-            return Outcome<Order>.Ok(order); // a duplicate confirmation changes nothing
+            return Outcome<Order>.Ok(order);
         }
 
         // Written before any lot is asked: from here the order is being settled, so its deadline
@@ -247,14 +267,14 @@ internal sealed partial class OrderGrain(
     {
         await FinishSettlementIfPending();
         await ExpireIfDue();
-        if (state.State.Order is not { } order || !string.Equals(order.Payment.PaymentId, paymentId, StringComparison.Ordinal))
+        if (state.State.Order is not { } order || order.PaymentNamed(paymentId) is not { } payment)
         {
             return Refusal.NotFound(EngineTexts.ThePayment);
         }
 
         // A failed attempt only matters while the order waits: the shopper may try again until
         // the deadline. After a success, a late or reordered failure changes nothing.
-        if (order is { Status: OrderStatus.AwaitingPayment, Payment.Status: not PaymentStatus.Failed })
+        if (ReferenceEquals(payment, order.Payment) && order is { Status: OrderStatus.AwaitingPayment or OrderStatus.AwaitingBalance, Payment.Status: not PaymentStatus.Failed })
         {
             state.State.Order = order with { Payment = order.Payment with { Status = PaymentStatus.Failed } };
             await Save();
@@ -273,6 +293,8 @@ internal sealed partial class OrderGrain(
             await Save();
             await ReturnStockIfOwed();
         }
+
+        await PresaleDueWork();
     }
 
     private async Task FinishSettlementIfPending()
@@ -308,14 +330,14 @@ internal sealed partial class OrderGrain(
                 var returned = order.Items.Where((_, k) => !sold[k].Succeeded).ToList();
                 if (returned.Count == 0)
                 {
-                    return await Finish(OrderStatus.Paid, PaymentStatus.Succeeded, SettlementPath.Paid, "Paid within the deadline.");
+                    return await Finish(PaidStatus(order), PaymentStatus.Succeeded, SettlementPath.Paid, "Paid within the deadline.");
                 }
 
                 // A lot whose clock passed the deadline first has put its part back on sale; the
                 // payment came in time, so that part is taken again if it is still there.
                 LogPartialSale(OrderId);
                 return await RetakeAll(returned)
-                    ? await Finish(OrderStatus.Paid, PaymentStatus.Succeeded, SettlementPath.StockRetaken, "Paid as the deadline passed; the stock that had gone back was taken again.")
+                    ? await Finish(PaidStatus(order), PaymentStatus.Succeeded, SettlementPath.StockRetaken, "Paid as the deadline passed; the stock that had gone back was taken again.")
                     : await RefundAll("Paid as the deadline passed, and part of the stock had been bought by others.");
             }
 
@@ -327,11 +349,15 @@ internal sealed partial class OrderGrain(
 
                 await ReturnStockIfOwed(); // the reservations must be gone before the stock is taken again
                 return await RetakeAll(order.Items)
-                    ? await Finish(OrderStatus.Paid, PaymentStatus.Succeeded, SettlementPath.StockRetaken, "Paid after the deadline; the stock was still available and was taken again.")
+                    ? await Finish(PaidStatus(order), PaymentStatus.Succeeded, SettlementPath.StockRetaken, "Paid after the deadline; the stock was still available and was taken again.")
                     : await RefundAll("Paid after the deadline, and the stock had been bought by others.");
 
             case OrderStatus.Cancelled:
                 return await RefundAll("Paid after the order was cancelled.");
+
+            case OrderStatus.AwaitingBalance:
+                // The allocated units were sold to this order when the harvest was declared.
+                return await Finish(OrderStatus.Paid, PaymentStatus.Succeeded, SettlementPath.Paid, "Balance paid within its deadline.");
 
             case OrderStatus.ConfirmedCod:
                 return await Finish(OrderStatus.Paid, PaymentStatus.Succeeded, SettlementPath.Paid, "Cash collected on delivery.");
@@ -421,6 +447,12 @@ internal sealed partial class OrderGrain(
     /// <summary>Pays a stock debt no call came back for; with none left, the reminder goes.</summary>
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
+        if (reminderName == HarvestReminder)
+        {
+            await OnHarvestReminder();
+            return;
+        }
+
         if (reminderName == WakeOptions.ReminderName)
         {
             // The activation expired the order if its deadline passed while nobody asked.
@@ -481,6 +513,7 @@ internal sealed partial class OrderGrain(
                 await DeadlineWake.Set(deadline - time.GetUtcNow());
             }
 
+            await SetHarvestWakeIfWaiting();
             await state.WriteStateAsync();
         }
         catch
@@ -497,6 +530,9 @@ internal sealed partial class OrderGrain(
             await DeadlineWake.Forget();
         }
 
+        await ForgetHarvestWakeUnlessWaiting();
+        ScheduleDeadline();
+
         if (state.State.Order is { } order && order.Status != _publishedStatus)
         {
             if (_publishedStatus is not null || order.Status != OrderStatus.AwaitingPayment)
@@ -511,18 +547,21 @@ internal sealed partial class OrderGrain(
         await DeliverNotices();
     }
 
+    private static OrderStatus PaidStatus(Order order) => order.Presale is null ? OrderStatus.Paid : OrderStatus.DepositPaid;
+
     private static Order Expired(Order order) =>
         order with { Status = OrderStatus.Expired, Payment = order.Payment with { Status = PaymentStatus.Expired } };
 
     private void ScheduleDeadline()
     {
-        if (state.State.Order is not { Status: OrderStatus.AwaitingPayment } order)
+        var due = Deadline ?? PresaleHarvestDue;
+        if (due is null)
         {
             return;
         }
 
         _deadlineAlarm ??= new EngineClockAlarm(time, this.AsReference<IOrderGrain>().ExpireIfDue);
-        _deadlineAlarm.Set(order.Payment.ExpiresAt);
+        _deadlineAlarm.Set(due);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Order {OrderId} was paid as its deadline passed; taking the returned stock again, or refunding")]
@@ -564,6 +603,10 @@ public sealed class OrderState
     /// <summary>Delivery, shipments, pickup-code tries and what the order owes the ledgers (see OrderGrain.Fulfilment.cs).</summary>
     [Id(4)]
     public Fulfilment.OrderFulfilmentBook Fulfilment { get; set; } = new();
+
+    /// <summary>A presale's refund owed and deposit posting (see OrderGrain.Presale.cs).</summary>
+    [Id(5)]
+    public PresaleBook Presale { get; set; } = new();
 }
 
 /// <summary>The confirmed payment being settled, and whether the cart allowed a retake of the stock.</summary>

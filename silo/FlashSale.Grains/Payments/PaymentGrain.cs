@@ -30,8 +30,7 @@ internal sealed partial class PaymentGrain(
             return Refusal.Invalid(EngineTexts.EventForAnotherPayment);
         }
 
-        if (PaymentIds.OrderOf(PaymentId) is null || await OrderGrain.Get() is not { } order
-            || !string.Equals(order.Payment.PaymentId, PaymentId, StringComparison.Ordinal))
+        if (PaymentIds.OrderOf(PaymentId) is null || await OrderGrain.Get() is not { } order || order.PaymentNamed(PaymentId) is null)
         {
             return Refusal.NotFound(EngineTexts.ThePayment);
         }
@@ -102,7 +101,7 @@ internal sealed partial class PaymentGrain(
         {
             var after = outcome.Value;
             var detail = after.Status.ToString();
-            if (e.Type == PaymentEventType.Succeeded && after.Status == OrderStatus.Refunded)
+            if (e.Type == PaymentEventType.Succeeded && after.ReturnsPayment(PaymentId))
             {
                 detail = await RefundOnce(after, e) ?? detail;
             }
@@ -147,15 +146,17 @@ internal sealed partial class PaymentGrain(
         }
     }
 
-    private static string? Mismatch(string provider, PaymentEvent e, Order order)
+    private string? Mismatch(string provider, PaymentEvent e, Order order)
     {
-        if (!string.Equals(provider, order.Payment.Method, StringComparison.Ordinal))
+        var payment = order.PaymentNamed(PaymentId)!;
+        if (!string.Equals(provider, payment.Method, StringComparison.Ordinal))
         {
-            return $"The event came from {provider}, but the order is paid by {order.Payment.Method}.";
+            return $"The event came from {provider}, but the order is paid by {payment.Method}.";
         }
 
-        return e.AmountMinor != order.TotalMinor || !string.Equals(e.Currency, order.Currency, StringComparison.Ordinal)
-            ? $"The event says {e.AmountMinor} {e.Currency}; the order is {order.TotalMinor} {order.Currency}."
+        var amount = order.AmountOf(payment);
+        return e.AmountMinor != amount || !string.Equals(e.Currency, order.Currency, StringComparison.Ordinal)
+            ? $"The event says {e.AmountMinor} {e.Currency}; the payment is {amount} {order.Currency}."
             : null;
     }
 

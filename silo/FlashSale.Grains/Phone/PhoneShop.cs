@@ -159,6 +159,9 @@ internal sealed class PhoneShop(IGrainFactory grains, PaymentOptions payments, P
         OrderStatus.ConfirmedCod => PhoneTexts.StatusConfirmedCod,
         OrderStatus.Cancelled => PhoneTexts.StatusCancelled,
         OrderStatus.Expired => PhoneTexts.StatusExpired,
+        OrderStatus.DepositPaid => PhoneTexts.StatusDepositPaid,
+        OrderStatus.AwaitingBalance => PhoneTexts.StatusAwaitingBalance,
+        OrderStatus.Forfeited => PhoneTexts.StatusForfeited,
         _ => PhoneTexts.StatusRefunded,
     };
 

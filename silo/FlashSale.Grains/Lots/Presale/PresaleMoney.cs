@@ -35,11 +35,23 @@ internal static class PresaleMoney
             return false;
         }
 
-        var depositPerUnit = terms.DepositPerUnit(priceMinor);
+        return TrySettle(priceMinor, terms.DepositPerUnit(priceMinor), share.Ordered, share.Allocated, out settlement);
+    }
+
+    /// <summary>The same, for an order that already knows its deposit per unit (it was charged at checkout).</summary>
+    public static bool TrySettle(long priceMinor, long depositPerUnitMinor, int ordered, int allocated, out PresaleSettlement settlement)
+    {
+        settlement = default;
+        if (priceMinor is < 1 or > LotLimits.MaxPriceMinor || depositPerUnitMinor < 1 || depositPerUnitMinor > priceMinor
+            || ordered is < 1 or > LotLimits.MaxQuantity || allocated < 0 || allocated > ordered)
+        {
+            return false;
+        }
+
         settlement = new PresaleSettlement(
-            DepositPaid: checked(depositPerUnit * share.Ordered),
-            Refund: checked(depositPerUnit * (share.Ordered - share.Allocated)),
-            BalanceDue: checked((priceMinor - depositPerUnit) * share.Allocated));
+            DepositPaid: checked(depositPerUnitMinor * ordered),
+            Refund: checked(depositPerUnitMinor * (ordered - allocated)),
+            BalanceDue: checked((priceMinor - depositPerUnitMinor) * allocated));
         return true;
     }
 }

@@ -1,0 +1,202 @@
+using FlashSale.Carts;
+using FlashSale.Common;
+using FlashSale.Ledger;
+using FlashSale.Lots;
+using FlashSale.Orders;
+using FlashSale.Payments;
+using FlashSale.Payments.Sandbox;
+using FlashSale.Tests.Infrastructure;
+using FlashSale.Tests.Payments;
+using static FlashSale.Tests.Infrastructure.Sale;
+using static FlashSale.Tests.Payments.Payment;
+
+namespace FlashSale.Tests.Orders;
+
+/// <summary>
+/// Presale orders end to end in the engine: deposits, a short harvest shared by the lot's rule,
+/// the unallocated deposit shares refunded once, balances paid, one forfeited and paid late, and a
+/// harvest that lapses. Runs on the payments cluster, whose clock the tests move by days.
+/// </summary>
+[Collection(PaymentsCluster.Name)]
+public sealed class PresaleOrderTests(EngineClusterFixture cluster)
+{
+    private const long Price = 1000;
+    private const int DepositPercent = 30;
+    private const long DepositPerUnit = 300;
+    private const int BalanceWindowHours = 48;
+
+    private IGrainFactory Grains => cluster.Grains;
+
+    [Fact]
+    public async Task A_short_harvest_is_shared_pro_rata_with_unallocated_deposits_refunded_once_and_an_unpaid_balance_forfeited()
+    {
+        var sellerId = NewSeller();
+        var (lotId, lot) = await CreatePresale(sellerId, forecast: 10, PresaleAllocation.ProRata);
+
+        // Four shoppers commit 3, 3, 3 and 1 units and pay their deposits.
+        var orders = new List<Order>();
+        foreach (var quantity in new[] { 3, 3, 3, 1 })
+        {
+            var placed = await PlaceOrder(Grains, "wallet", (lotId, quantity));
+            Assert.Equal((DepositPerUnit * quantity, Price * quantity), (placed.AmountOf(placed.Payment), placed.TotalMinor));
+            await Delivered(Grains, placed, await Issue(Grains, placed));
+            orders.Add(await OrderOf(Grains, placed));
+        }
+
+        Assert.All(orders, o => Assert.Equal(OrderStatus.DepositPaid, o.Status));
+        Assert.Equal((0, 0, 10), await Counts(lot));
+
+        // Not before the window, and only by the lot's seller.
+        Refused(await lot.DeclareHarvest(sellerId, 6), RefusalCode.Conflict);
+        cluster.Clock.Advance(TimeSpan.FromDays(2));
+        Refused(await lot.DeclareHarvest(NewSeller(), 6), RefusalCode.Forbidden);
+
+        // 6 of the 10 forecast units: 1.8 each for the three-unit orders (1 + the three largest remainders), 0.6 for the last.
+        var declaration = Value(await lot.DeclareHarvest(sellerId, 6));
+        Assert.Equal(6, declaration.Declared);
+        Assert.Equal(
+            orders.Select(o => (o.OrderId, o.Presale!.Ordered, o == orders[3] ? 0 : 2)).OrderBy(s => s.OrderId, StringComparer.Ordinal),
+            declaration.Orders.Select(s => (s.OrderId, s.Ordered, s.Allocated)));
+        var retried = Value(await lot.DeclareHarvest(sellerId, 6)); // a retry answers the same
+        Assert.Equal((declaration.Declared, declaration.DeclaredAt), (retried.Declared, retried.DeclaredAt));
+        Assert.Equal(declaration.Orders, retried.Orders);
+        Refused(await lot.DeclareHarvest(sellerId, 7), RefusalCode.Conflict); // declared once
+        var afterHarvest = (await lot.Get())!;
+        Assert.Equal((6, 0, 0, 6, LotStatus.Ended), (afterHarvest.Quantity, afterHarvest.Available, afterHarvest.Reserved, afterHarvest.Sold, afterHarvest.Status));
+
+        // Each order collects its share; a second collection changes nothing.
+        foreach (var order in orders)
+        {
+            Value(await OrderGrain(order).CollectHarvest());
+            Value(await OrderGrain(order).CollectHarvest());
+        }
+
+        orders = [.. await Task.WhenAll(orders.Select(o => OrderOf(Grains, o)))];
+        var cut = orders[3];
+        Assert.Equal((OrderStatus.Refunded, 0), (cut.Status, cut.Presale!.Allocated));
+        Assert.Equal(DepositPerUnit, Assert.Single(cut.Refunds!).AmountMinor);
+        await AssertRefundedOnce(cut.Payment.PaymentId, DepositPerUnit);
+
+        foreach (var order in orders.Take(3))
+        {
+            Assert.Equal(OrderStatus.AwaitingBalance, order.Status);
+            Assert.Equal(PaymentIds.BalanceFor(order.OrderId), order.Payment.PaymentId);
+            Assert.Equal((2, (Price - DepositPerUnit) * 2, Price * 2), (order.Presale!.Allocated, order.AmountOf(order.Payment), order.TotalMinor));
+            Assert.Equal(DepositPerUnit, Assert.Single(order.Refunds!).AmountMinor);
+            await AssertRefundedOnce(order.Presale.Deposit!.PaymentId, DepositPerUnit);
+        }
+
+        // Two balances are paid (one delivered twice); a stale copy of a deposit's event changes nothing.
+        var second = await Issue(Grains, orders[1]);
+        await Delivered(Grains, orders[0], await Issue(Grains, orders[0]));
+        await Delivered(Grains, orders[1], second);
+        await Delivered(Grains, orders[1], second);
+        Assert.Equal(OrderStatus.Paid, (await OrderOf(Grains, orders[0])).Status);
+        Assert.Equal(OrderStatus.Paid, (await OrderOf(Grains, orders[1])).Status);
+
+        // The third balance is not paid in time: forfeited, its two units go back to the lot.
+        cluster.Clock.Advance(TimeSpan.FromHours(BalanceWindowHours + 1));
+        await OrderGrain(orders[2]).ExpireIfDue();
+        var forfeited = await OrderOf(Grains, orders[2]);
+        Assert.Equal(OrderStatus.Forfeited, forfeited.Status);
+        Assert.Equal((2, 0, 4), await Counts(lot));
+
+        // Paid late anyway: that money goes back whole, once, however often the gateway repeats it.
+        var late = await Issue(Grains, forfeited);
+        await Delivered(Grains, forfeited, late);
+        await Delivered(Grains, forfeited, late);
+        Assert.Equal(OrderStatus.Forfeited, (await OrderOf(Grains, orders[2])).Status);
+        await AssertRefundedOnce(forfeited.Payment.PaymentId, (Price - DepositPerUnit) * 2);
+
+        // The seller is credited price × units delivered, plus the forfeited deposit: deposits + balances − refunds.
+        var expected = (2 * Price * 2) + (DepositPerUnit * 2);
+        // (The orders deliver their ledger entries within the calls above, before answering.)
+        var balance = Assert.Single(await Grains.GetGrain<ISellerLedgerGrain>(sellerId).GetBalances());
+        Assert.True(balance.Balances);
+        Assert.Equal(expected, balance.PaidMinor - balance.RefundedMinor);
+        Assert.Equal((DepositPerUnit * 10) + ((Price - DepositPerUnit) * 4), balance.PaidMinor);
+    }
+
+    [Fact]
+    public async Task First_come_fills_the_earliest_deposits_whole()
+    {
+        var sellerId = NewSeller();
+        var (lotId, lot) = await CreatePresale(sellerId, forecast: 9, PresaleAllocation.FirstCome);
+        var orders = new List<Order>();
+        foreach (var quantity in new[] { 3, 3, 3 })
+        {
+            var placed = await PlaceOrder(Grains, "bank-transfer", (lotId, quantity));
+            await Delivered(Grains, placed, await Issue(Grains, placed));
+            orders.Add(placed);
+            cluster.Clock.Advance(TimeSpan.FromSeconds(1)); // ordered one after another
+        }
+
+        cluster.Clock.Advance(TimeSpan.FromDays(2));
+        var declaration = Value(await lot.DeclareHarvest(sellerId, 4));
+        Assert.Equal([3, 1, 0], orders.Select(o => declaration.Orders.Single(s => s.OrderId == o.OrderId).Allocated));
+    }
+
+    [Fact]
+    public async Task A_harvest_not_declared_within_its_window_refunds_every_deposit_and_returns_the_units()
+    {
+        var sellerId = NewSeller();
+        var (lotId, lot) = await CreatePresale(sellerId, forecast: 5, PresaleAllocation.ProRata);
+        var placed = await PlaceOrder(Grains, "wallet", (lotId, 2));
+        await Delivered(Grains, placed, await Issue(Grains, placed));
+
+        cluster.Clock.Advance(TimeSpan.FromDays(11)); // past harvestTo
+        await OrderGrain(placed).ExpireIfDue();
+        var lapsed = await OrderOf(Grains, placed);
+        Assert.Equal(OrderStatus.Refunded, lapsed.Status);
+        Assert.Equal(DepositPerUnit * 2, Assert.Single(lapsed.Refunds!).AmountMinor);
+        await AssertRefundedOnce(placed.Payment.PaymentId, DepositPerUnit * 2);
+        Assert.Equal((5, 0, 0), await Counts(lot));
+        Refused(await lot.DeclareHarvest(sellerId, 5), RefusalCode.Conflict); // the window has closed
+    }
+
+    [Fact]
+    public async Task A_presale_is_checked_out_alone_and_never_paid_on_delivery_and_a_refusal_moves_no_stock()
+    {
+        var (presaleId, presale) = await CreatePresale(NewSeller(), forecast: 5, PresaleAllocation.ProRata, harvestFromIn: TimeSpan.FromMinutes(1));
+        var (standardId, standard) = await CreateLot(Grains, quantity: 5);
+        var cart = Grains.GetGrain<IShopperCartGrain>(NewShopper());
+        Value(await cart.SetItem(presaleId, 1));
+        Value(await cart.SetItem(standardId, 1));
+
+        Refused(await cart.Checkout(Ids.New(Ids.OrderPrefix), "wallet"), RefusalCode.Conflict);
+        Value(await cart.RemoveItem(standardId));
+        Refused(await cart.Checkout(Ids.New(Ids.OrderPrefix), "cash-on-delivery"), RefusalCode.InvalidRequest);
+        Assert.Equal((4, 1, 0), await Counts(presale)); // still only the shopper's hold
+        Assert.Equal((5, 0, 0), await Counts(standard));
+
+        // A deposit cannot be waiting when the harvest is declared: the order would have no share.
+        var order = Value(await cart.Checkout(Ids.New(Ids.OrderPrefix), "wallet"));
+        var sellerId = (await presale.Get())!.SellerId;
+        cluster.Clock.Advance(TimeSpan.FromMinutes(2)); // the window is open, the deposit is still due
+        Refused(await presale.DeclareHarvest(sellerId, 1), RefusalCode.Conflict);
+
+        // Once the deposit's deadline has passed, the order has no claim and the harvest can be declared.
+        cluster.Clock.Advance(TimeSpan.FromMinutes(15));
+        Assert.Empty(Value(await presale.DeclareHarvest(sellerId, 1)).Orders);
+        Assert.Equal(OrderStatus.Expired, (await OrderOf(Grains, order)).Status);
+        Assert.Equal((1, 0, 0), await Counts(presale));
+    }
+
+    private IOrderGrain OrderGrain(Order order) => Grains.GetGrain<IOrderGrain>(order.OrderId);
+
+    private async Task<(string LotId, IProduceLotGrain Lot)> CreatePresale(string sellerId, int forecast, PresaleAllocation rule, TimeSpan? harvestFromIn = null)
+    {
+        var now = cluster.Clock.GetUtcNow();
+        var terms = new PresaleTerms(DepositPercent, now + (harvestFromIn ?? TimeSpan.FromDays(1)), now + TimeSpan.FromDays(10), BalanceWindowHours, rule);
+        var lotId = Ids.New(Ids.LotPrefix);
+        var lot = Grains.GetGrain<IProduceLotGrain>(lotId);
+        Value(await lot.Create(new LotDefinition(sellerId, "Navel oranges, grade A", "box", Price, "CNY", forecast, forecast, null, null, Presale: terms)));
+        return (lotId, lot);
+    }
+
+    private async Task AssertRefundedOnce(string paymentId, long amountMinor)
+    {
+        var gateway = (await Grains.GetGrain<ISandboxPaymentGrain>(paymentId).Get())!;
+        Assert.Equal((SandboxPaymentStatus.Refunded, amountMinor), (gateway.Status, gateway.RefundedMinor));
+    }
+}
