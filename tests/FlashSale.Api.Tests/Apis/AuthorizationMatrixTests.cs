@@ -55,6 +55,7 @@ public sealed class AuthorizationMatrixTests(FlashSaleApiFactory api)
         ("GET /api/lots/{lot}/stats", null, WithAccounts([401, 403, 403, 200, 403, 403])),
         ("PATCH /api/lots/{scheduledLot}", """{"priceMinor":7200}""", WithAccounts([401, 403, 403, 200, 403, 403])),
         ("POST /api/lots/{lot}/end", null, WithAccounts([401, 403, 403, 200, 403, 403])),
+        ("POST /api/lots/{lot}/harvest", """{"quantity":1}""", WithAccounts([401, 403, 403, 409, 403, 403])), // the owner passes, and {lot} is no presale
         ("POST /api/lots/{lot}/queue", null, WithAccounts([401, 409, 409, 403, 403, 403])),
         ("GET /api/lots/{lot}/queue", null, WithAccounts([401, 404, 404, 403, 403, 403])),
         ("GET /api/cart", null, WithAccounts([401, 200, 200, 403, 403, 403])),

@@ -75,10 +75,11 @@ public sealed class LotsApiTests(FlashSaleApiFactory api)
 
         var json = await anonymous.GetFromJsonAsync<JsonElement>($"/api/lots/{lot.LotId}", ApiJson.Options);
 
-        string[] contract = ["lotId", "sellerId", "name", "unit", "priceMinor", "currency", "quantity", "available", "reserved", "sold", "perShopperLimit", "status", "startsAt", "endsAt", "version"];
+        string[] contract = ["lotId", "sellerId", "name", "unit", "priceMinor", "currency", "quantity", "available", "reserved", "sold", "perShopperLimit", "status", "startsAt", "endsAt", "version", "kind"];
         string[] additions = ["phoneCode"]; // the phone channel's short number (docs/api.md, Lots)
         Assert.Equal(contract.Concat(additions).ToHashSet(), ApiJson.PropertyNames(json));
         Assert.Equal(JsonValueKind.Number, json.GetProperty("phoneCode").ValueKind);
+        Assert.Equal("standard", json.GetProperty("kind").GetString());
         Assert.Equal("live", json.GetProperty("status").GetString());
         Assert.Equal(JsonValueKind.Number, json.GetProperty("priceMinor").ValueKind);
         Assert.Equal(TimeSpan.Zero, DateTimeOffset.Parse(json.GetProperty("startsAt").GetString()!, CultureInfo.InvariantCulture).Offset);

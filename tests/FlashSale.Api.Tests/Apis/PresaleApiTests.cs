@@ -1,0 +1,166 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using FlashSale.Api.Extensions;
+using FlashSale.Api.Tests.Infrastructure;
+using FlashSale.Api.Tests.Payments;
+using FlashSale.Lots;
+using FlashSale.Orders;
+using FlashSale.Payments;
+using static FlashSale.Api.Tests.Infrastructure.SaleApi;
+
+namespace FlashSale.Api.Tests.Apis;
+
+/// <summary>
+/// The contract's "Presale lots" through HTTP: a presale is created with its terms, checkout
+/// takes the deposit, the seller declares a short harvest, the order pays its balance; and every
+/// malformed term or declaration is a 400 that changes nothing.
+/// </summary>
+[Collection(PaymentsApiCollection.Name)]
+public sealed class PresaleApiTests(PaymentsApiFactory api)
+{
+    [Fact]
+    public async Task A_presale_goes_from_deposit_through_a_short_harvest_to_its_balance()
+    {
+        var seller = await api.SignUpSeller();
+        var now = api.Clock.GetUtcNow();
+        var lot = await CreatePresale(seller, new { harvestFrom = now.AddDays(1), harvestTo = now.AddDays(20), grade = "A", unitWeightGrams = 5000, weightTolerancePercent = 5 });
+        Assert.Equal(LotKind.Presale, lot.Kind);
+        Assert.Equal(new PresaleTerms(30, now.AddDays(1), now.AddDays(20), 48, PresaleAllocation.ProRata, "A", 5000, 5), lot.Presale);
+        using (var raw = await api.CreateAnonymousClient().GetAsync(new Uri($"/api/lots/{lot.LotId}", UriKind.Relative)))
+        {
+            var json = await raw.Content.ReadFromJsonAsync<JsonElement>();
+            Assert.Equal("presale", json.GetProperty("kind").GetString());
+            Assert.Equal("pro-rata", json.GetProperty("presale").GetProperty("allocation").GetString());
+        }
+
+        var shopper = await api.SignUpShopper();
+        await shopper.Hold(lot.LotId, 3);
+        var order = await shopper.PlaceOrder("wallet");
+        Assert.Equal((3 * 6800L, 3 * 2040L), (order.TotalMinor, order.Payment.AmountMinor!.Value)); // 30 % of 6800 per box
+        await api.Complete(order.Payment.PaymentId);
+        var deposited = await shopper.WaitFor(order.OrderId, OrderStatus.DepositPaid);
+        Assert.Equal(3, deposited.Presale!.Ordered);
+
+        api.Clock.Advance(TimeSpan.FromDays(2));
+        using (var declared = await seller.Http.PostAsJsonAsync($"/api/lots/{lot.LotId}/harvest", new { quantity = 2 }, ApiJson.Options))
+        {
+            var answer = await declared.Content.ReadFromJsonAsync<JsonElement>();
+            Assert.Equal(HttpStatusCode.OK, declared.StatusCode);
+            Assert.Equal((lot.LotId, 2), (answer.GetProperty("lotId").GetString(), answer.GetProperty("declared").GetInt32()));
+            var share = Assert.Single(answer.GetProperty("orders").EnumerateArray());
+            Assert.Equal((order.OrderId, 3, 2), (share.GetProperty("orderId").GetString(), share.GetProperty("ordered").GetInt32(), share.GetProperty("allocated").GetInt32()));
+        }
+
+        var awaiting = await shopper.WaitFor(order.OrderId, OrderStatus.AwaitingBalance);
+        Assert.Equal(PaymentIds.BalanceFor(order.OrderId), awaiting.Payment.PaymentId);
+        Assert.Equal((2 * (6800L - 2040), 2040L), (awaiting.Payment.AmountMinor!.Value, Assert.Single(awaiting.Refunds!).AmountMinor));
+        using (var raw = await shopper.Http.GetAsync(new Uri($"/api/orders/{order.OrderId}", UriKind.Relative)))
+        {
+            var json = await raw.Content.ReadFromJsonAsync<JsonElement>();
+            Assert.Equal("awaiting-balance", json.GetProperty("status").GetString());
+            Assert.Equal(2040, json.GetProperty("refunds")[0].GetProperty("amountMinor").GetInt64());
+        }
+
+        await api.Complete(awaiting.Payment.PaymentId);
+        var paid = await shopper.WaitFor(order.OrderId, OrderStatus.Paid);
+        Assert.Equal(2 * 6800, paid.TotalMinor);
+        var after = await seller.GetLot(lot.LotId);
+        Assert.Equal((2, 0, 0, 2, LotStatus.Ended), (after.Quantity, after.Available, after.Reserved, after.Sold, after.Status));
+        Assert.Equal(2, after.Harvest!.Declared);
+    }
+
+    [Fact]
+    public async Task Only_the_presales_seller_declares_its_harvest_once_and_bad_declarations_change_nothing()
+    {
+        var seller = await api.SignUpSeller();
+        var now = api.Clock.GetUtcNow();
+        var lot = await CreatePresale(seller, new { harvestFrom = now.AddMinutes(1), harvestTo = now.AddDays(20) });
+        var standard = await seller.CreateLot();
+        api.Clock.Advance(TimeSpan.FromMinutes(2));
+
+        using (var shopperTry = await (await api.SignUpShopper()).Http.PostAsJsonAsync($"/api/lots/{lot.LotId}/harvest", new { quantity = 1 }, ApiJson.Options))
+        {
+            await shopperTry.ReadProblem(HttpStatusCode.Forbidden, Problems.Forbidden);
+        }
+
+        using (var otherSeller = await (await api.SignUpSeller()).Http.PostAsJsonAsync($"/api/lots/{lot.LotId}/harvest", new { quantity = 1 }, ApiJson.Options))
+        {
+            await otherSeller.ReadProblem(HttpStatusCode.Forbidden, Problems.Forbidden);
+        }
+
+        foreach (var body in new object[] { new { }, new { quantity = -1 }, new { quantity = LotLimits.MaxQuantity + 1 } })
+        {
+            using var bad = await seller.Http.PostAsJsonAsync($"/api/lots/{lot.LotId}/harvest", body, ApiJson.Options);
+            await bad.ReadProblem(HttpStatusCode.BadRequest, Problems.InvalidRequest);
+        }
+
+        using (var notPresale = await seller.Http.PostAsJsonAsync($"/api/lots/{standard.LotId}/harvest", new { quantity = 1 }, ApiJson.Options))
+        {
+            await notPresale.ReadProblem(HttpStatusCode.Conflict, Problems.Conflict);
+        }
+
+        Assert.Equal(lot.Quantity, (await seller.GetLot(lot.LotId)).Quantity);
+        using (var first = await seller.Http.PostAsJsonAsync($"/api/lots/{lot.LotId}/harvest", new { quantity = 0 }, ApiJson.Options))
+        {
+            Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        }
+
+        using var second = await seller.Http.PostAsJsonAsync($"/api/lots/{lot.LotId}/harvest", new { quantity = 5 }, ApiJson.Options);
+        await second.ReadProblem(HttpStatusCode.Conflict, Problems.Conflict);
+        Assert.Equal(0, (await seller.GetLot(lot.LotId)).Harvest!.Declared);
+    }
+
+    public static TheoryData<string, string> BadTerms => new()
+    {
+        { """{"depositPercent":0}""", "depositPercent" },
+        { """{"depositPercent":51}""", "depositPercent" },
+        { """{"allocation":"lottery"}""", "allocation" },
+        { """{"allocation":null}""", "allocation" },
+        { """{"balanceWindowHours":0}""", "balanceWindowHours" },
+        { """{"harvestFrom":null}""", "harvestFrom" },
+        { """{"harvestTo":"2000-01-01T00:00:00Z"}""", "harvestTo" },
+        { """{"weightTolerancePercent":5}""", "weightTolerancePercent" },
+        { """{"weightTolerancePercent":30,"unitWeightGrams":500}""", "weightTolerancePercent" },
+        { """{"kind":"auction"}""", "kind" },
+        { """{"kind":null}""", "depositPercent" }, // presale terms on a standard lot are refused, not ignored
+        { """{"kind":"standard"}""", "harvestFrom" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadTerms))]
+    public async Task A_malformed_presale_is_refused_with_the_field_named_and_nothing_is_created(string change, string field)
+    {
+        var seller = await api.SignUpSeller();
+        var body = JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(ValidPresaleJson(api.Clock.GetUtcNow()))!;
+        foreach (var (key, value) in JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(change)!)
+        {
+            body[key] = value;
+        }
+
+        using var response = await seller.Http.PostAsJsonAsync("/api/lots", body, ApiJson.Options);
+
+        var problem = await response.ReadProblem(HttpStatusCode.BadRequest, Problems.InvalidRequest);
+        Assert.True(problem.GetProperty("errors").TryGetProperty(field, out _), $"{field} is not named in {problem}");
+        using var mine = await seller.Http.GetAsync(new Uri($"/api/lots?sellerId={seller.Id}", UriKind.Relative));
+        Assert.Empty(await mine.ReadAs<Lot[]>());
+    }
+
+    private static string ValidPresaleJson(DateTimeOffset now) => JsonSerializer.Serialize(new
+    {
+        name = "Gannan navel oranges", unit = "box (5 kg)", priceMinor = 6800, currency = "CNY", quantity = 10, perShopperLimit = 5,
+        kind = "presale", depositPercent = 30, harvestFrom = now.AddDays(1), harvestTo = now.AddDays(20), balanceWindowHours = 48, allocation = "pro-rata",
+    }, ApiJson.Options);
+
+    private async Task<Lot> CreatePresale(Caller seller, object overrides)
+    {
+        var body = JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(ValidPresaleJson(api.Clock.GetUtcNow()))!;
+        foreach (var (key, value) in JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(JsonSerializer.Serialize(overrides, ApiJson.Options))!)
+        {
+            body[key] = value;
+        }
+
+        using var response = await seller.Http.PostAsJsonAsync("/api/lots", body, ApiJson.Options);
+        return await response.ReadAs<Lot>(HttpStatusCode.Created);
+    }
+}
