@@ -24,11 +24,13 @@ export interface QueueTicket {
 export type LotStatus = "scheduled" | "live" | "paused" | "sold-out" | "ended";
 export interface CartItem { lotId: string; quantity: number; priceMinor: number; expiresAt: string }
 export interface Cart { shopperId: string; items: CartItem[]; totalMinor: number; currency: string | null }
-export interface Payment { paymentId: string; method: string; status: string; expiresAt: string; instructions?: string | null }
+export interface Payment { paymentId: string; method: string; status: string; expiresAt: string; instructions?: string | null; amountMinor?: number }
 export interface Order {
   orderId: string; shopperId: string; status: string; items: { lotId: string; quantity: number; priceMinor: number }[];
   totalMinor: number; currency: string; payment: Payment; createdAt: string;
   delivery?: Delivery; fulfilment?: Fulfilment;
+  /** A presale's refunds of unallocated deposits (see docs/api.md, Presale lots). */
+  refunds?: { amountMinor: number; reason: string; at: string }[];
 }
 export interface Address { name: string; phone: string; line1: string; village: string; region: string }
 export type Delivery = { kind: "pickup"; pointId: string } | { kind: "home"; address: Address };

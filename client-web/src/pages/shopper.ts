@@ -345,8 +345,10 @@ export async function orderPage(root: HTMLElement, scope: Scope, orderId: string
   const status = h("strong", { id: "order-status", "data-status": order.status }, tv("order_", order.status));
   const message = h("p", { class: "message", role: "status", "aria-live": "polite" });
   const awaiting = order.status === "awaiting-payment";
+  // A presale's balance is a payment of its own, paid the same way; it cannot be cancelled.
+  const payable = awaiting || order.status === "awaiting-balance";
   const actions = h("div", { class: "actions" },
-    awaiting && order.payment.method === "wallet" && order.payment.status !== "succeeded"
+    payable && order.payment.method === "wallet" && order.payment.status !== "succeeded"
       ? h("button", { type: "button", class: "primary", id: "sandbox-pay", onclick: async (e: Event) => {
           (e.currentTarget as HTMLButtonElement).disabled = true;
           try { await api.sandboxPay(order.payment.paymentId, "succeeded"); } catch (error) { message.textContent = errorText(error); }
@@ -360,9 +362,13 @@ export async function orderPage(root: HTMLElement, scope: Scope, orderId: string
     h("h1", {}, t("orderTitle")),
     h("p", {}, `${t("orderStatus")}: `, status),
     h("p", { class: "total" }, `${t("total")}: `, h("strong", {}, money(order.totalMinor, order.currency))),
+    ...(payable && order.payment.amountMinor !== undefined
+      ? [h("p", { class: "total" }, `${t("dueNow")}: `, h("strong", { id: "amount-due" }, money(order.payment.amountMinor, order.currency)))]
+      : []),
+    ...(order.refunds ?? []).map(r => h("p", { class: "refund" }, t("refunded", { amount: money(r.amountMinor, order.currency), reason: r.reason }))),
     h("section", { class: "card" }, h("h2", {}, tv("method_", order.payment.method)),
       h("p", {}, tv("howto_", order.payment.method)),
-      awaiting ? h("p", {}, t("payBefore", { time: dateTime(order.payment.expiresAt) })) : null,
+      payable ? h("p", {}, t("payBefore", { time: dateTime(order.payment.expiresAt) })) : null,
       order.payment.instructions ? h("details", {}, h("summary", {}, t("payInstructions")), h("p", { class: "instructions" }, order.payment.instructions)) : null),
     actions, message, ...fulfilmentView(order, points));
 
