@@ -13,6 +13,7 @@ fi
 requirements=(
   "redis-server:redis-server"
   "chromium:chromium"
+  "jq:jq"
 )
 
 missing=()

@@ -29,6 +29,8 @@ public static partial class LotsApi
         owner.MapPatch("/{lotId}", EditLot).WithSummary("Change a lot's name, unit, price, limit or times before it opens (its seller)");
         owner.MapPost("/{lotId}/end", EndLot).WithSummary("End the sale now: holds return, placed orders stand (its seller)");
         owner.MapGet("/{lotId}/stats", GetStats).WithSummary("Sell-through of a lot (its seller)");
+        owner.MapPost("/{lotId}/surplus", SellSurplus).WithSummary("Put a presale's extra harvest (beyond the orders, and forfeited units) on sale as a new standard lot, in one call (its seller)");
+        owner.MapGet("/{lotId}/harvest/preview", PreviewHarvest).WithSummary("The allocation a harvest of ?quantity=N would make now, changing nothing: pack and weigh by it (its seller)");
         owner.MapPost("/{lotId}/harvest", DeclareHarvest).WithSummary("Declare a presale's real harvest, once, within its window: the sale ends and the harvest is allocated among the deposits (its seller)");
         return app;
     }
@@ -190,7 +192,7 @@ public static partial class LotsApi
     public static async Task<Results<Ok<HarvestDeclaration>, ValidationProblem, ProblemHttpResult>> DeclareHarvest(
         string lotId, HarvestRequest request, ClaimsPrincipal user, IGrainFactory grains, Edge.LotEdgeCache edge, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
-        var errors = new RequestErrors().Range("quantity", request.Quantity, 0, LotLimits.MaxQuantity);
+        var errors = request.Validate();
         if (errors.Any)
         {
             return errors.ToProblem();
@@ -202,7 +204,7 @@ public static partial class LotsApi
         }
 
         var lot = grains.GetGrain<IProduceLotGrain>(lotId);
-        var declared = await lot.DeclareHarvest(user.SellerId(), request.Quantity!.Value);
+        var declared = await lot.DeclareHarvest(user.SellerId(), request.Quantity!.Value, request.PackedGrams);
         if (!declared.Succeeded)
         {
             return Problems.From(declared.Refusal);
@@ -230,6 +232,77 @@ public static partial class LotsApi
         });
 
         return TypedResults.Ok(declared.Value);
+    }
+
+    /// <summary>
+    /// Moves the units of a declared harvest that nobody took into a new standard lot: the
+    /// presale lot releases them (pending), the new lot is created under the seller's quota, and
+    /// the release is confirmed, or reclaimed when the new lot is refused. A call that died
+    /// half-way leaves the release pending, and the next call finishes that same new lot.
+    /// </summary>
+    public static async Task<Results<Created<Lot>, ValidationProblem, ProblemHttpResult>> SellSurplus(
+        string lotId, SurplusRequest request, ClaimsPrincipal user, IGrainFactory grains,
+        [FromKeyedServices(FlashSaleClock.Key)] TimeProvider time, IOptions<MoneyLimitOptions> moneyLimits)
+    {
+        if (!IsLotId(lotId))
+        {
+            return Problems.NotFoundProblem(EngineTexts.TheLot);
+        }
+
+        var presaleLot = grains.GetGrain<IProduceLotGrain>(lotId);
+        if (await presaleLot.Get() is not { } presale)
+        {
+            return Problems.NotFoundProblem(EngineTexts.TheLot);
+        }
+
+        var errors = request.Validate(presale, time.GetUtcNow(), moneyLimits.Value.MaxOrderTotalMinor);
+        if (errors.Any)
+        {
+            return errors.ToProblem();
+        }
+
+        var sellerId = user.SellerId();
+        var released = await presaleLot.ReleaseSurplus(sellerId, Ids.New(Ids.LotPrefix));
+        if (!released.Succeeded)
+        {
+            return Problems.From(released.Refusal);
+        }
+
+        var (newLotId, quantity) = (released.Value.NewLotId, released.Value.Quantity);
+        var definition = new LotDefinition(
+            sellerId, presale.Name, presale.Unit, request.PriceMinor ?? presale.PriceMinor, presale.Currency, quantity,
+            Math.Min(request.PerShopperLimit ?? presale.PerShopperLimit, quantity), request.StartsAt, request.EndsAt);
+        var created = await grains.GetGrain<ISellerLotsGrain>(sellerId).CreateLot(newLotId, definition);
+
+        // Refused but there: an earlier call created it and died before confirming.
+        var lot = created.Succeeded ? created.Value : await grains.GetGrain<IProduceLotGrain>(newLotId).Get();
+        if (lot is null)
+        {
+            await presaleLot.ReclaimSurplus(newLotId);
+            return Problems.From(created.Refusal!);
+        }
+
+        await grains.GetGrain<ILotCatalogGrain>(0).Register(newLotId, sellerId);
+        await presaleLot.ConfirmSurplus(newLotId);
+        return TypedResults.Created($"/api/lots/{newLotId}", lot);
+    }
+
+    public static async Task<Results<Ok<HarvestDeclaration>, ValidationProblem, ProblemHttpResult>> PreviewHarvest(
+        string lotId, int? quantity, ClaimsPrincipal user, IGrainFactory grains)
+    {
+        var errors = new RequestErrors().Range("quantity", quantity, 0, LotLimits.MaxQuantity);
+        if (errors.Any)
+        {
+            return errors.ToProblem();
+        }
+
+        if (!IsLotId(lotId))
+        {
+            return Problems.NotFoundProblem(EngineTexts.TheLot);
+        }
+
+        var preview = await grains.GetGrain<IProduceLotGrain>(lotId).PreviewHarvest(user.SellerId(), quantity!.Value);
+        return preview.Succeeded ? TypedResults.Ok(preview.Value) : Problems.From(preview.Refusal);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Order {OrderId} did not take its share of lot {LotId}'s harvest now; it asks for it by itself")]
@@ -413,8 +486,79 @@ public sealed record WaitingRoomRequest(int? AdmitPerSecond, int? AdmissionWindo
 
 public sealed record RestockRequest(int? Quantity);
 
-/// <summary>A presale's real harvest, in the lot's units.</summary>
-public sealed record HarvestRequest(int? Quantity);
+/// <summary>
+/// A presale's real harvest, in the lot's units; for units sold by weight, optionally what was
+/// packed for each order (grams, by order id), each within the lot's tolerance.
+/// </summary>
+public sealed record HarvestRequest(int? Quantity, Dictionary<string, long>? PackedGrams = null)
+{
+    /// <summary>More weighed orders than any harvest has claims is not a declaration but a flood.</summary>
+    public const int MaxWeighedOrders = 100_000;
+
+    public RequestErrors Validate()
+    {
+        var errors = new RequestErrors().Range("quantity", Quantity, 0, LotLimits.MaxQuantity);
+        if (PackedGrams is { Count: > MaxWeighedOrders })
+        {
+            errors.Add("packedGrams", ApiTexts.TooMany.Format("packedGrams", MaxWeighedOrders));
+            return errors;
+        }
+
+        foreach (var (orderId, grams) in PackedGrams ?? [])
+        {
+            if (!Ids.IsWellFormed(orderId, Ids.OrderPrefix))
+            {
+                errors.Add("packedGrams", ApiTexts.NotAnOrderId.Format(orderId));
+            }
+            else
+            {
+                errors.Range($"packedGrams.{orderId}", grams, 1, LotLimits.MaxPackedGrams);
+            }
+        }
+
+        return errors;
+    }
+}
+
+/// <summary>
+/// How the extra harvest goes on sale; every field is optional: the presale's price and limit,
+/// live now with no end. The quantity is whatever the presale lot has left.
+/// </summary>
+public sealed record SurplusRequest(long? PriceMinor, int? PerShopperLimit, DateTimeOffset? StartsAt, DateTimeOffset? EndsAt)
+{
+    public RequestErrors Validate(Lot presale, DateTimeOffset now, long maxOrderTotalMinor)
+    {
+        var errors = new RequestErrors()
+            .Range("priceMinor", PriceMinor, 1, LotLimits.MaxPriceMinor, required: false)
+            .Range("perShopperLimit", PerShopperLimit, 1, LotLimits.MaxQuantity, required: false);
+        if (StartsAt is { } startsAt && EndsAt is { } endsAt && startsAt >= endsAt)
+        {
+            errors.Add("endsAt", ApiTexts.EndsAfterStarts);
+        }
+        else if (EndsAt is { } end && end <= now)
+        {
+            errors.Add("endsAt", ApiTexts.EndsInFuture);
+        }
+
+        foreach (var (field, at) in new[] { ("startsAt", StartsAt), ("endsAt", EndsAt) })
+        {
+            if (at is { } instant && instant - now > CreateLotRequest.Horizon)
+            {
+                errors.Add(field, ApiTexts.WithinHorizon.Format(field, (int)CreateLotRequest.Horizon.TotalDays));
+            }
+        }
+
+        // Within the ranges the product fits in 64 bits; the new lot's limit is at most its quantity, so this bounds it.
+        var price = PriceMinor ?? presale.PriceMinor;
+        var limit = PerShopperLimit ?? presale.PerShopperLimit;
+        if (price is > 0 and <= LotLimits.MaxPriceMinor && limit is > 0 and <= LotLimits.MaxQuantity && price * limit > maxOrderTotalMinor)
+        {
+            errors.Add(PerShopperLimit is null ? "priceMinor" : "perShopperLimit", ApiTexts.LineAboveOrderCeiling.Format(maxOrderTotalMinor));
+        }
+
+        return errors;
+    }
+}
 
 /// <summary>A page of the catalog; <see cref="Next"/> (absent on the last page) is the <c>after</c> of the following one.</summary>
 public sealed record LotPage(IReadOnlyList<Lot> Items, [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Next);

@@ -70,6 +70,8 @@ public static class ApiTexts
     public static readonly LocalText HarvestAfterOpening = new(
         "harvestFrom must be after the sale opens, and harvestTo after harvestFrom and in the future.",
         "harvestFrom 必须晚于开售时间，harvestTo 必须晚于 harvestFrom 且为将来的时间。");
+    public static readonly LocalText TooMany = new("{0} may have at most {1} entries.", "{0} 最多只能有 {1} 项。");
+    public static readonly LocalText NotAnOrderId = new("{0} is not an order id.", "{0} 不是订单编号。");
     public static readonly LocalText ToleranceNeedsWeight = new("weightTolerancePercent needs unitWeightGrams.", "设置 weightTolerancePercent 时必须同时设置 unitWeightGrams。");
     public static readonly LocalText LineAboveOrderCeiling = new(
         "priceMinor × perShopperLimit must be at most {0}, the largest order total.", "priceMinor × perShopperLimit 不得超过 {0}（订单总额上限）。");

@@ -17,7 +17,7 @@ internal sealed class StartupBanner(IHostApplicationLifetime lifetime, IServer s
         lifetime.ApplicationStarted.Register(() =>
         {
             var address = server.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault() ?? "http://127.0.0.1:5080";
-            var demo = seeder.DemoSellerId is not null ? $", {DemoSaleSeeder.DemoLots.Count} demo lots seeded" : "";
+            var demo = seeder.DemoSellerId is not null ? $", {DemoSaleSeeder.DemoLots.Count} demo lots and a presale seeded" : "";
             Console.WriteLine($"FlashSale is up at {address}{demo} (API reference: {address}/api-docs). {Mode(services.GetService<EmbeddedRedisServer>())}");
             Console.WriteLine(environment.IsDevelopment()
                 ? "Development profile: ANYONE can sign up as a seller, shopper or agent with just a name, and the sandbox gateway can mark payments paid. Not for a real sale: run with ASPNETCORE_ENVIRONMENT=Production (docs/security.md)."

@@ -67,6 +67,14 @@ public static class EngineTexts
     public static readonly LocalText PresaleOnItsOwn = new(
         "A presale lot is checked out on its own: remove the other lots from the cart, or check them out first.",
         "预售批次需单独结算：请先从购物车中移除其他批次，或先结算它们。");
+    public static readonly LocalText SurplusOnlyAfterHarvest = new(
+        "The extra harvest can be put on sale once the harvest is declared.", "申报收成后才能把多余的收成上架销售。");
+    public static readonly LocalText NoSurplus = new("Every unit of the harvest is allocated; there is nothing left to sell.", "收成已全部分配，没有剩余可售。");
+    public static readonly LocalText PackedOutsideTolerance = new(
+        "Order {0}: {1} g packed, but its share weighs {2} g nominal and may differ by at most {3} %.",
+        "订单 {0}：包装重量 {1} 克，但其份额的标称重量为 {2} 克，误差最多 {3}%。");
+    public static readonly LocalText PackedForNoShare = new(
+        "Order {0} has no share of this harvest to weigh.", "订单 {0} 在本次收成中没有可称重的份额。");
     public static readonly LocalText PresaleNotCancelledBySeller = new(
         "A presale order is settled by its harvest: it cannot be cancelled by the seller.", "预售订单按收成结算，卖家不能取消。");
     public static readonly LocalText NoDepositOnDelivery = new("A presale's deposit cannot be paid on delivery; choose another payment method.", "预售定金不能货到付款；请选择其他支付方式。");

@@ -71,7 +71,27 @@ public interface IProduceLotGrain : IGrainWithStringKey
     /// and the lot's quantity becomes what was declared. Declaring the same quantity again answers
     /// the first declaration; another quantity is refused (<c>conflict</c>).
     /// </summary>
-    Task<Outcome<HarvestDeclaration>> DeclareHarvest(string sellerId, int declared);
+    /// <param name="packedGrams">For units sold by weight: what the seller packed for each order
+    /// (an order left out is packed at its nominal weight), each within the lot's tolerance of the
+    /// nominal weight of its allocation (<see cref="PreviewHarvest"/> says the allocation first).</param>
+    Task<Outcome<HarvestDeclaration>> DeclareHarvest(string sellerId, int declared, IReadOnlyDictionary<string, long>? packedGrams = null);
+
+    /// <summary>The allocation a declaration of <paramref name="declared"/> would make now, changing nothing: a seller who sells by weight packs and weighs by it.</summary>
+    Task<Outcome<HarvestDeclaration>> PreviewHarvest(string sellerId, int declared);
+
+    /// <summary>
+    /// After the harvest, the units nobody took (the harvest beyond the orders, forfeited units)
+    /// leave this lot for a new standard lot, <paramref name="newLotId"/>, which the caller then
+    /// creates and confirms. A release not yet confirmed or reclaimed is answered again instead of
+    /// a new one, so a caller that died half-way is finished by the next call.
+    /// </summary>
+    Task<Outcome<SurplusRelease>> ReleaseSurplus(string sellerId, string newLotId);
+
+    /// <summary>The new lot exists: the release is done. Idempotent.</summary>
+    Task ConfirmSurplus(string newLotId);
+
+    /// <summary>The new lot could not be created: the units come back to this lot. Idempotent.</summary>
+    Task<Lot?> ReclaimSurplus(string newLotId);
 
     /// <summary>This order's share of the harvest, or null when the lot has no sale to it.</summary>
     Task<OrderHarvest?> GetHarvestFor(string orderId);

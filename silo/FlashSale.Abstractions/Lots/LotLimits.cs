@@ -8,4 +8,7 @@ public static class LotLimits
 
     /// <summary>Keeps price × quantity well inside a 64-bit total.</summary>
     public const long MaxPriceMinor = 1_000_000_000_000;
+
+    /// <summary>The heaviest share a seller may weigh for one order: a million units of a tonne each.</summary>
+    public const long MaxPackedGrams = 1_000_000_000_000;
 }

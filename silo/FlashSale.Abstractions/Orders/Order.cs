@@ -69,7 +69,8 @@ public sealed record Order(
 
 /// <summary>
 /// A presale order's terms and progress: the units ordered against the forecast, the deposit
-/// charged per unit, and after the harvest what was allocated and the balance asked.
+/// charged per unit, and after the harvest what was allocated and the balance asked (with, for
+/// units sold by weight, what was packed and what that adds or takes off).
 /// <see cref="Deposit"/> is the deposit payment once the balance has become the order's payment.
 /// </summary>
 [GenerateSerializer, Immutable]
@@ -84,7 +85,9 @@ public sealed record OrderPresale(
     [property: Id(10)] DateTimeOffset HarvestFrom,
     [property: Id(7), System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] OrderPayment? Deposit = null,
     [property: Id(8), System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] int? Allocated = null,
-    [property: Id(9), System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] long? BalanceMinor = null);
+    [property: Id(9), System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] long? BalanceMinor = null,
+    [property: Id(11), System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] long? PackedGrams = null,
+    [property: Id(12)] long WeightAdjustmentMinor = 0);
 
 /// <summary>Money the order sent back, as the contract lists it.</summary>
 [GenerateSerializer, Immutable]

@@ -68,3 +68,15 @@ public sealed record LotEdited(DateTimeOffset At, [property: Id(0)] LotDefinitio
 /// </summary>
 [GenerateSerializer, Immutable]
 public sealed record HarvestDeclared(DateTimeOffset At, [property: Id(0)] int Declared, [property: Id(1)] IReadOnlyList<HarvestOrderShare> Shares) : LotEvent(At);
+
+/// <summary>After the harvest, units nobody took leave for a new standard lot; pending until it is confirmed or reclaimed.</summary>
+[GenerateSerializer, Immutable]
+public sealed record SurplusReleased(DateTimeOffset At, [property: Id(0)] string NewLotId, [property: Id(1)] int Quantity) : LotEvent(At);
+
+/// <summary>The new lot exists: the released units are its stock now.</summary>
+[GenerateSerializer, Immutable]
+public sealed record SurplusConfirmed(DateTimeOffset At, [property: Id(0)] string NewLotId) : LotEvent(At);
+
+/// <summary>The new lot could not be created: the released units come back.</summary>
+[GenerateSerializer, Immutable]
+public sealed record SurplusReclaimed(DateTimeOffset At, [property: Id(0)] string NewLotId) : LotEvent(At);

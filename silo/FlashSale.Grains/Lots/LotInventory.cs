@@ -44,6 +44,9 @@ internal sealed class LotInventory
     /// <summary>A presale's declared harvest, once the seller has declared it.</summary>
     public LotHarvest? Harvest { get; private set; }
 
+    /// <summary>Surplus released to a new lot that is not yet confirmed or reclaimed.</summary>
+    public SurplusRelease? PendingSurplus { get; private set; }
+
     public int LiveHolds => _holds.Count;
 
     public int LiveReservations => _reservations.Count;
@@ -390,7 +393,7 @@ internal sealed class LotInventory
     /// still awaits its deposit (an order paying later would have no share). Every order whose
     /// deposit is paid is a claim on the harvest, made at the time it was ordered.
     /// </summary>
-    public Decision DecideHarvest(string sellerId, int declared, DateTimeOffset now)
+    public Decision DecideHarvest(string sellerId, int declared, DateTimeOffset now, IReadOnlyDictionary<string, long>? packedGrams = null)
     {
         if (CheckOwner(sellerId) is { } refusal)
         {
@@ -423,13 +426,93 @@ internal sealed class LotInventory
         }
 
         var claims = _sales.Select(s => new HarvestClaim(s.Key, s.Value.Quantity, s.Value.OrderedAt)).ToList();
-        var shares = HarvestAllocation.Allocate(claims, declared, terms.Allocation)
-            .Select(s => new HarvestOrderShare(s.OrderId, s.Ordered, s.Allocated))
-            .ToList();
-        return new HarvestDeclared(now, declared, shares);
+        var shares = new List<HarvestOrderShare>();
+        foreach (var share in HarvestAllocation.Allocate(claims, declared, terms.Allocation))
+        {
+            var weighed = Weighed(new HarvestOrderShare(share.OrderId, share.Ordered, share.Allocated), terms, packedGrams);
+            if (weighed.Refusal is { } badWeight)
+            {
+                return badWeight;
+            }
+
+            shares.Add(weighed.Value!);
+        }
+
+        var unknown = packedGrams?.Keys.FirstOrDefault(id => shares.All(s => !string.Equals(s.OrderId, id, StringComparison.Ordinal) || s.Allocated == 0));
+        return unknown is not null ? Refusal.Invalid(EngineTexts.PackedForNoShare.Format(unknown)) : new HarvestDeclared(now, declared, shares);
+    }
+
+    /// <summary>
+    /// A share of a lot sold by weight, with what the seller packed for it and the money that
+    /// makes: price × (packed − nominal) ÷ the unit's weight, rounded to the nearest minor unit.
+    /// The packed weight must be within the lot's tolerance of the nominal weight of the share;
+    /// an order not weighed is taken at its nominal weight.
+    /// </summary>
+    private Outcome<HarvestOrderShare> Weighed(HarvestOrderShare share, PresaleTerms terms, IReadOnlyDictionary<string, long>? packedGrams)
+    {
+        if (terms.UnitWeightGrams is not { } unitGrams || share.Allocated == 0 || packedGrams is null || !packedGrams.TryGetValue(share.OrderId, out var packed))
+        {
+            return Outcome<HarvestOrderShare>.Ok(share);
+        }
+
+        // Int128: a million units of a tonne each, at the largest price, passes 64 bits on the way.
+        var nominal = (Int128)unitGrams * share.Allocated;
+        var tolerance = nominal * (terms.WeightTolerancePercent ?? 0) / 100;
+        if (packed <= 0 || Int128.Abs(packed - nominal) > tolerance)
+        {
+            return Refusal.Invalid(EngineTexts.PackedOutsideTolerance.Format(share.OrderId, packed, (long)nominal, terms.WeightTolerancePercent ?? 0));
+        }
+
+        var exact = (Int128)Definition!.PriceMinor * (packed - nominal);
+        var adjustment = Int128.DivRem(exact, unitGrams) is var (quotient, remainder) && Int128.Abs(remainder) * 2 >= unitGrams
+            ? quotient + Int128.Sign(exact)
+            : quotient;
+        return Outcome<HarvestOrderShare>.Ok(share with { PackedGrams = packed, AdjustmentMinor = (long)adjustment });
+    }
+
+    /// <summary>The declaration <see cref="DecideHarvest"/> would make now, for a preview; the refusal it would give otherwise.</summary>
+    public Outcome<HarvestDeclaration> PreviewHarvest(string sellerId, int declared, DateTimeOffset now)
+    {
+        var decision = DecideHarvest(sellerId, declared, now);
+        return decision switch
+        {
+            { Refusal: { } refusal } => refusal,
+            { Change: HarvestDeclared d } => Outcome<HarvestDeclaration>.Ok(new HarvestDeclaration(LotId, declared, [.. d.Shares.OrderBy(s => s.OrderId, StringComparer.Ordinal)], now)),
+            _ => Outcome<HarvestDeclaration>.Ok(ToDeclaration()!), // already declared, with this quantity
+        };
     }
 
     private static string Utc(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd HH:mm 'UTC'", System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// After the harvest, what nobody took leaves for a new lot: only the lot's seller, only once
+    /// the harvest is declared, and one release at a time (a pending one is answered again, so a
+    /// caller that died between releasing and creating the new lot is finished by the next call).
+    /// </summary>
+    public Decision DecideReleaseSurplus(string sellerId, string newLotId, DateTimeOffset now)
+    {
+        if (CheckOwner(sellerId) is { } refusal)
+        {
+            return refusal;
+        }
+
+        if (Harvest is null)
+        {
+            return Refusal.Conflict(EngineTexts.SurplusOnlyAfterHarvest);
+        }
+
+        if (PendingSurplus is not null)
+        {
+            return Decision.Unchanged;
+        }
+
+        return Counts.Available == 0 ? Refusal.Conflict(EngineTexts.NoSurplus) : new SurplusReleased(now, newLotId, Counts.Available);
+    }
+
+    public Decision DecideSettleSurplus(string newLotId, bool created, DateTimeOffset now) =>
+        PendingSurplus is { } pending && string.Equals(pending.NewLotId, newLotId, StringComparison.Ordinal)
+            ? created ? new SurplusConfirmed(now, newLotId) : new SurplusReclaimed(now, newLotId)
+            : Decision.Unchanged;
 
     /// <summary>Where this order stands with the harvest; null when the lot sold it nothing (or is no presale).</summary>
     public OrderHarvest? HarvestFor(string orderId, DateTimeOffset now)
@@ -441,7 +524,9 @@ internal sealed class LotInventory
 
         if (Harvest is { } harvest)
         {
-            return _allocations.TryGetValue(orderId, out var share) ? new OrderHarvest(OrderHarvestState.Allocated, share.Allocated, harvest.DeclaredAt) : null;
+            return _allocations.TryGetValue(orderId, out var share)
+                ? new OrderHarvest(OrderHarvestState.Allocated, share.Allocated, harvest.DeclaredAt, share.PackedGrams, share.AdjustmentMinor)
+                : null;
         }
 
         if (!_sales.ContainsKey(orderId))
@@ -668,6 +753,23 @@ internal sealed class LotInventory
                 break;
             }
 
+            case SurplusReleased released:
+                PendingSurplus = new SurplusRelease(released.NewLotId, released.Quantity);
+                c = c with { Quantity = c.Quantity - released.Quantity, Available = c.Available - released.Quantity };
+                break;
+
+            case SurplusConfirmed:
+                PendingSurplus = null;
+                break;
+
+            case SurplusReclaimed:
+            {
+                var back = PendingSurplus?.Quantity ?? throw new InvalidOperationException($"Lot {LotId}: no surplus to reclaim.");
+                PendingSurplus = null;
+                c = c with { Quantity = c.Quantity + back, Available = c.Available + back };
+                break;
+            }
+
             case Restocked restocked:
                 c = c with { Quantity = c.Quantity + restocked.Quantity, Available = c.Available + restocked.Quantity };
                 break;
@@ -740,7 +842,8 @@ internal sealed class LotInventory
         SellThrough(),
         Counts.EndedEarly,
         Harvest,
-        Harvest is null ? null : [.. _allocations.Values]);
+        Harvest is null ? null : [.. _allocations.Values],
+        PendingSurplus);
 
     public void Restore(LotSnapshot snapshot)
     {
@@ -769,6 +872,7 @@ internal sealed class LotInventory
         }
 
         Harvest = snapshot.Harvest;
+        PendingSurplus = snapshot.PendingSurplus;
         foreach (var share in snapshot.Allocations ?? [])
         {
             _allocations[share.OrderId] = share;

@@ -20,7 +20,8 @@ public sealed record LotSnapshot(
     [property: Id(11)] IReadOnlyList<SellThroughPoint> SellThrough,
     [property: Id(12)] bool EndedEarly = false,
     [property: Id(13)] LotHarvest? Harvest = null,
-    [property: Id(14)] IReadOnlyList<HarvestOrderShare>? Allocations = null);
+    [property: Id(14)] IReadOnlyList<HarvestOrderShare>? Allocations = null,
+    [property: Id(15)] SurplusRelease? PendingSurplus = null);
 
 [GenerateSerializer, Immutable]
 public sealed record SnapshotHold([property: Id(0)] string ShopperId, [property: Id(1)] int Quantity, [property: Id(2)] DateTimeOffset ExpiresAt);

@@ -250,10 +250,26 @@ internal sealed partial class ProduceLotGrain : Grain, IProduceLotGrain, IRemind
         return outcome;
     }
 
-    public async Task<Outcome<HarvestDeclaration>> DeclareHarvest(string sellerId, int declared)
+    public async Task<Outcome<HarvestDeclaration>> DeclareHarvest(string sellerId, int declared, IReadOnlyDictionary<string, long>? packedGrams = null)
     {
-        var ended = await EndForGood(now => _inventory.DecideHarvest(sellerId, declared, now));
+        var ended = await EndForGood(now => _inventory.DecideHarvest(sellerId, declared, now, packedGrams));
         return ended.Succeeded ? Outcome<HarvestDeclaration>.Ok(_inventory.ToDeclaration()!) : ended.Refusal;
+    }
+
+    public async Task<Outcome<SurplusRelease>> ReleaseSurplus(string sellerId, string newLotId)
+    {
+        var released = await Decide(now => _inventory.DecideReleaseSurplus(sellerId, newLotId, now));
+        return released.Succeeded ? Outcome<SurplusRelease>.Ok(_inventory.PendingSurplus!) : released.Refusal;
+    }
+
+    public async Task ConfirmSurplus(string newLotId) => await Decide(now => _inventory.DecideSettleSurplus(newLotId, created: true, now));
+
+    public async Task<Lot?> ReclaimSurplus(string newLotId) => (await Decide(now => _inventory.DecideSettleSurplus(newLotId, created: false, now))).Value;
+
+    public async Task<Outcome<HarvestDeclaration>> PreviewHarvest(string sellerId, int declared)
+    {
+        await ReturnExpiredNow(); // a lapsed deposit is no claim
+        return _inventory.PreviewHarvest(sellerId, declared, Now);
     }
 
     public Task<OrderHarvest?> GetHarvestFor(string orderId) => Task.FromResult(_inventory.HarvestFor(orderId, Now));

@@ -145,14 +145,20 @@ internal sealed partial class OrderGrain
 
         // Deposits are at most half the price, so a balance is owed on every allocated unit
         // (rounding up a deposit on a price of one minor unit can leave nothing to pay).
-        var balance = money.BalanceDue;
+        // A weighed share adds or takes off at most the lot's tolerance (20 % at most) of price ×
+        // allocated, so the balance stays positive and the total within twice the order ceiling.
+        var adjustment = harvest.State == OrderHarvestState.Allocated ? harvest.AdjustmentMinor : 0;
+        var balance = checked(money.BalanceDue + adjustment);
         var items = order.Items.Select(i => i with { Quantity = allocated }).ToList();
-        var total = checked(presale.PriceMinor * allocated);
+        var total = checked((presale.PriceMinor * allocated) + adjustment);
         var taken = order with
         {
             Items = items,
             TotalMinor = total,
-            Presale = presale with { Allocated = allocated, BalanceMinor = balance, Deposit = order.Payment },
+            Presale = presale with
+            {
+                Allocated = allocated, BalanceMinor = balance, Deposit = order.Payment, PackedGrams = harvest.PackedGrams, WeightAdjustmentMinor = adjustment,
+            },
             Refunds = refunds,
         };
 

@@ -111,6 +111,97 @@ public sealed class PresaleApiTests(PaymentsApiFactory api)
         Assert.Equal(0, (await seller.GetLot(lot.LotId)).Harvest!.Declared);
     }
 
+    [Fact]
+    public async Task The_extra_harvest_goes_on_sale_as_a_new_lot_in_one_call()
+    {
+        var seller = await api.SignUpSeller();
+        var now = api.Clock.GetUtcNow();
+        var lot = await CreatePresale(seller, new { harvestFrom = now.AddDays(1), harvestTo = now.AddDays(20) });
+        var shopper = await api.SignUpShopper();
+        await shopper.Hold(lot.LotId, 2);
+        var order = await shopper.PlaceOrder("wallet");
+        await api.Complete(order.Payment.PaymentId);
+        await shopper.WaitFor(order.OrderId, OrderStatus.DepositPaid);
+
+        using (var early = await seller.Http.PostAsJsonAsync($"/api/lots/{lot.LotId}/surplus", new { }, ApiJson.Options))
+        {
+            await early.ReadProblem(HttpStatusCode.Conflict, Problems.Conflict);
+        }
+
+        api.Clock.Advance(TimeSpan.FromDays(2));
+        using (var declared = await seller.Http.PostAsJsonAsync($"/api/lots/{lot.LotId}/harvest", new { quantity = 15 }, ApiJson.Options))
+        {
+            Assert.Equal(HttpStatusCode.OK, declared.StatusCode);
+        }
+
+        using (var bad = await seller.Http.PostAsJsonAsync($"/api/lots/{lot.LotId}/surplus", new { priceMinor = 0 }, ApiJson.Options))
+        {
+            await bad.ReadProblem(HttpStatusCode.BadRequest, Problems.InvalidRequest);
+        }
+
+        using (var stranger = await (await api.SignUpSeller()).Http.PostAsJsonAsync($"/api/lots/{lot.LotId}/surplus", new { }, ApiJson.Options))
+        {
+            await stranger.ReadProblem(HttpStatusCode.Forbidden, Problems.Forbidden);
+        }
+
+        Assert.Equal(13, (await seller.GetLot(lot.LotId)).Available);
+        using var moved = await seller.Http.PostAsJsonAsync($"/api/lots/{lot.LotId}/surplus", new { priceMinor = 6000, perShopperLimit = 4 }, ApiJson.Options);
+        var extra = await moved.ReadAs<Lot>(HttpStatusCode.Created);
+        Assert.Equal((LotKind.Standard, 13, 13, 6000L, 4, LotStatus.Live), (extra.Kind, extra.Quantity, extra.Available, extra.PriceMinor, extra.PerShopperLimit, extra.Status));
+        var presale = await seller.GetLot(lot.LotId);
+        Assert.Equal((2, 0, 2), (presale.Quantity, presale.Available, presale.Sold));
+
+        await (await api.SignUpShopper()).Hold(extra.LotId, 4); // on sale at once, as any lot
+        using var again = await seller.Http.PostAsJsonAsync($"/api/lots/{lot.LotId}/surplus", new { }, ApiJson.Options);
+        await again.ReadProblem(HttpStatusCode.Conflict, Problems.Conflict);
+    }
+
+    [Fact]
+    public async Task A_seller_previews_the_allocation_then_declares_what_was_packed_and_bad_weights_change_nothing()
+    {
+        var seller = await api.SignUpSeller();
+        var now = api.Clock.GetUtcNow();
+        var lot = await CreatePresale(seller, new { harvestFrom = now.AddDays(1), harvestTo = now.AddDays(20), unitWeightGrams = 5000, weightTolerancePercent = 5 });
+        var shopper = await api.SignUpShopper();
+        await shopper.Hold(lot.LotId, 2);
+        var order = await shopper.PlaceOrder("wallet");
+        await api.Complete(order.Payment.PaymentId);
+        await shopper.WaitFor(order.OrderId, OrderStatus.DepositPaid);
+        api.Clock.Advance(TimeSpan.FromDays(2));
+
+        using (var preview = await seller.Http.GetAsync(new Uri($"/api/lots/{lot.LotId}/harvest/preview?quantity=2", UriKind.Relative)))
+        {
+            var answer = await preview.Content.ReadFromJsonAsync<JsonElement>();
+            Assert.Equal(2, Assert.Single(answer.GetProperty("orders").EnumerateArray()).GetProperty("allocated").GetInt32());
+        }
+
+        using (var noQuantity = await seller.Http.GetAsync(new Uri($"/api/lots/{lot.LotId}/harvest/preview", UriKind.Relative)))
+        {
+            await noQuantity.ReadProblem(HttpStatusCode.BadRequest, Problems.InvalidRequest);
+        }
+
+        foreach (var (packed, status, code) in new (object, HttpStatusCode, string)[]
+        {
+            (new Dictionary<string, long> { ["not-an-order"] = 10_000 }, HttpStatusCode.BadRequest, Problems.InvalidRequest),
+            (new Dictionary<string, long> { [order.OrderId] = 0 }, HttpStatusCode.BadRequest, Problems.InvalidRequest),
+            (new Dictionary<string, long> { [order.OrderId] = 11_000 }, HttpStatusCode.BadRequest, Problems.InvalidRequest), // 10 %: over the 5 % tolerance
+        })
+        {
+            using var bad = await seller.Http.PostAsJsonAsync($"/api/lots/{lot.LotId}/harvest", new { quantity = 2, packedGrams = packed }, ApiJson.Options);
+            await bad.ReadProblem(status, code);
+        }
+
+        Assert.Null((await seller.GetLot(lot.LotId)).Harvest);
+        using (var declared = await seller.Http.PostAsJsonAsync($"/api/lots/{lot.LotId}/harvest", new { quantity = 2, packedGrams = new Dictionary<string, long> { [order.OrderId] = 10_400 } }, ApiJson.Options))
+        {
+            var share = Assert.Single((await declared.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("orders").EnumerateArray());
+            Assert.Equal((10_400, 544), (share.GetProperty("packedGrams").GetInt64(), share.GetProperty("adjustmentMinor").GetInt64())); // 6800 × 400 g ÷ 5000 g
+        }
+
+        var awaiting = await shopper.WaitFor(order.OrderId, OrderStatus.AwaitingBalance);
+        Assert.Equal(((2 * (6800L - 2040)) + 544, (2 * 6800L) + 544), (awaiting.Payment.AmountMinor!.Value, awaiting.TotalMinor));
+    }
+
     public static TheoryData<string, string> BadTerms => new()
     {
         { """{"depositPercent":0}""", "depositPercent" },

@@ -1,3 +1,4 @@
+using FlashSale.Agents;
 using FlashSale.Carts;
 using FlashSale.Common;
 using FlashSale.Ledger;
@@ -182,15 +183,197 @@ public sealed class PresaleOrderTests(EngineClusterFixture cluster)
         Assert.Equal((1, 0, 0), await Counts(presale));
     }
 
+    [Fact]
+    public async Task A_deposit_in_cash_through_a_village_agent_is_handed_back_for_the_unallocated_units_once()
+    {
+        var sellerId = NewSeller();
+        var (lotId, lot) = await CreatePresale(sellerId, forecast: 40, PresaleAllocation.ProRata); // an agent may take a quarter: 10
+        var agentId = Ids.New(Ids.AgentPrefix);
+        var agent = Grains.GetGrain<IAgentGrain>(agentId);
+        var orders = new List<Order>();
+        foreach (var name in new[] { "Ma Li", "Zhou Hua" })
+        {
+            var villager = (await agent.RegisterVillager(name)).ShopperId;
+            Value(await agent.SetItem(villager, lotId, 2));
+            var order = Value(await Grains.GetGrain<IShopperCartGrain>(villager).Checkout(Ids.New(Ids.OrderPrefix), "village-agent"));
+            Assert.Equal(OrderStatus.DepositPaid, Value(await agent.MarkCollected(order.OrderId)).Status);
+            Assert.Equal(OrderStatus.DepositPaid, Value(await agent.MarkCollected(order.OrderId)).Status); // once
+            orders.Add(order);
+            cluster.Clock.Advance(TimeSpan.FromSeconds(1));
+        }
+
+        var cash = Grains.GetGrain<IAgentCashGrain>(agentId);
+        Assert.Equal(DepositPerUnit * 4, Assert.Single(await cash.GetHeld()).HeldMinor);
+
+        // 3 of the 4 ordered: 1.5 each, and the unit left over goes to the earlier order (equal remainders).
+        cluster.Clock.Advance(TimeSpan.FromDays(2));
+        Assert.Equal([2, 1], Value(await lot.DeclareHarvest(sellerId, 3)).Orders.OrderBy(s => orders.FindIndex(o => o.OrderId == s.OrderId)).Select(s => s.Allocated));
+        foreach (var order in orders)
+        {
+            Value(await OrderGrain(order).CollectHarvest());
+            Value(await OrderGrain(order).CollectHarvest());
+        }
+
+        var cut = await OrderOf(Grains, orders[1]);
+        Assert.Equal(DepositPerUnit, Assert.Single(cut.Refunds!).AmountMinor);
+        Assert.Null((await OrderOf(Grains, orders[0])).Refunds);
+        Assert.Equal(DepositPerUnit * 3, Assert.Single(await cash.GetHeld()).HeldMinor); // the agent handed one unit's deposit back
+
+        // The agent collects both balances in cash.
+        foreach (var order in orders)
+        {
+            Assert.Equal(OrderStatus.Paid, Value(await agent.MarkCollected(order.OrderId)).Status);
+        }
+
+        var held = Assert.Single(await cash.GetHeld()).HeldMinor;
+        Assert.Equal(Price * 3, held); // deposits + balances − the refund: the price of the 3 units delivered
+        var balance = Assert.Single(await Grains.GetGrain<ISellerLedgerGrain>(sellerId).GetBalances());
+        Assert.Equal((Price * 3, held), (balance.PaidMinor - balance.RefundedMinor, balance.HeldByAgentsMinor));
+    }
+
+    [Fact]
+    public async Task A_surge_at_a_presales_opening_never_commits_more_than_the_forecast_and_the_harvest_is_shared_whole()
+    {
+        const int forecast = 60, shoppers = 300, limit = 3;
+        var sellerId = NewSeller();
+        var (lotId, lot) = await CreatePresale(sellerId, forecast, PresaleAllocation.ProRata, perShopperLimit: limit);
+        var random = new Random(20261201); // seeded: the same surge every run
+        var wanted = Enumerable.Range(0, shoppers).Select(_ => random.Next(1, limit + 1)).ToArray();
+
+        // Every shopper holds, checks out and pays the deposit at once; most find it sold out.
+        var placed = await Task.WhenAll(wanted.Select(async quantity =>
+        {
+            var cart = Grains.GetGrain<IShopperCartGrain>(NewShopper());
+            if (!(await cart.SetItem(lotId, quantity)).Succeeded)
+            {
+                return null;
+            }
+
+            var order = await cart.Checkout(Ids.New(Ids.OrderPrefix), "wallet");
+            if (!order.Succeeded)
+            {
+                return null;
+            }
+
+            await Delivered(Grains, order.Value!, await Issue(Grains, order.Value!));
+            return order.Value;
+        }));
+
+        var orders = placed.OfType<Order>().ToList();
+        var current = (await lot.Get())!;
+        AssertInvariant(current);
+        // 300 shoppers want about 600 units: while 3 are left every hold succeeds, so at most 2 stay unsold, and none is oversold.
+        Assert.Equal(0, current.Reserved);
+        Assert.InRange(current.Sold, forecast - (limit - 1), forecast);
+        Assert.Equal(current.Sold, orders.Sum(o => o.Items.Single().Quantity));
+        Assert.All(await Task.WhenAll(orders.Select(o => OrderOf(Grains, o))), o => Assert.Equal(OrderStatus.DepositPaid, o.Status));
+
+        cluster.Clock.Advance(TimeSpan.FromDays(2));
+        var declaration = Value(await lot.DeclareHarvest(sellerId, 41));
+        Assert.Equal(orders.Count, declaration.Orders.Count);
+        Assert.Equal(41, declaration.Orders.Sum(s => s.Allocated));
+        Assert.All(declaration.Orders, s => Assert.InRange(s.Allocated, 0, s.Ordered));
+        await Task.WhenAll(orders.Select(o => OrderGrain(o).CollectHarvest()));
+        var after = await Task.WhenAll(orders.Select(o => OrderOf(Grains, o)));
+        Assert.Equal(41, after.Where(o => o.Status == OrderStatus.AwaitingBalance).Sum(o => o.Presale!.Allocated));
+        Assert.Equal(DepositPerUnit * (current.Sold - 41), after.Sum(o => o.Refunds?.Sum(r => r.AmountMinor) ?? 0));
+    }
+
+    [Fact]
+    public async Task What_nobody_took_leaves_the_presale_once_and_a_failed_move_comes_back()
+    {
+        var sellerId = NewSeller();
+        var (lotId, lot) = await CreatePresale(sellerId, forecast: 10, PresaleAllocation.ProRata);
+        var placed = await PlaceOrder(Grains, "wallet", (lotId, 4));
+        await Delivered(Grains, placed, await Issue(Grains, placed));
+        Refused(await lot.ReleaseSurplus(sellerId, Ids.New(Ids.LotPrefix)), RefusalCode.Conflict); // no harvest yet
+
+        cluster.Clock.Advance(TimeSpan.FromDays(2));
+        Value(await lot.DeclareHarvest(sellerId, 12)); // a good year: 8 more than the orders
+        Assert.Equal((8, 0, 4), await Counts(lot));
+        Refused(await lot.ReleaseSurplus(NewSeller(), Ids.New(Ids.LotPrefix)), RefusalCode.Forbidden);
+
+        // A move that cannot finish gives the units back.
+        var first = Ids.New(Ids.LotPrefix);
+        Assert.Equal(new SurplusRelease(first, 8), Value(await lot.ReleaseSurplus(sellerId, first)));
+        Assert.Equal((0, 0, 4), await Counts(lot));
+        Assert.Equal(new SurplusRelease(first, 8), Value(await lot.ReleaseSurplus(sellerId, Ids.New(Ids.LotPrefix)))); // pending: answered again
+        await lot.ReclaimSurplus(first);
+        await lot.ReclaimSurplus(first);
+        Assert.Equal((8, 0, 4), await Counts(lot));
+
+        var second = Ids.New(Ids.LotPrefix);
+        Assert.Equal(8, Value(await lot.ReleaseSurplus(sellerId, second)).Quantity);
+        await lot.ConfirmSurplus(second);
+        await lot.ReclaimSurplus(second); // confirmed: nothing comes back
+        var after = (await lot.Get())!;
+        Assert.Equal((4, 0, 0, 4), (after.Quantity, after.Available, after.Reserved, after.Sold));
+        Refused(await lot.ReleaseSurplus(sellerId, Ids.New(Ids.LotPrefix)), RefusalCode.Conflict); // nothing left
+
+        // A forfeited balance returns its units, which can then go on sale too.
+        Value(await OrderGrain(placed).CollectHarvest());
+        cluster.Clock.Advance(TimeSpan.FromHours(BalanceWindowHours + 1));
+        await OrderGrain(placed).ExpireIfDue();
+        Assert.Equal(4, Value(await lot.ReleaseSurplus(sellerId, Ids.New(Ids.LotPrefix))).Quantity);
+    }
+
+    [Fact]
+    public async Task Units_sold_by_weight_settle_on_what_was_packed_within_the_tolerance()
+    {
+        var sellerId = NewSeller();
+        var now = cluster.Clock.GetUtcNow();
+        var terms = new PresaleTerms(DepositPercent, now + TimeSpan.FromDays(1), now + TimeSpan.FromDays(10), BalanceWindowHours, PresaleAllocation.ProRata,
+            "A", UnitWeightGrams: 5000, WeightTolerancePercent: 5);
+        var lotId = Ids.New(Ids.LotPrefix);
+        var lot = Grains.GetGrain<IProduceLotGrain>(lotId);
+        Value(await lot.Create(new LotDefinition(sellerId, "Honey pears, 5 kg boxes", "box", Price, "CNY", 10, 5, null, null, Presale: terms)));
+        var heavy = await PlaceOrder(Grains, "wallet", (lotId, 2));
+        var light = await PlaceOrder(Grains, "wallet", (lotId, 2));
+        foreach (var order in new[] { heavy, light })
+        {
+            await Delivered(Grains, order, await Issue(Grains, order));
+        }
+
+        cluster.Clock.Advance(TimeSpan.FromDays(2));
+        var preview = Value(await lot.PreviewHarvest(sellerId, 4));
+        Assert.All(preview.Orders, s => Assert.Equal(2, s.Allocated));
+        Assert.Equal((6, 0, 4), await Counts(lot)); // a preview changes nothing
+
+        // Each share weighs 10 kg nominal, ±5 %: 10.6 kg is too much, an order with no share cannot be weighed.
+        Refused(await lot.DeclareHarvest(sellerId, 4, new Dictionary<string, long> { [heavy.OrderId] = 10_600 }), RefusalCode.InvalidRequest);
+        Refused(await lot.DeclareHarvest(sellerId, 4, new Dictionary<string, long> { [Ids.New(Ids.OrderPrefix)] = 10_000 }), RefusalCode.InvalidRequest);
+        Assert.Null((await lot.Get())!.Harvest);
+
+        var declared = Value(await lot.DeclareHarvest(sellerId, 4, new Dictionary<string, long> { [heavy.OrderId] = 10_300, [light.OrderId] = 9_900 }));
+        Assert.Equal((10_300L, 60L), declared.Orders.Where(s => s.OrderId == heavy.OrderId).Select(s => (s.PackedGrams!.Value, s.AdjustmentMinor)).Single()); // 1000 × 300 g ÷ 5000 g
+        foreach (var order in new[] { heavy, light })
+        {
+            Value(await OrderGrain(order).CollectHarvest());
+        }
+
+        var heavier = await OrderOf(Grains, heavy);
+        var lighter = await OrderOf(Grains, light);
+        Assert.Equal((2060L, 1460L, 60L), (heavier.TotalMinor, heavier.AmountOf(heavier.Payment), heavier.Presale!.WeightAdjustmentMinor));
+        Assert.Equal((1980L, 1380L, -20L), (lighter.TotalMinor, lighter.AmountOf(lighter.Payment), lighter.Presale!.WeightAdjustmentMinor));
+
+        foreach (var order in new[] { heavier, lighter })
+        {
+            await Delivered(Grains, order, await Issue(Grains, order));
+        }
+
+        var balance = Assert.Single(await Grains.GetGrain<ISellerLedgerGrain>(sellerId).GetBalances());
+        Assert.Equal(2060 + 1980, balance.PaidMinor - balance.RefundedMinor); // deposits + balances: what was packed, priced
+    }
+
     private IOrderGrain OrderGrain(Order order) => Grains.GetGrain<IOrderGrain>(order.OrderId);
 
-    private async Task<(string LotId, IProduceLotGrain Lot)> CreatePresale(string sellerId, int forecast, PresaleAllocation rule, TimeSpan? harvestFromIn = null)
+    private async Task<(string LotId, IProduceLotGrain Lot)> CreatePresale(string sellerId, int forecast, PresaleAllocation rule, TimeSpan? harvestFromIn = null, int? perShopperLimit = null)
     {
         var now = cluster.Clock.GetUtcNow();
         var terms = new PresaleTerms(DepositPercent, now + (harvestFromIn ?? TimeSpan.FromDays(1)), now + TimeSpan.FromDays(10), BalanceWindowHours, rule);
         var lotId = Ids.New(Ids.LotPrefix);
         var lot = Grains.GetGrain<IProduceLotGrain>(lotId);
-        Value(await lot.Create(new LotDefinition(sellerId, "Navel oranges, grade A", "box", Price, "CNY", forecast, forecast, null, null, Presale: terms)));
+        Value(await lot.Create(new LotDefinition(sellerId, "Navel oranges, grade A", "box", Price, "CNY", forecast, perShopperLimit ?? forecast, null, null, Presale: terms)));
         return (lotId, lot);
     }
 
