@@ -182,8 +182,48 @@ public static partial class LotsApi
             return Problems.NotFoundProblem(EngineTexts.TheLot);
         }
 
-        var stats = await grains.GetGrain<IProduceLotGrain>(lotId).GetStats(user.SellerId());
-        return stats.Succeeded ? TypedResults.Ok(stats.Value) : Problems.From(stats.Refusal);
+        var lot = grains.GetGrain<IProduceLotGrain>(lotId);
+        var stats = await lot.GetStats(user.SellerId());
+        if (!stats.Succeeded)
+        {
+            return Problems.From(stats.Refusal);
+        }
+
+        return await lot.Get() is { Presale: { } terms } presale
+            ? TypedResults.Ok(stats.Value with { Presale = await PresaleStatsOf(presale, terms, lot, grains) })
+            : TypedResults.Ok(stats.Value);
+    }
+
+    /// <summary>
+    /// A presale's figures: before the harvest, from the lot's counts; after it, from the
+    /// declaration and each allocated order's state (read 16 at a time), since only the orders know
+    /// whether their balances are paid.
+    /// </summary>
+    private static async Task<PresaleStats> PresaleStatsOf(Lot lot, PresaleTerms terms, IProduceLotGrain grain, IGrainFactory grains)
+    {
+        var perUnit = terms.DepositPerUnit(lot.PriceMinor);
+        if (await grain.GetHarvest() is not { } harvest)
+        {
+            return new PresaleStats(lot.Quantity, lot.Sold, perUnit, checked(perUnit * lot.Sold));
+        }
+
+        var ordered = harvest.Orders.Sum(s => s.Ordered);
+        var orders = new System.Collections.Concurrent.ConcurrentBag<Order>();
+        await Parallel.ForEachAsync(harvest.Orders.Where(s => s.Allocated > 0), new ParallelOptions { MaxDegreeOfParallelism = HarvestFanOut }, async (share, _) =>
+        {
+            if (await grains.GetGrain<IOrderGrain>(share.OrderId).Get() is { } order)
+            {
+                orders.Add(order);
+            }
+        });
+
+        long BalanceOf(Order o) => o.Presale?.BalanceMinor ?? 0;
+        var paid = orders.Where(o => o.Status == OrderStatus.Paid).ToList();
+        var awaiting = orders.Where(o => o.Status is OrderStatus.AwaitingBalance or OrderStatus.DepositPaid).ToList();
+        return new PresaleStats(
+            lot.Harvest?.Forecast ?? ordered, ordered, perUnit, checked(perUnit * ordered), harvest.Declared, harvest.Orders.Sum(s => s.Allocated),
+            awaiting.Count, paid.Count, orders.Count(o => o.Status == OrderStatus.Forfeited),
+            harvest.Orders.Count(s => s.Allocated == 0), checked(paid.Sum(BalanceOf)), checked(awaiting.Sum(BalanceOf)));
     }
 
     /// <summary>How many orders hear of a declared harvest at once; each also asks by itself (hourly in the window, and when it closes).</summary>

@@ -93,6 +93,9 @@ public interface IProduceLotGrain : IGrainWithStringKey
     /// <summary>The new lot could not be created: the units come back to this lot. Idempotent.</summary>
     Task<Lot?> ReclaimSurplus(string newLotId);
 
+    /// <summary>The declared harvest and every order's share, once there is one.</summary>
+    Task<HarvestDeclaration?> GetHarvest();
+
     /// <summary>This order's share of the harvest, or null when the lot has no sale to it.</summary>
     Task<OrderHarvest?> GetHarvestFor(string orderId);
 

@@ -29,11 +29,12 @@ public sealed record Lot(
     [property: Id(18), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] PresaleTerms? Presale = null,
     [property: Id(19), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] LotHarvest? Harvest = null);
 
-/// <summary>A presale's declared harvest: how many units there really are, and when the seller said so.</summary>
+/// <summary>A presale's declared harvest: how many units there really are, when the seller said so, and the forecast it replaced.</summary>
 [GenerateSerializer, Immutable]
 public sealed record LotHarvest(
     [property: Id(0)] int Declared,
-    [property: Id(1)] DateTimeOffset DeclaredAt);
+    [property: Id(1)] DateTimeOffset DeclaredAt,
+    [property: Id(2)] int Forecast = 0);
 
 /// <summary>
 /// The terms a cart needs to judge a hold before asking the lot for stock. A cart keeps them, so
@@ -86,4 +87,25 @@ public sealed record LotStats(
     [property: Id(4)] long RevenueMinor,
     [property: Id(5)] int PaidOrders,
     [property: Id(6)] IReadOnlyList<SellThroughPoint> SellThrough,
-    [property: Id(7)] int HoldsExpiringSoon = 0);
+    [property: Id(7)] int HoldsExpiringSoon = 0,
+    [property: Id(8), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] PresaleStats? Presale = null);
+
+/// <summary>
+/// A presale's figures for its farmer: the forecast against the units ordered (deposits paid) and
+/// the deposits collected, the working capital before the harvest; after the declaration, what was
+/// allocated and where each order's balance stands.
+/// </summary>
+[GenerateSerializer, Immutable]
+public sealed record PresaleStats(
+    [property: Id(0)] int Forecast,
+    [property: Id(1)] int Ordered,
+    [property: Id(2)] long DepositPerUnitMinor,
+    [property: Id(3)] long DepositsMinor,
+    [property: Id(4), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? Declared = null,
+    [property: Id(5), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? Allocated = null,
+    [property: Id(6)] int AwaitingBalance = 0,
+    [property: Id(7)] int BalancesPaid = 0,
+    [property: Id(8)] int Forfeited = 0,
+    [property: Id(9)] int Refunded = 0,
+    [property: Id(10)] long BalancesPaidMinor = 0,
+    [property: Id(11)] long BalancesOutstandingMinor = 0);

@@ -748,7 +748,7 @@ internal sealed class LotInventory
 
                 // The lot is now the real harvest: what was allocated is sold, the rest (if the
                 // harvest beat the orders) is available to sell on.
-                Harvest = new LotHarvest(declared.Declared, declared.At);
+                Harvest = new LotHarvest(declared.Declared, declared.At, Forecast: Counts.Quantity);
                 c = c with { Quantity = declared.Declared, Sold = allocated, Available = declared.Declared - allocated };
                 break;
             }

@@ -272,6 +272,8 @@ internal sealed partial class ProduceLotGrain : Grain, IProduceLotGrain, IRemind
         return _inventory.PreviewHarvest(sellerId, declared, Now);
     }
 
+    public Task<HarvestDeclaration?> GetHarvest() => Task.FromResult(_inventory.ToDeclaration());
+
     public Task<OrderHarvest?> GetHarvestFor(string orderId) => Task.FromResult(_inventory.HarvestFor(orderId, Now));
 
     public Task<Outcome<Lot>> Edit(string sellerId, LotEdit edit) => Decide(now => _inventory.DecideEdit(sellerId, edit, _maxOrderTotalMinor, now));

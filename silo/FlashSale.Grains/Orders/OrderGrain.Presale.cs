@@ -261,7 +261,9 @@ internal sealed partial class OrderGrain
 
     private async Task ForgetHarvestWakeUnlessWaiting()
     {
-        if (state.State.Order is not { Status: OrderStatus.DepositPaid })
+        // Untouched by this activation, it was set by none of its turns; one an earlier activation
+        // left behind rings once more and is forgotten then (OnHarvestReminder).
+        if (_harvestWake is not null && state.State.Order is not { Status: OrderStatus.DepositPaid })
         {
             await HarvestWake.Forget();
         }

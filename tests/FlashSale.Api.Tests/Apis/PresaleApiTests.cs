@@ -41,6 +41,7 @@ public sealed class PresaleApiTests(PaymentsApiFactory api)
         await api.Complete(order.Payment.PaymentId);
         var deposited = await shopper.WaitFor(order.OrderId, OrderStatus.DepositPaid);
         Assert.Equal(3, deposited.Presale!.Ordered);
+        Assert.Equal(new PresaleStats(10, 3, 2040, 3 * 2040), (await seller.GetStats(lot.LotId)).Presale); // the farmer's working capital
 
         api.Clock.Advance(TimeSpan.FromDays(2));
         using (var declared = await seller.Http.PostAsJsonAsync($"/api/lots/{lot.LotId}/harvest", new { quantity = 2 }, ApiJson.Options))
@@ -68,6 +69,9 @@ public sealed class PresaleApiTests(PaymentsApiFactory api)
         var after = await seller.GetLot(lot.LotId);
         Assert.Equal((2, 0, 0, 2, LotStatus.Ended), (after.Quantity, after.Available, after.Reserved, after.Sold, after.Status));
         Assert.Equal(2, after.Harvest!.Declared);
+        Assert.Equal(
+            new PresaleStats(10, 3, 2040, 3 * 2040, Declared: 2, Allocated: 2, BalancesPaid: 1, BalancesPaidMinor: 2 * (6800 - 2040)),
+            (await seller.GetStats(lot.LotId)).Presale);
     }
 
     [Fact]
