@@ -14,7 +14,16 @@ export interface Lot {
   quantity: number; available: number; reserved: number; sold: number; perShopperLimit: number;
   status: LotStatus; startsAt: string | null; endsAt: string | null; version: number;
   waitingRoom?: { admitPerSecond: number; admissionWindowSeconds: number } | null;
+  kind?: "standard" | "presale";
+  /** A presale's terms: the forecast is `quantity`; the harvest, once declared, is `harvest`. */
+  presale?: PresaleTerms;
+  harvest?: { declared: number; declaredAt: string };
 }
+export interface PresaleTerms {
+  depositPercent: number; harvestFrom: string; harvestTo: string; balanceWindowHours: number; allocation: "pro-rata" | "first-come";
+  grade?: string | null; unitWeightGrams?: number | null; weightTolerancePercent?: number | null;
+}
+export interface HarvestDeclaration { lotId: string; declared: number; orders: { orderId: string; ordered: number; allocated: number }[]; declaredAt: string }
 export type TicketState = "awaiting-draw" | "waiting" | "admitted" | "lapsed";
 /** A place in a lot's waiting room; position and times are fixed once drawn, so the client counts down alone. */
 export interface QueueTicket {
@@ -202,6 +211,9 @@ export const lotAction = (lotId: string, action: "pause" | "resume" | "end") => 
 /** Changes the terms of a lot not yet open; a field left out keeps its value. */
 export const editLot = (lotId: string, body: Record<string, unknown>) => call<Lot>("PATCH", `/api/lots/${lotId}`, { as: "seller", body });
 export const restock = (lotId: string, quantity: number) => call<Lot>("POST", `/api/lots/${lotId}/restock`, { as: "seller", body: { quantity } });
+/** Declares a presale's real harvest, once, within its window: the lot shares it among the paid deposits. */
+export const declareHarvest = (lotId: string, quantity: number | null) =>
+  call<HarvestDeclaration>("POST", `/api/lots/${lotId}/harvest`, { as: "seller", body: { quantity } });
 export const myLots = () => call<Lot[]>("GET", "/api/sellers/me/lots", { as: "seller" });
 export const lotStats = (lotId: string) => call<LotStats>("GET", `/api/lots/${lotId}/stats`, { as: "seller" });
 

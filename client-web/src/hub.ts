@@ -12,7 +12,7 @@ export interface SellThroughUpdate {
   paidOrders: number; sellThrough: { minute: string; sold: number }[]; holdsExpiringSoon: number; status: string; version: number;
 }
 /** From fulfilment on, with each seller's shipment status and the service point's agent. */
-export interface OrderUpdate { orderId: string; shopperId?: string; status: string; shipments?: { sellerId: string; status: string }[]; agentId?: string }
+export interface OrderUpdate { orderId: string; shopperId?: string; status: string; shipments?: { sellerId: string; status: string }[] | null; agentId?: string | null }
 /** How far a lot's waiting room has got: positions up to admittedThrough have reached their turn. */
 export interface QueueProgress { lotId: string; drawn: boolean; positions: number; admittedThrough: number; awaitingDraw: number; at: string }
 

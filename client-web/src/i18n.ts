@@ -102,6 +102,17 @@ const en = {
   yourChoice: "Your choice", sendChoice: "Send", keypad: "Keypad", deleteDigit: "Delete", sessionEnded: "The session has ended: dial again.",
   smsInbox: "Texts received", noSms: "No texts yet.", refreshInbox: "Refresh", smsCompose: "Send a text",
   smsText: "Message: BUY <code> <qty>, STATUS or CANCEL <ref>", smsSend: "Send text", smsReply: "Reply: {text}",
+  presaleChoice: "Presale (pay a deposit now, the balance at harvest)", presaleTerms: "Presale terms",
+  depositPercent: "Deposit (% of the price, 1–50)", harvestFrom: "Harvest from", harvestTo: "Harvest until",
+  balanceWindowHours: "Hours to pay the balance after the harvest (1–720)", allocation: "If the harvest falls short",
+  "alloc_pro-rata": "Pro rata", "allocHow_pro-rata": "Every order gets the same share of what it ordered.",
+  "alloc_first-come": "First come", "allocHow_first-come": "The earliest orders are filled whole first.",
+  grade: "Grade (optional, e.g. A)", unitWeightGrams: "Unit weight in grams (optional)", weightTolerancePercent: "Weight tolerance in % (0–20, with a unit weight)",
+  presaleBadge: "Presale", gradeIs: "Grade {grade}", harvestWindow: "Harvest: {dates}",
+  depositNow: "Deposit now: {deposit} per unit, balance at harvest", depositTerms: "Deposit {percent} %: {deposit} per unit",
+  forecast: "Forecast", deposits: "Deposits collected", declareTitle: "Harvest", harvestQuantity: "Units harvested",
+  declareHarvest: "Declare harvest", harvestDeclared: "Harvest declared: {declared} ({time})",
+  sharesTitle: "Each order's share", orderCol: "Order", orderedCol: "Ordered", allocatedCol: "Allocated",
 };
 
 export type Key = keyof typeof en;
@@ -207,6 +218,17 @@ const zhCN: Record<Key, string> = {
   yourChoice: "您的选择", sendChoice: "发送", keypad: "键盘", deleteDigit: "删除", sessionEnded: "会话已结束，请重新拨号。",
   smsInbox: "收到的短信", noSms: "还没有短信。", refreshInbox: "刷新", smsCompose: "发送短信",
   smsText: "短信：买 <编号> <数量>、状态 或 取消 <订单号>", smsSend: "发送短信", smsReply: "回复：{text}",
+  presaleChoice: "预售（现付定金，收成后付尾款）", presaleTerms: "预售条款",
+  depositPercent: "定金比例（价格的 %，1–50）", harvestFrom: "收成开始", harvestTo: "收成截止",
+  balanceWindowHours: "收成后支付尾款的时限（小时，1–720）", allocation: "收成不足时",
+  "alloc_pro-rata": "按比例分配", "allocHow_pro-rata": "每笔订单按订购量获得相同比例。",
+  "alloc_first-come": "先到先得", "allocHow_first-come": "最早的订单优先全额分配。",
+  grade: "等级（可选，如 特级）", unitWeightGrams: "单件重量（克，可选）", weightTolerancePercent: "重量误差 %（0–20，需填单件重量）",
+  presaleBadge: "预售", gradeIs: "等级 {grade}", harvestWindow: "收成期：{dates}",
+  depositNow: "现付定金：每件 {deposit}，收成后付尾款", depositTerms: "定金 {percent}%：每件 {deposit}",
+  forecast: "预估产量", deposits: "已收定金", declareTitle: "收成", harvestQuantity: "实际收成（件）",
+  declareHarvest: "申报收成", harvestDeclared: "已申报收成：{declared}（{time}）",
+  sharesTitle: "各订单的分配", orderCol: "订单", orderedCol: "订购", allocatedCol: "分配",
 };
 
 export type Language = "en" | "zh-CN";
@@ -247,6 +269,13 @@ export function duration(ms: number): string {
   const h = Math.floor(total / 3600), m = Math.floor((total % 3600) / 60), s = total % 60;
   const mmss = `${String(m).padStart(h ? 2 : 1, "0")}:${String(s).padStart(2, "0")}`;
   return h ? `${h}:${mmss}` : mmss;
+}
+
+/** A span of days such as "Dec 10 – 20" or "12月10日至20日", in the reader's time zone. */
+export function dayRange(from: string, to: string): string {
+  // formatRange is in every browser the client supports; the ES2020 typings predate it.
+  const format = new Intl.DateTimeFormat(language, { day: "numeric", month: "short" }) as Intl.DateTimeFormat & { formatRange(a: Date, b: Date): string };
+  return format.formatRange(new Date(from), new Date(to));
 }
 
 export function dateTime(iso: string): string {

@@ -1,11 +1,12 @@
-// The seller's pages: sign up, create a lot, and the live dashboard of the seller's lots, where a
-// lot is edited before it opens and a sale is ended, each with a link to its order desk
-// (pages/desk.ts); the money is on pages/money.ts.
+// The seller's pages: sign up, create a lot (a presale too), and the live dashboard of the seller's
+// lots, where a lot is edited before it opens, a sale is ended and a presale's harvest declared,
+// each with a link to its order desk (pages/desk.ts); the money is on pages/money.ts.
 import * as api from "../api";
 import * as hub from "../hub";
 import type { SellThroughUpdate } from "../hub";
 import { dateTime, minorDigits, money, t, tv } from "../i18n";
 import { errorText, field, formData, h, Scope, showFieldErrors } from "../dom";
+import { depositPerUnit, harvestWindow, presaleBadges } from "./shopper";
 
 export function signUpForm(role: "seller" | "agent", title: string, onDone: () => void): HTMLFormElement {
   const message = h("p", { class: "message error", role: "alert" });
@@ -33,12 +34,16 @@ export function signUpForm(role: "seller" | "agent", title: string, onDone: () =
 function lotForm(onCreated: () => void): HTMLFormElement {
   const message = h("p", { class: "message", role: "status", "aria-live": "polite" });
   const input = (type: string, extra: Record<string, unknown> = {}) => h("input", { type, ...extra });
+  const presale = h("input", { type: "checkbox", name: "kind", value: "presale", "aria-controls": "presale-terms", onchange: () => showTerms() });
+  const terms = presaleFields(input);
+  const showTerms = () => { terms.hidden = terms.disabled = !presale.checked; };
   const form = h("form", {
     class: "card", novalidate: true,
     onsubmit: async (event: Event) => {
       event.preventDefault();
       const data = formData(form);
       const number = (value: string) => (value === "" ? null : Number(value));
+      const instant = (value: string) => (value ? new Date(value).toISOString() : null);
       const currency = data.currency.toUpperCase();
       const price = number(data.priceMinor);
       const body = {
@@ -49,10 +54,18 @@ function lotForm(onCreated: () => void): HTMLFormElement {
         startsAt: data.startsAt ? new Date(data.startsAt).toISOString() : undefined,
         endsAt: data.endsAt ? new Date(data.endsAt).toISOString() : undefined,
         waitingRoom: data["waitingRoom.admitPerSecond"] ? { admitPerSecond: number(data["waitingRoom.admitPerSecond"]) } : undefined,
+        // A presale's terms, only when chosen (the API refuses them on a standard lot). A required
+        // term left empty is sent as null, so the server names it beside its field.
+        ...(data.kind === "presale" ? {
+          kind: "presale", depositPercent: number(data.depositPercent), harvestFrom: instant(data.harvestFrom), harvestTo: instant(data.harvestTo),
+          balanceWindowHours: number(data.balanceWindowHours), allocation: data.allocation ?? null, grade: data.grade || undefined,
+          unitWeightGrams: number(data.unitWeightGrams) ?? undefined, weightTolerancePercent: number(data.weightTolerancePercent) ?? undefined,
+        } : {}),
       };
       try {
         await api.createLot(body);
         form.reset();
+        showTerms();
         showFieldErrors(form, {});
         message.className = "message";
         message.textContent = t("lotCreated");
@@ -74,8 +87,30 @@ function lotForm(onCreated: () => void): HTMLFormElement {
     field("startsAt", t("startsAt"), input("datetime-local", { step: "1" })),
     field("endsAt", t("endsAt"), input("datetime-local", { step: "1" })),
     field("waitingRoom.admitPerSecond", t("admitPerSecond"), input("number", { min: "1", inputmode: "numeric" })),
+    h("label", { class: "method" }, presale, h("span", {}, t("presaleChoice"))), terms,
     h("button", { type: "submit", class: "primary" }, t("createLot")), message);
   return form;
+}
+
+/**
+ * A presale's terms for the lot form. The fieldset is disabled while the choice is off, so none
+ * of its fields reaches the form's data.
+ */
+function presaleFields(input: (type: string, extra?: Record<string, unknown>) => HTMLInputElement): HTMLFieldSetElement {
+  const rules = (["pro-rata", "first-come"] as const).map((rule) => h("label", { class: "method" },
+    h("input", { type: "radio", name: "allocation", value: rule, checked: rule === "pro-rata", "aria-describedby": "f-allocation-error" }),
+    h("span", {}, h("strong", {}, t(`alloc_${rule}`)), h("small", {}, t(`allocHow_${rule}`)))));
+  return h("fieldset", { class: "choices", id: "presale-terms", hidden: true, disabled: true },
+    h("legend", {}, t("presaleTerms")),
+    field("depositPercent", t("depositPercent"), input("number", { min: "1", max: "50", value: "30", inputmode: "numeric" })),
+    field("harvestFrom", t("harvestFrom"), input("datetime-local", { step: "1" })),
+    field("harvestTo", t("harvestTo"), input("datetime-local", { step: "1" })),
+    field("balanceWindowHours", t("balanceWindowHours"), input("number", { min: "1", max: "720", value: "48", inputmode: "numeric" })),
+    h("fieldset", { class: "methods" }, h("legend", {}, t("allocation")), ...rules,
+      h("p", { class: "field-error", id: "f-allocation-error", "data-error-for": "allocation" })),
+    field("grade", t("grade"), input("text", { maxlength: "200" })),
+    field("unitWeightGrams", t("unitWeightGrams"), input("number", { min: "1", inputmode: "numeric" })),
+    field("weightTolerancePercent", t("weightTolerancePercent"), input("number", { min: "0", max: "20", inputmode: "numeric" })));
 }
 
 function safeDigits(currency: string): number {
@@ -109,7 +144,7 @@ type Panel = "edit" | "end";
  * update never takes away what the seller is typing.
  */
 function lotFigures(view: SellThroughUpdate, lot: api.Lot | undefined, open: Panel | undefined, toggle: (panel: Panel) => void): HTMLElement {
-  const stat = (key: "sold" | "reserved" | "available" | "revenue" | "paidOrders" | "holdsExpiring", value: string | number) =>
+  const stat = (key: "sold" | "reserved" | "available" | "revenue" | "paidOrders" | "holdsExpiring" | "forecast" | "deposits", value: string | number) =>
     h("div", { class: "stat", "data-stat": key }, h("dt", {}, t(key)), h("dd", {}, String(value)));
   const action = (label: string, run: () => Promise<unknown>) =>
     h("button", { type: "button", onclick: async (e: Event) => {
@@ -122,11 +157,17 @@ function lotFigures(view: SellThroughUpdate, lot: api.Lot | undefined, open: Pan
   const restockInput = h("input", { type: "number", min: "1", value: "10", inputmode: "numeric", "aria-label": t("restockBy"), class: "narrow" });
   const times = lot ? [view.status === "scheduled" && lot.startsAt ? t("opensOn", { time: dateTime(lot.startsAt) }) : null,
     view.status !== "ended" && lot.endsAt ? t("endsOn", { time: dateTime(lot.endsAt) }) : null].filter(Boolean).join(" · ") : "";
+  const presale = lot?.presale;
+  // Before the harvest a presale's units are ordered against a forecast, each with its deposit paid.
+  const forecasting = lot && presale && !lot.harvest;
   const figures = h("div", {},
-    h("h2", {}, view.name, " ", h("span", { class: "badge", "data-status": view.status }, tv("status_", view.status))),
+    h("h2", {}, view.name, " ", h("span", { class: "badge", "data-status": view.status }, tv("status_", view.status)), presale ? " " : null, presale ? presaleBadges(presale) : null),
     lot ? h("p", { class: "terms" }, t("unitPrice", { price: money(lot.priceMinor, lot.currency), unit: lot.unit }), " · ", t("perShopper", { limit: lot.perShopperLimit })) : null,
+    lot && presale ? h("p", { class: "terms presale-terms" }, t("depositTerms", { percent: presale.depositPercent, deposit: money(depositPerUnit(lot), lot.currency) }),
+      " · ", harvestWindow(presale), " · ", t(`alloc_${presale.allocation}`)) : null,
     times ? h("p", { class: "muted terms" }, times) : null,
-    h("dl", { class: "stats" }, stat("sold", view.sold), stat("reserved", view.reserved), stat("available", view.available),
+    h("dl", { class: "stats" }, forecasting ? stat("forecast", view.quantity) : null, stat("sold", view.sold),
+      forecasting ? stat("deposits", money(view.sold * depositPerUnit(lot), lot.currency)) : null, stat("reserved", view.reserved), stat("available", view.available),
       stat("revenue", money(view.revenueMinor, lot?.currency ?? "CNY")), stat("paidOrders", view.paidOrders), stat("holdsExpiring", view.holdsExpiringSoon)),
     h("p", { class: "muted" }, t("sellThroughChart")), chart(view.sellThrough),
     h("p", {}, h("a", { href: `#/seller/orders/${view.lotId}` }, t("orderDesk"))),
@@ -216,6 +257,51 @@ function endConfirmation(lotId: string, onEnded: (lot: api.Lot) => void, onKeep:
     h("div", { class: "actions" }, end, h("button", { type: "button", onclick: onKeep }, t("endKeep"))), message);
 }
 
+/**
+ * A presale's harvest: the declaration form while none is declared, then what was declared and,
+ * right after the seller declared it, every order's share. It sits apart from the figures, so a
+ * live update neither clears the quantity typed nor the shares shown.
+ */
+function harvestPanel(lot: api.Lot, onDeclared: () => void): HTMLElement {
+  const titleId = `harvest-${lot.lotId}`;
+  const section = h("section", { class: "harvest", "aria-labelledby": titleId, tabindex: "-1" });
+  const title = h("h3", { id: titleId }, t("declareTitle"));
+  const declared = (declaration: { declared: number; declaredAt: string }) =>
+    h("p", { class: "declared" }, t("harvestDeclared", { declared: declaration.declared, time: dateTime(declaration.declaredAt) }));
+  if (lot.harvest) {
+    section.append(title, declared(lot.harvest));
+    return section;
+  }
+  const quantity = h("input", { type: "number", min: "0", inputmode: "numeric", required: true });
+  const declare = h("button", { type: "submit", class: "primary" }, t("declareHarvest"));
+  const message = h("p", { class: "message error", role: "alert" });
+  const form = h("form", {
+    novalidate: true,
+    onsubmit: async (event: Event) => {
+      event.preventDefault();
+      declare.disabled = true;
+      try {
+        // Left empty, the quantity is sent as null for the server to name, never as a harvest of 0.
+        const declaration = await api.declareHarvest(lot.lotId, quantity.value === "" ? null : Number(quantity.value));
+        const shares = h("table", { class: "shares" }, h("caption", {}, t("sharesTitle")),
+          h("thead", {}, h("tr", {}, ...[t("orderCol"), t("orderedCol"), t("allocatedCol")].map((text) => h("th", { scope: "col" }, text)))),
+          h("tbody", {}, ...declaration.orders.map((share) => h("tr", { "data-order": share.orderId },
+            h("td", {}, share.orderId.slice(-6)), h("td", {}, share.ordered), h("td", {}, share.allocated)))));
+        section.replaceChildren(title, declared(declaration), ...(declaration.orders.length ? [shares] : []));
+        section.focus();
+        onDeclared();
+      } catch (error) {
+        // A refusal by the lot (outside the window, deposits still awaited) is in the server's words.
+        message.textContent = error instanceof api.ApiError && error.status === 409 && error.message ? error.message : errorText(error);
+        showFieldErrors(form, error instanceof api.ApiError ? error.fieldErrors : {});
+        declare.disabled = false;
+      }
+    },
+  }, field("quantity", t("harvestQuantity"), quantity, `${titleId}-quantity`), declare, message);
+  section.append(title, form);
+  return section;
+}
+
 export async function sellerPage(root: HTMLElement, scope: Scope) {
   const seller = api.identity("seller");
   if (!seller) {
@@ -237,8 +323,13 @@ export async function sellerPage(root: HTMLElement, scope: Scope) {
       list.prepend(card);
     }
     const view = views.get(lotId)!;
+    const lot = lots.get(lotId);
     card.dataset.status = view.status;
-    const figures = lotFigures(view, lots.get(lotId), panels.get(lotId), (panel) => toggle(lotId, panel));
+    // After the figures: a presale's harvest, drawn once (its lot may be known only after a later load).
+    if (lot?.presale && !card.querySelector(".harvest")) {
+      card.firstElementChild!.after(harvestPanel(lot, () => void api.getLot(lotId).then(paintLot).catch(() => undefined)));
+    }
+    const figures = lotFigures(view, lot, panels.get(lotId), (panel) => toggle(lotId, panel));
     const old = card.firstElementChild!;
     // Keep focus on the button the seller just pressed when the figures are redrawn.
     const focused = old.contains(document.activeElement) ? [...old.querySelectorAll("button, input")].indexOf(document.activeElement!) : -1;

@@ -2,7 +2,7 @@
 import * as api from "../api";
 import type { Lot } from "../api";
 import * as hub from "../hub";
-import { dateTime, duration, money, t, tv } from "../i18n";
+import { dateTime, dayRange, duration, money, t, tv } from "../i18n";
 import { errorText, field, h, Scope, showFieldErrors } from "../dom";
 import { queueView, type QueueHandle } from "./queue";
 
@@ -57,6 +57,24 @@ export function stockView(lot: Lot, scope: Scope): HTMLElement {
   return view;
 }
 
+/** A presale's deposit on one unit: its share of the price rounded up to a whole minor unit, as checkout takes it. */
+export const depositPerUnit = (lot: Lot) => Math.floor((lot.priceMinor * (lot.presale?.depositPercent ?? 0) + 99) / 100);
+
+/** A presale's badge and grade, for its card and its page. */
+export function presaleBadges(terms: api.PresaleTerms): HTMLElement {
+  return h("span", { class: "presale-tags" }, h("span", { class: "badge presale-badge" }, t("presaleBadge")),
+    terms.grade ? " " : null, terms.grade ? h("span", { class: "badge" }, t("gradeIs", { grade: terms.grade })) : null);
+}
+
+export const harvestWindow = (terms: api.PresaleTerms) => t("harvestWindow", { dates: dayRange(terms.harvestFrom, terms.harvestTo) });
+
+/** What a shopper needs to know before holding a presale: when it is picked, and what checkout takes now. */
+function presaleLines(lot: Lot): HTMLElement[] {
+  return lot.presale ? [h("div", { class: "presale" }, presaleBadges(lot.presale),
+    h("p", { class: "terms harvest-window" }, harvestWindow(lot.presale)),
+    h("p", { class: "terms deposit-line" }, t("depositNow", { deposit: money(depositPerUnit(lot), lot.currency) })))] : [];
+}
+
 export function failure(root: HTMLElement, error: unknown, retry: () => void) {
   root.replaceChildren(h("p", { class: "error", role: "alert" }, errorText(error)), h("button", { type: "button", onclick: retry }, t("retry")));
 }
@@ -72,7 +90,7 @@ export async function saleList(root: HTMLElement, scope: Scope) {
     h("li", { class: "card" },
       h("h2", {}, h("a", { href: `#/lot/${lot.lotId}` }, lot.name), lot.waitingRoom ? h("span", { class: "badge queue-marker" }, t("queueMarker")) : null),
       h("p", { class: "price" }, t("unitPrice", { price: money(lot.priceMinor, lot.currency), unit: lot.unit })),
-      stockView(lot, scope)));
+      ...presaleLines(lot), stockView(lot, scope)));
   root.replaceChildren(h("h1", {}, t("saleTitle")), cards.length ? h("ul", { class: "cards" }, ...cards) : h("p", {}, t("noLots")));
   scope.add(hub.on("resync", () => void api.listLots().then(freshLots, () => undefined)));
 }
@@ -158,7 +176,7 @@ export async function lotPage(root: HTMLElement, scope: Scope, lotId: string) {
     h("p", {}, h("a", { href: "#/" }, t("back"))),
     h("h1", {}, lot.name),
     h("p", { class: "price" }, t("unitPrice", { price: money(lot.priceMinor, lot.currency), unit: lot.unit })),
-    stock,
+    ...presaleLines(lot), stock,
     ...(signedUp ? [] : [h("div", { class: "who" }, field("name", t("yourName"), name))]),
     ...(room ? [room.element] : []), form);
   scope.add(hub.on("resync", () => void api.getLot(lotId).then((fresh) => freshLots([fresh])).catch(() => undefined)));
@@ -197,8 +215,13 @@ export async function cartPage(root: HTMLElement, scope: Scope) {
       h("button", { type: "button", class: "link", onclick: async () => { await api.removeCartItem(item.lotId).catch(() => undefined); void cartPage(root, scope); } }, t("remove")));
   });
 
+  // A presale is paid by its deposit now and never on delivery (the API refuses it): the methods say so.
+  const presales = cart.items.filter((item) => names.get(item.lotId)?.presale);
+  const depositMinor = presales.reduce((sum, item) => sum + depositPerUnit(names.get(item.lotId)!) * item.quantity, 0);
   let methods: api.PaymentMethod[] = [];
-  try { methods = (await api.paymentMethods(currency)).filter((m) => m.method !== "village-agent"); } catch { /* shown as none below */ }
+  try {
+    methods = (await api.paymentMethods(currency)).filter((m) => m.method !== "village-agent" && !(presales.length && m.method === "cash-on-delivery"));
+  } catch { /* shown as none below */ }
   const delivery = await deliveryChoice();
   const message = h("p", { class: "message error", role: "alert" });
   const choices = h("fieldset", { class: "methods" }, h("legend", {}, t("paymentMethod")),
@@ -228,7 +251,8 @@ export async function cartPage(root: HTMLElement, scope: Scope) {
     h("button", { type: "submit", class: "primary", disabled: !methods.length }, t("checkout")), message);
 
   root.replaceChildren(title, h("ul", { class: "cards" }, ...rows),
-    h("p", { class: "total" }, `${t("total")}: `, h("strong", {}, money(cart.totalMinor, currency))), form);
+    h("p", { class: "total" }, `${t("total")}: `, h("strong", {}, money(cart.totalMinor, currency))),
+    ...(presales.length ? [h("p", { class: "total" }, `${t("dueNow")}: `, h("strong", { id: "deposit-due" }, money(depositMinor, currency)))] : []), form);
 }
 
 const villageKey = "flashsale.village";
@@ -307,8 +331,12 @@ function timeline(shipment: api.Shipment, home: boolean): HTMLOListElement {
   }));
 }
 
-/** The order's status and its shipments' statuses, to tell whether a live message changes what is shown. */
-const progressOf = (status: string, shipments: { status: string }[] = []) => [status, ...shipments.map((s) => s.status)].join(" ");
+/**
+ * The order's status and its shipments' statuses, to tell whether a live message changes what is
+ * shown. A message about an order without fulfilment (awaiting payment, a presale's deposit or
+ * balance) carries `shipments: null`.
+ */
+const progressOf = (status: string, shipments?: { status: string }[] | null) => [status, ...(shipments ?? []).map((s) => s.status)].join(" ");
 
 /** Where an order goes, in words: the service point's name and village, or the address. */
 export function deliveryLine(delivery: api.Delivery, points: api.PickupPoint[]): string {

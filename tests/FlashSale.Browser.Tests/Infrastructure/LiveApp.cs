@@ -4,10 +4,12 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using FlashSale.Cluster.Embedded;
+using FlashSale.Common;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Playwright;
 
@@ -22,9 +24,10 @@ public sealed class LiveAppCollection : ICollectionFixture<LiveApp>
 /// <summary>
 /// The real app (API, embedded silo and the built web client) on Kestrel at a free 127.0.0.1 port,
 /// without the demo lots, and one Debian Chromium driven by Playwright. Each test opens its own
-/// browser contexts, so shoppers and sellers never share storage.
+/// browser contexts, so shoppers and sellers never share storage. The engine runs on the real
+/// clock; <see cref="ClockedLiveApp"/> is the same app with the engine's clock in the tests' hand.
 /// </summary>
-public sealed class LiveApp : WebApplicationFactory<Program>, IAsyncLifetime
+public class LiveApp : WebApplicationFactory<Program>, IAsyncLifetime
 {
     /// <summary>The operator's phone number (<c>FlashSale:Identity:Operators:0</c>).</summary>
     public const string OperatorPhone = "+8613900000000";
@@ -53,6 +56,9 @@ public sealed class LiveApp : WebApplicationFactory<Program>, IAsyncLifetime
     public IBrowser Browser => _browser ?? throw new InvalidOperationException("The browser has not started.");
 
     public HubConnectionDropper HubConnections => Services.GetRequiredService<HubConnectionDropper>();
+
+    /// <summary>The engine's clock (the keyed <see cref="FlashSaleClock"/>) when a subclass sets it; null keeps the real one.</summary>
+    protected virtual TimeProvider? EngineClock => null;
 
     /// <summary>Screenshots land in the test output folder, under screenshots/.</summary>
     public static string ScreenshotDirectory { get; } = Path.Combine(AppContext.BaseDirectory, "screenshots");
@@ -100,6 +106,13 @@ public sealed class LiveApp : WebApplicationFactory<Program>, IAsyncLifetime
         {
             services.AddSingleton<HubConnectionDropper>();
             services.AddSingleton<IStartupFilter, HubConnectionDropperStartup>();
+            if (EngineClock is { } clock)
+            {
+                // The engine registered its clock with TryAdd while the app was built: replace it
+                // rather than rely on "the last registration wins".
+                services.RemoveAllKeyed<TimeProvider>(FlashSaleClock.Key);
+                services.AddKeyedSingleton(FlashSaleClock.Key, clock);
+            }
         });
     }
 

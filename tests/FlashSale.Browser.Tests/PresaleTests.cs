@@ -1,0 +1,192 @@
+using System.Globalization;
+using System.Text.Json;
+using FlashSale.Browser.Tests.Infrastructure;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace FlashSale.Browser.Tests;
+
+/// <summary>
+/// Presale lots in Chromium against the real app, with the engine's clock in hand: the seller
+/// creates a presale in the form, shoppers pay their deposits, the clock moves into the harvest
+/// window, the seller declares a short harvest and sees each order's share, and the shopper pays
+/// the balance of what was allocated.
+/// </summary>
+[Collection(ClockedLiveAppCollection.Name)]
+public sealed class PresaleTests(ClockedLiveApp app)
+{
+    /// <summary>68.00 a box with a 30 % deposit: 20.40 a box now, the remaining 47.60 at harvest.</summary>
+    private const long PriceMinor = 6800;
+
+    [Fact]
+    public async Task A_seller_creates_a_presale_in_the_form_sending_its_terms_and_sees_them_on_the_dashboard()
+    {
+        var seller = await app.OpenPage("#/seller");
+        await seller.GetByLabel("Your name").FillAsync("Zhang Hua");
+        await seller.GetByLabel("Village").FillAsync("Xinfeng");
+        await seller.GetByRole(AriaRole.Button, new() { Name = "Sign up" }).ClickAsync();
+        await seller.GetByLabel("Produce").FillAsync("Gannan navel oranges");
+        await seller.GetByLabel("Unit (e.g. box of 5 kg)", new() { Exact = true }).FillAsync("box (5 kg)");
+        await seller.GetByLabel("Price per unit").FillAsync("68");
+        await seller.GetByLabel("Quantity", new() { Exact = true }).FillAsync("100");
+        await seller.GetByLabel("Limit per shopper").FillAsync("5");
+
+        var terms = seller.Locator("#presale-terms");
+        await Expect(terms).ToBeHiddenAsync();
+        await seller.GetByLabel("Presale (pay a deposit now, the balance at harvest)").CheckAsync();
+        await Expect(terms).ToBeVisibleAsync();
+        await Expect(terms.GetByLabel("Hours to pay the balance after the harvest (1–720)")).ToHaveValueAsync("48");
+        var now = app.Clock.GetUtcNow();
+        await terms.GetByLabel("Harvest from").FillAsync(LocalInput(now.AddDays(3)));
+        await terms.GetByLabel("Harvest until").FillAsync(LocalInput(now.AddDays(10)));
+        await terms.GetByLabel("First come").CheckAsync();
+        await terms.GetByLabel("Grade (optional, e.g. A)").FillAsync("A");
+        await terms.GetByLabel("Unit weight in grams (optional)").FillAsync("5000");
+        await terms.GetByLabel("Weight tolerance in % (0–20, with a unit weight)").FillAsync("5");
+
+        // More than half the price as a deposit: the server's message beside that field alone.
+        await terms.GetByLabel("Deposit (% of the price, 1–50)").FillAsync("60");
+        await seller.GetByRole(AriaRole.Button, new() { Name = "Create lot" }).ClickAsync();
+        await Expect(seller.Locator("[data-error-for=depositPercent]")).Not.ToBeEmptyAsync();
+        await Expect(seller.Locator("#f-depositPercent")).ToHaveAttributeAsync("aria-invalid", "true");
+        await Expect(seller.Locator("[data-error-for=harvestTo]")).ToBeEmptyAsync();
+        await Expect(seller.Locator("[data-error-for=allocation]")).ToBeEmptyAsync();
+        await LiveApp.Screenshot(seller, "seller-presale-form-errors");
+        await Axe.AssertNoViolations(seller, "seller's presale form (en)");
+
+        await terms.GetByLabel("Deposit (% of the price, 1–50)").FillAsync("30");
+        var create = await seller.RunAndWaitForRequestAsync(
+            () => seller.GetByRole(AriaRole.Button, new() { Name = "Create lot" }).ClickAsync(), request => request.Method == "POST" && request.Url.EndsWith("/api/lots", StringComparison.Ordinal));
+        var body = JsonDocument.Parse(create.PostData!).RootElement;
+        // Exactly the contract's fields: a presale's terms beside the lot's, nothing left empty sent.
+        Assert.Equal(
+            ["allocation", "balanceWindowHours", "currency", "depositPercent", "grade", "harvestFrom", "harvestTo", "kind", "name", "perShopperLimit",
+                "priceMinor", "quantity", "unit", "unitWeightGrams", "weightTolerancePercent"],
+            body.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
+        Assert.Equal(("presale", 30, "first-come", 48, 5000, 5), (body.GetProperty("kind").GetString(), body.GetProperty("depositPercent").GetInt32(),
+            body.GetProperty("allocation").GetString(), body.GetProperty("balanceWindowHours").GetInt32(), body.GetProperty("unitWeightGrams").GetInt32(),
+            body.GetProperty("weightTolerancePercent").GetInt32()));
+        Assert.Equal(now.AddDays(3), body.GetProperty("harvestFrom").GetDateTimeOffset());
+
+        var card = seller.Locator("#dashboard .dashboard").Filter(new() { HasText = "Gannan navel oranges" });
+        await Expect(card.Locator(".presale-tags")).ToHaveTextAsync("Presale Grade A");
+        await Expect(card.Locator(".presale-terms")).ToContainTextAsync("Deposit 30 %: CN¥20.40 per unit · Harvest: ");
+        await Expect(card.Locator(".presale-terms")).ToContainTextAsync("First come");
+        await Expect(card.Locator("[data-stat=forecast] dd")).ToHaveTextAsync("100");
+        await Expect(card.Locator("[data-stat=deposits] dd")).ToHaveTextAsync("CN¥0.00");
+        await Expect(card.GetByRole(AriaRole.Button, new() { Name = "Declare harvest" })).ToBeVisibleAsync();
+        // The form is ready for the next lot, a standard one unless chosen again.
+        await Expect(terms).ToBeHiddenAsync();
+        await seller.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task A_shopper_pays_a_deposit_the_seller_declares_a_short_harvest_and_the_shopper_pays_the_balance_of_the_share()
+    {
+        var (agentId, _) = await app.SignUp("agent", "Xinfeng town point", village: "Xinfeng");
+        var pickup = new { kind = "pickup", pointId = await app.PointOf(agentId) };
+        var (sellerId, sellerToken) = await app.SignUp("seller", "Lai Ming", village: "Xinfeng");
+        var now = app.Clock.GetUtcNow();
+        var lot = await app.Post(sellerToken, "/api/lots", new
+        {
+            name = "Xinfeng navel oranges", unit = "box (5 kg)", priceMinor = PriceMinor, currency = "CNY", quantity = 20, perShopperLimit = 5,
+            kind = "presale", depositPercent = 30, harvestFrom = now.AddDays(1), harvestTo = now.AddDays(15), balanceWindowHours = 48,
+            allocation = "pro-rata", grade = "Special",
+        });
+        var lotId = lot.GetProperty("lotId").GetString()!;
+        var sellerIdentity = ("seller", sellerId, sellerToken, "Lai Ming");
+        var seller = await app.OpenPageAs("#/seller", "en-US", sellerIdentity);
+        var card = seller.Locator($"#dashboard [data-lot='{lotId}']");
+        await Expect(card.Locator("[data-stat=forecast] dd")).ToHaveTextAsync("20");
+
+        // Another shopper's deposit, on 2 boxes, paid first.
+        var (_, earlyToken) = await app.SignUp("shopper", "Early bird");
+        var early = await app.Buy(earlyToken, lotId, 2, "wallet", pickup);
+        await app.PayInSandbox(earlyToken, early);
+
+        // The shopper learns what checkout takes before holding anything.
+        var shopper = await app.OpenPage();
+        var listed = shopper.Locator(".card").Filter(new() { HasText = "Xinfeng navel oranges" });
+        await Expect(listed.Locator(".presale-tags")).ToHaveTextAsync("Presale Grade Special");
+        await Expect(listed.Locator(".deposit-line")).ToHaveTextAsync("Deposit now: CN¥20.40 per unit, balance at harvest");
+        await Expect(listed.Locator(".harvest-window")).ToContainTextAsync("Harvest: ");
+        await shopper.GetByRole(AriaRole.Link, new() { Name = "Xinfeng navel oranges" }).ClickAsync();
+        await Expect(shopper.Locator(".deposit-line")).ToHaveTextAsync("Deposit now: CN¥20.40 per unit, balance at harvest");
+        await shopper.GetByLabel("Your name").FillAsync("Zeng Li");
+        await shopper.GetByLabel("Quantity", new() { Exact = true }).FillAsync("3");
+        await shopper.GetByRole(AriaRole.Button, new() { Name = "Add to cart" }).ClickAsync();
+        await shopper.GetByRole(AriaRole.Link, new() { Name = "Go to cart" }).ClickAsync();
+
+        // A presale is never paid on delivery: the cart does not offer it, and says what is due now.
+        await Expect(shopper.Locator(".methods")).ToContainTextAsync("Mobile wallet");
+        await Expect(shopper.Locator(".methods")).Not.ToContainTextAsync("Cash on delivery");
+        await Expect(shopper.Locator("#deposit-due")).ToHaveTextAsync("CN¥61.20");
+        await shopper.GetByLabel("Mobile wallet").CheckAsync();
+        await shopper.GetByRole(AriaRole.Button, new() { Name = "Place order" }).ClickAsync();
+        var status = shopper.Locator("#order-status");
+        await Expect(status).ToHaveAttributeAsync("data-status", "awaiting-payment");
+        await Expect(shopper.Locator("#amount-due")).ToHaveTextAsync("CN¥61.20");
+        await shopper.GetByRole(AriaRole.Button, new() { Name = "Pay in the wallet (sandbox)" }).ClickAsync();
+        await Expect(status).ToHaveAttributeAsync("data-status", "deposit-paid");
+        await Expect(status).ToHaveTextAsync("Deposit paid: waiting for the harvest");
+        var orderId = shopper.Url[(shopper.Url.LastIndexOf('/') + 1)..];
+
+        // The seller's card, live: 5 boxes ordered against the forecast of 20, their deposits in.
+        await Expect(card.Locator("[data-stat=sold] dd")).ToHaveTextAsync("5");
+        await Expect(card.Locator("[data-stat=deposits] dd")).ToHaveTextAsync("CN¥102.00");
+
+        // The same dashboard in Chinese.
+        var sellerZh = await app.OpenPageAs("#/seller", "zh-CN", sellerIdentity);
+        var cardZh = sellerZh.Locator($"#dashboard [data-lot='{lotId}']");
+        await Expect(cardZh.Locator(".presale-tags")).ToHaveTextAsync("预售 等级 Special");
+        await Expect(cardZh.Locator("[data-stat=deposits] dt")).ToHaveTextAsync("已收定金");
+        await Expect(cardZh.Locator("[data-stat=deposits] dd")).ToContainTextAsync("102.00");
+        await Expect(cardZh.GetByLabel("实际收成（件）")).ToBeVisibleAsync();
+        await Expect(cardZh.GetByRole(AriaRole.Button, new() { Name = "申报收成" })).ToBeVisibleAsync();
+        await LiveApp.Screenshot(sellerZh, "seller-presale-zh-CN", docs: true);
+        await Axe.AssertNoViolations(sellerZh, "seller's presale dashboard (zh-CN)");
+        await sellerZh.Context.CloseAsync();
+
+        // Before the window opens the lot refuses, in its own words, in the form.
+        var harvested = card.GetByLabel("Units harvested");
+        var declare = card.GetByRole(AriaRole.Button, new() { Name = "Declare harvest" });
+        await harvested.FillAsync("3");
+        await declare.ClickAsync();
+        await Expect(card.Locator(".harvest .message")).ToContainTextAsync("The harvest can be declared only within its window");
+        await Expect(card.Locator(".harvest table")).ToHaveCountAsync(0);
+
+        // Into the window: 3 boxes picked for 5 ordered, shared pro rata (3 × 3/5 = 1.8 and 3 × 2/5 = 1.2, the
+        // last box to the larger remainder).
+        app.Clock.Advance(TimeSpan.FromDays(1) + TimeSpan.FromMinutes(1));
+        await declare.ClickAsync();
+        var harvest = card.Locator(".harvest");
+        await Expect(harvest.Locator(".declared")).ToContainTextAsync("Harvest declared: 3 (");
+        await Expect(harvest.Locator("tbody tr")).ToHaveCountAsync(2);
+        await Expect(harvest.Locator($"tr[data-order='{orderId}'] td")).ToHaveTextAsync(new[] { orderId[^6..], "3", "2" });
+        await Expect(harvest.Locator($"tr[data-order='{early.GetProperty("orderId").GetString()}'] td").Nth(2)).ToHaveTextAsync("1");
+        await Expect(harvest).ToBeFocusedAsync();
+        // The lot is now the real harvest: all 3 boxes allocated, the sale over, nothing left to declare.
+        await Expect(card.Locator(".badge[data-status]")).ToHaveTextAsync("Ended");
+        await Expect(card.Locator("[data-stat=sold] dd")).ToHaveTextAsync("3");
+        await Expect(card.Locator("[data-stat=available] dd")).ToHaveTextAsync("0");
+        await Expect(card.Locator("[data-stat=forecast]")).ToHaveCountAsync(0);
+        await Expect(harvest.Locator("form")).ToHaveCountAsync(0);
+        await LiveApp.Screenshot(seller, "seller-presale-harvest", docs: true);
+        await Axe.AssertNoViolations(seller, "seller's declared harvest (en)");
+
+        // The shopper's page, live: 2 of 3 boxes allocated, the balance on those two due, one deposit back.
+        await Expect(status).ToHaveAttributeAsync("data-status", "awaiting-balance");
+        await Expect(status).ToHaveTextAsync("Harvest allocated: pay the balance");
+        await Expect(shopper.Locator("#amount-due")).ToHaveTextAsync("CN¥95.20");
+        await Expect(shopper.Locator(".refund")).ToContainTextAsync("Refunded: CN¥20.40");
+        await LiveApp.Screenshot(shopper, "shopper-presale-order", docs: true);
+        await shopper.GetByRole(AriaRole.Button, new() { Name = "Pay in the wallet (sandbox)" }).ClickAsync();
+        await Expect(status).ToHaveAttributeAsync("data-status", "paid");
+        await Expect(shopper.Locator("#amount-due")).ToHaveCountAsync(0);
+        await seller.Context.CloseAsync();
+        await shopper.Context.CloseAsync();
+    }
+
+    /// <summary>An instant as a datetime-local field takes it: local time, to the second (the browser runs in this machine's time zone).</summary>
+    private static string LocalInput(DateTimeOffset at) => at.ToLocalTime().ToString("yyyy-MM-dd'T'HH:mm:ss", CultureInfo.InvariantCulture);
+}
