@@ -187,6 +187,35 @@ public sealed class PresaleTests(ClockedLiveApp app)
         await shopper.Context.CloseAsync();
     }
 
+    [Fact]
+    public async Task A_village_agent_is_offered_no_cash_on_delivery_for_a_villagers_presale()
+    {
+        var (_, sellerToken) = await app.SignUp("seller", "Lai Ming", village: "Xinfeng");
+        var now = app.Clock.GetUtcNow();
+        await app.Post(sellerToken, "/api/lots", new
+        {
+            name = "Xinfeng pomelos", unit = "box (5 kg)", priceMinor = PriceMinor, currency = "CNY", quantity = 40, perShopperLimit = 5,
+            kind = "presale", depositPercent = 30, harvestFrom = now.AddDays(1), harvestTo = now.AddDays(15), balanceWindowHours = 48, allocation = "first-come",
+        });
+        var agent = await app.OpenPage("#/agent");
+        await agent.GetByLabel("Your name").FillAsync("Liu Yang");
+        await agent.GetByLabel("Village").FillAsync("Xinfeng");
+        await agent.GetByRole(AriaRole.Button, new() { Name = "Sign up" }).ClickAsync();
+        await agent.GetByLabel("Villager's name").FillAsync("Grandma Zhao");
+        await agent.GetByRole(AriaRole.Button, new() { Name = "Register villager" }).ClickAsync();
+        var methods = agent.Locator("#villager-checkout .methods");
+        await Expect(methods).ToContainTextAsync("Cash on delivery"); // an empty cart: every method
+
+        await agent.GetByLabel("Lot", new() { Exact = true }).SelectOptionAsync(new SelectOptionValue { Label = "Xinfeng pomelos · CN¥68.00 / box (5 kg)" });
+        await agent.GetByLabel("Quantity", new() { Exact = true }).FillAsync("2");
+        await agent.GetByRole(AriaRole.Button, new() { Name = "Hold", Exact = true }).ClickAsync();
+        await Expect(agent.Locator("#villager-cart .cart-line")).ToHaveCountAsync(1);
+        await Expect(methods.GetByLabel("Cash on delivery")).ToBeHiddenAsync();
+        await agent.GetByRole(AriaRole.Button, new() { Name = "Place order" }).ClickAsync();
+        await Expect(agent.Locator("#villager-orders li[data-order]")).ToHaveAttributeAsync("data-status", "awaiting-payment");
+        await agent.Context.CloseAsync();
+    }
+
     /// <summary>An instant as a datetime-local field takes it: local time, to the second (the browser runs in this machine's time zone).</summary>
     private static string LocalInput(DateTimeOffset at) => at.ToLocalTime().ToString("yyyy-MM-dd'T'HH:mm:ss", CultureInfo.InvariantCulture);
 }

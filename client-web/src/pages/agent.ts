@@ -76,7 +76,16 @@ export async function agentPage(root: HTMLElement, scope: Scope) {
     let cartLines = new Scope();
     own.add(() => cartLines.dispose());
 
+    // A presale's deposit is never paid on delivery (the API answers 400): its cart offers cash to the agent only.
+    const methodOptions = new Map<string, HTMLInputElement>();
     const showCart = (cart: api.Cart) => {
+      const presale = cart.items.some((item) => lotById.get(item.lotId)?.kind === "presale");
+      const cod = methodOptions.get("cash-on-delivery");
+      if (cod) {
+        (cod.parentElement as HTMLElement).hidden = presale;
+        cod.disabled = presale;
+        if (presale && cod.checked) methodOptions.get("village-agent")!.checked = true;
+      }
       cartLines.dispose();
       cartLines = new Scope();
       const lines = cart.items.map((item) => {
@@ -197,7 +206,7 @@ export async function agentPage(root: HTMLElement, scope: Scope) {
       },
     }, h("fieldset", { class: "methods" }, h("legend", {}, t("paymentMethod")),
       ...["village-agent", "cash-on-delivery"].map((m, index) => h("label", { class: "method" },
-        h("input", { type: "radio", name: "paymentMethod", value: m, checked: index === 0 }),
+        remember(methodOptions, m, h("input", { type: "radio", name: "paymentMethod", value: m, checked: index === 0 })),
         h("span", {}, h("strong", {}, tv("method_", m)), h("small", {}, tv("howto_", m)))))),
     placeOrder, checkoutMessage);
 
@@ -249,4 +258,10 @@ export async function agentPage(root: HTMLElement, scope: Scope) {
     h("h2", {}, t("lotsOffered")), offeredList);
   choose(chosen);
   await collectList().catch((error) => collect.replaceChildren(h("li", { class: "error" }, errorText(error))));
+}
+
+/** Keeps the input under its key and hands it on, so an input built inside a list stays reachable. */
+function remember(into: Map<string, HTMLInputElement>, key: string, input: HTMLInputElement): HTMLInputElement {
+  into.set(key, input);
+  return input;
 }
