@@ -30,6 +30,7 @@ public static partial class LotsApi
         owner.MapPost("/{lotId}/end", EndLot).WithSummary("End the sale now: holds return, placed orders stand (its seller)");
         owner.MapGet("/{lotId}/stats", GetStats).WithSummary("Sell-through of a lot (its seller)");
         owner.MapPost("/{lotId}/surplus", SellSurplus).WithSummary("Put a presale's extra harvest (beyond the orders, and forfeited units) on sale as a new standard lot, in one call (its seller)");
+        owner.MapGet("/{lotId}/harvest", GetHarvest).WithSummary("A presale's declared harvest and every order's share (its seller)");
         owner.MapGet("/{lotId}/harvest/preview", PreviewHarvest).WithSummary("The allocation a harvest of ?quantity=N would make now, changing nothing: pack and weigh by it (its seller)");
         owner.MapPost("/{lotId}/harvest", DeclareHarvest).WithSummary("Declare a presale's real harvest, once, within its window: the sale ends and the harvest is allocated among the deposits (its seller)");
         return app;
@@ -190,7 +191,7 @@ public static partial class LotsApi
         }
 
         return await lot.Get() is { Presale: { } terms } presale
-            ? TypedResults.Ok(stats.Value with { Presale = await PresaleStatsOf(presale, terms, lot, grains) })
+            ? TypedResults.Ok(stats.Value with { Presale = await PresaleStatsOf(presale, terms, lot, user.SellerId(), grains) })
             : TypedResults.Ok(stats.Value);
     }
 
@@ -199,10 +200,10 @@ public static partial class LotsApi
     /// declaration and each allocated order's state (read 16 at a time), since only the orders know
     /// whether their balances are paid.
     /// </summary>
-    private static async Task<PresaleStats> PresaleStatsOf(Lot lot, PresaleTerms terms, IProduceLotGrain grain, IGrainFactory grains)
+    private static async Task<PresaleStats> PresaleStatsOf(Lot lot, PresaleTerms terms, IProduceLotGrain grain, string sellerId, IGrainFactory grains)
     {
         var perUnit = terms.DepositPerUnit(lot.PriceMinor);
-        if (await grain.GetHarvest() is not { } harvest)
+        if ((await grain.GetHarvest(sellerId)).Value is not { } harvest)
         {
             return new PresaleStats(lot.Quantity, lot.Sold, perUnit, checked(perUnit * lot.Sold));
         }
@@ -325,6 +326,17 @@ public static partial class LotsApi
         await grains.GetGrain<ILotCatalogGrain>(0).Register(newLotId, sellerId);
         await presaleLot.ConfirmSurplus(newLotId);
         return TypedResults.Created($"/api/lots/{newLotId}", lot);
+    }
+
+    public static async Task<Results<Ok<HarvestDeclaration>, ProblemHttpResult>> GetHarvest(string lotId, ClaimsPrincipal user, IGrainFactory grains)
+    {
+        if (!IsLotId(lotId))
+        {
+            return Problems.NotFoundProblem(EngineTexts.TheLot);
+        }
+
+        var harvest = await grains.GetGrain<IProduceLotGrain>(lotId).GetHarvest(user.SellerId());
+        return harvest.Succeeded ? TypedResults.Ok(harvest.Value) : Problems.From(harvest.Refusal);
     }
 
     public static async Task<Results<Ok<HarvestDeclaration>, ValidationProblem, ProblemHttpResult>> PreviewHarvest(

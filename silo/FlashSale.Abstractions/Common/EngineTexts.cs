@@ -13,6 +13,7 @@ public static class EngineTexts
     public static readonly LocalText TheVillager = new("The villager", "该村民");
     public static readonly LocalText TheOrder = new("The order", "该订单");
     public static readonly LocalText ThePayment = new("The payment", "该付款");
+    public static readonly LocalText TheHarvest = new("The lot's declared harvest", "该批次已申报的收成");
     public static readonly LocalText ATicketForThisLot = new("A ticket for this lot", "此批次的排队号");
 
     // ---- Lots

@@ -93,8 +93,8 @@ public interface IProduceLotGrain : IGrainWithStringKey
     /// <summary>The new lot could not be created: the units come back to this lot. Idempotent.</summary>
     Task<Lot?> ReclaimSurplus(string newLotId);
 
-    /// <summary>The declared harvest and every order's share, once there is one.</summary>
-    Task<HarvestDeclaration?> GetHarvest();
+    /// <summary>The declared harvest and every order's share, for the lot's seller; <c>not-found</c> until there is one.</summary>
+    Task<Outcome<HarvestDeclaration>> GetHarvest(string sellerId);
 
     /// <summary>This order's share of the harvest, or null when the lot has no sale to it.</summary>
     Task<OrderHarvest?> GetHarvestFor(string orderId);

@@ -272,7 +272,10 @@ internal sealed partial class ProduceLotGrain : Grain, IProduceLotGrain, IRemind
         return _inventory.PreviewHarvest(sellerId, declared, Now);
     }
 
-    public Task<HarvestDeclaration?> GetHarvest() => Task.FromResult(_inventory.ToDeclaration());
+    public Task<Outcome<HarvestDeclaration>> GetHarvest(string sellerId) => Task.FromResult(
+        _inventory.CheckOwner(sellerId) is { } refusal ? refusal
+        : _inventory.ToDeclaration() is { } declaration ? Outcome<HarvestDeclaration>.Ok(declaration)
+        : Refusal.NotFound(EngineTexts.TheHarvest));
 
     public Task<OrderHarvest?> GetHarvestFor(string orderId) => Task.FromResult(_inventory.HarvestFor(orderId, Now));
 

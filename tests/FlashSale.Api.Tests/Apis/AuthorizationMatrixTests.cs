@@ -58,6 +58,7 @@ public sealed class AuthorizationMatrixTests(FlashSaleApiFactory api)
         ("POST /api/lots/{lot}/harvest", """{"quantity":1}""", WithAccounts([401, 403, 403, 409, 403, 403])), // the owner passes, and {lot} is no presale
         ("POST /api/lots/{lot}/surplus", "{}", WithAccounts([401, 403, 403, 409, 403, 403])), // likewise: no harvest to sell on
         ("GET /api/lots/{lot}/harvest/preview?quantity=1", null, WithAccounts([401, 403, 403, 409, 403, 403])),
+        ("GET /api/lots/{lot}/harvest", null, WithAccounts([401, 403, 403, 404, 403, 403])), // nothing declared: not found, for its owner only
         ("POST /api/lots/{lot}/queue", null, WithAccounts([401, 409, 409, 403, 403, 403])),
         ("GET /api/lots/{lot}/queue", null, WithAccounts([401, 404, 404, 403, 403, 403])),
         ("GET /api/cart", null, WithAccounts([401, 200, 200, 403, 403, 403])),

@@ -136,7 +136,7 @@ public class BadInputTests(FlashSaleApiFactory api)
         foreach (var (method, action, body) in new (string, string, string?)[]
         {
             ("GET", "", null), ("POST", "/pause", null), ("POST", "/resume", null), ("POST", "/restock", ValidRestock), ("GET", "/stats", null),
-            ("PATCH", "", ValidEdit), ("POST", "/end", null), ("POST", "/harvest", """{"quantity":1}"""), ("POST", "/surplus", "{}"), ("GET", "/harvest/preview?quantity=1", null),
+            ("PATCH", "", ValidEdit), ("POST", "/end", null), ("POST", "/harvest", """{"quantity":1}"""), ("POST", "/surplus", "{}"), ("GET", "/harvest/preview?quantity=1", null), ("GET", "/harvest", null),
         })
         {
             table.Add(NotFound(method, "/api/lots/{unknownLot}" + action, "an unknown lot", body, Who.Owner));

@@ -54,6 +54,12 @@ public sealed class PresaleApiTests(PaymentsApiFactory api)
         }
 
         var awaiting = await shopper.WaitFor(order.OrderId, OrderStatus.AwaitingBalance);
+        using (var again = await seller.Http.GetAsync(new Uri($"/api/lots/{lot.LotId}/harvest", UriKind.Relative)))
+        {
+            var shares = (await again.ReadAs<JsonElement>()).GetProperty("orders");
+            Assert.Equal(2, Assert.Single(shares.EnumerateArray()).GetProperty("allocated").GetInt32()); // the seller finds the shares again later
+        }
+
         Assert.Equal(PaymentIds.BalanceFor(order.OrderId), awaiting.Payment.PaymentId);
         Assert.Equal((2 * (6800L - 2040), 2040L), (awaiting.Payment.AmountMinor!.Value, Assert.Single(awaiting.Refunds!).AmountMinor));
         using (var raw = await shopper.Http.GetAsync(new Uri($"/api/orders/{order.OrderId}", UriKind.Relative)))

@@ -63,6 +63,7 @@ public static class ContractRoutes
         new(Lots, Roles.Seller, "POST", "/api/lots/{lot}/harvest", """{"quantity":1}"""),
         new(Lots, Roles.Seller, "POST", "/api/lots/{lot}/surplus", "{}"),
         new(Lots, Roles.Seller, "GET", "/api/lots/{lot}/harvest/preview?quantity=1"),
+        new(Lots, Roles.Seller, "GET", "/api/lots/{lot}/harvest"),
         new(Cart, Roles.Shopper, "GET", "/api/cart"),
         new(Cart, Roles.Shopper, "PUT", "/api/cart/items/{lot}", """{"quantity":1}"""),
         new(Cart, Roles.Shopper, "DELETE", "/api/cart/items/{lot}"),
