@@ -96,8 +96,7 @@ public static class SandboxGatewayApi
             return null;
         }
 
-        var callerId = user.UserId();
-        var pays = user.IsInRole(Roles.Shopper) && order.ShopperId == callerId
+        var pays = user.IsInRole(Roles.Shopper) && order.ShopperId == user.ShopperId()
             || user.IsInRole(Roles.Agent) && await AgentApi.Represents(user, grains, order.ShopperId);
         return pays ? payment : null;
     }

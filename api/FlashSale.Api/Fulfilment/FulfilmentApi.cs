@@ -78,12 +78,12 @@ public static class FulfilmentApi
             return Problems.NotFoundProblem(EngineTexts.TheOrder);
         }
 
-        var set = await Order(grains, orderId).SetDelivery(user.UserId(), delivery);
+        var set = await Order(grains, orderId).SetDelivery(user.ShopperId(), delivery);
         return set.Succeeded ? TypedResults.Ok(set.Value) : Problems.From(set.Refusal);
     }
 
     public static async Task<Results<Ok<Order>, ValidationProblem, ProblemHttpResult>> Pack(string orderId, ClaimsPrincipal user, IGrainFactory grains) =>
-        IsOrderId(orderId) ? Answer(await Order(grains, orderId).Pack(user.UserId())) : NotFound();
+        IsOrderId(orderId) ? Answer(await Order(grains, orderId).Pack(user.SellerId())) : NotFound();
 
     public static async Task<Results<Ok<Order>, ValidationProblem, ProblemHttpResult>> Ship(
         string orderId, [FromBody] ShipRequest? request, ClaimsPrincipal user, IGrainFactory grains)
@@ -94,7 +94,7 @@ public static class FulfilmentApi
             return errors.ToProblem();
         }
 
-        return IsOrderId(orderId) ? Answer(await Order(grains, orderId).Ship(user.UserId(), request?.TrackingId?.Trim())) : NotFound();
+        return IsOrderId(orderId) ? Answer(await Order(grains, orderId).Ship(user.SellerId(), request?.TrackingId?.Trim())) : NotFound();
     }
 
     /// <summary>
@@ -134,7 +134,7 @@ public static class FulfilmentApi
             }
             else
             {
-                outcome = await Order(grains, orderId).Ship(user.UserId(), request.TrackingId?.Trim());
+                outcome = await Order(grains, orderId).Ship(user.SellerId(), request.TrackingId?.Trim());
             }
 
             if (outcome.Succeeded)
@@ -151,7 +151,7 @@ public static class FulfilmentApi
     }
 
     public static async Task<Results<Ok<Order>, ValidationProblem, ProblemHttpResult>> Deliver(string orderId, ClaimsPrincipal user, IGrainFactory grains) =>
-        IsOrderId(orderId) ? Answer(await Order(grains, orderId).Deliver(user.UserId())) : NotFound();
+        IsOrderId(orderId) ? Answer(await Order(grains, orderId).Deliver(user.SellerId())) : NotFound();
 
     public static async Task<Results<Ok<Order>, ValidationProblem, ProblemHttpResult>> Cancel(
         string orderId, CancelShipmentRequest request, ClaimsPrincipal user, IGrainFactory grains)
@@ -162,11 +162,11 @@ public static class FulfilmentApi
             return errors.ToProblem();
         }
 
-        return IsOrderId(orderId) ? Answer(await Order(grains, orderId).CancelBySeller(user.UserId(), request.Reason!.Trim())) : NotFound();
+        return IsOrderId(orderId) ? Answer(await Order(grains, orderId).CancelBySeller(user.SellerId(), request.Reason!.Trim())) : NotFound();
     }
 
     public static async Task<Results<Ok<Order>, ValidationProblem, ProblemHttpResult>> ResetPickupCode(string orderId, ClaimsPrincipal user, IGrainFactory grains) =>
-        IsOrderId(orderId) ? Answer(await Order(grains, orderId).ResetPickupCode(user.UserId())) : NotFound();
+        IsOrderId(orderId) ? Answer(await Order(grains, orderId).ResetPickupCode(user.SellerId())) : NotFound();
 
     /// <summary>
     /// The lot's fulfilled orders, in the order they were paid, filtered by the seller's shipment
@@ -203,7 +203,7 @@ public static class FulfilmentApi
             return errors.ToProblem();
         }
 
-        var sellerId = user.UserId();
+        var sellerId = user.SellerId();
         if (!LotsApi.IsLotId(lotId) || await grains.GetGrain<IProduceLotGrain>(lotId).Get() is not { } lot)
         {
             return Problems.NotFoundProblem(EngineTexts.TheLot);
@@ -222,14 +222,14 @@ public static class FulfilmentApi
 
     public static async Task<Ok<Lot[]>> ListMyLots(ClaimsPrincipal user, IGrainFactory grains)
     {
-        var ids = await grains.GetGrain<ILotCatalogGrain>(0).ListBySeller(user.UserId());
+        var ids = await grains.GetGrain<ILotCatalogGrain>(0).ListBySeller(user.SellerId());
         var lots = await Task.WhenAll(ids.Select(id => grains.GetGrain<IProduceLotGrain>(id).Get()));
         return TypedResults.Ok(lots.OfType<Lot>().ToArray());
     }
 
     public static async Task<Ok<Order[]>> ListParcels(ClaimsPrincipal user, IGrainFactory grains)
     {
-        var agentId = user.UserId();
+        var agentId = user.AgentId();
         var ids = await grains.GetGrain<IAgentParcelsGrain>(agentId).List();
         var orders = await Task.WhenAll(ids.Select(id => grains.GetGrain<IOrderGrain>(id).Get()));
         return TypedResults.Ok(orders.OfType<Order>()
@@ -239,7 +239,7 @@ public static class FulfilmentApi
     }
 
     public static async Task<Results<Ok<Order>, ValidationProblem, ProblemHttpResult>> Arrived(string orderId, ClaimsPrincipal user, IGrainFactory grains) =>
-        IsOrderId(orderId) ? Answer(await Order(grains, orderId).Arrived(user.UserId())) : NotFound(FulfilmentTexts.TheParcel);
+        IsOrderId(orderId) ? Answer(await Order(grains, orderId).Arrived(user.AgentId())) : NotFound(FulfilmentTexts.TheParcel);
 
     public static async Task<Results<Ok<Order>, ValidationProblem, ProblemHttpResult>> Handover(
         string orderId, HandoverRequest request, ClaimsPrincipal user, IGrainFactory grains)
@@ -249,7 +249,7 @@ public static class FulfilmentApi
             return new RequestErrors().Add("pickupCode", FulfilmentApiTexts.PickupCodeShape).ToProblem();
         }
 
-        return IsOrderId(orderId) ? Answer(await Order(grains, orderId).Handover(user.UserId(), code)) : NotFound(FulfilmentTexts.TheParcel);
+        return IsOrderId(orderId) ? Answer(await Order(grains, orderId).Handover(user.AgentId(), code)) : NotFound(FulfilmentTexts.TheParcel);
     }
 
     private static async Task<OrderPage> Page(ILotOrdersGrain index, string sellerId, ShipmentStatus? wanted, int from, int limit, IGrainFactory grains)

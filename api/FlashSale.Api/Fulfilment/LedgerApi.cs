@@ -63,7 +63,7 @@ public static class LedgerApi
     }
 
     public static async Task<Ok<AgentCashHeld[]>> GetCash(ClaimsPrincipal user, IGrainFactory grains) =>
-        TypedResults.Ok((await grains.GetGrain<IAgentCashGrain>(user.UserId()).GetHeld()).ToArray());
+        TypedResults.Ok((await grains.GetGrain<IAgentCashGrain>(user.AgentId()).GetHeld()).ToArray());
 
     public static async Task<Results<Created<Remittance>, ValidationProblem, ProblemHttpResult>> Remit(RemitRequest request, ClaimsPrincipal user, IGrainFactory grains)
     {
@@ -83,13 +83,13 @@ public static class LedgerApi
             return errors.ToProblem();
         }
 
-        var remitted = await grains.GetGrain<IAgentCashGrain>(user.UserId()).Remit(request.SellerId!, request.Currency!, request.AmountMinor!.Value);
+        var remitted = await grains.GetGrain<IAgentCashGrain>(user.AgentId()).Remit(request.SellerId!, request.Currency!, request.AmountMinor!.Value);
         return remitted.Succeeded
             ? TypedResults.Created($"/api/sellers/me/remittances/{remitted.Value.RemittanceId}", remitted.Value)
             : Problems.From(remitted.Refusal);
     }
 
-    private static ISellerLedgerGrain Ledger(ClaimsPrincipal user, IGrainFactory grains) => grains.GetGrain<ISellerLedgerGrain>(user.UserId());
+    private static ISellerLedgerGrain Ledger(ClaimsPrincipal user, IGrainFactory grains) => grains.GetGrain<ISellerLedgerGrain>(user.SellerId());
 }
 
 public sealed record LedgerView(LedgerBalance[] Balances);

@@ -86,7 +86,7 @@ public sealed class SaleHub(IGrainFactory grains, TimeProvider time) : Hub
     public async Task WatchVillagers()
     {
         // The parcels coming to the agent's point, whoever ordered them.
-        await Groups.AddToGroupAsync(Context.ConnectionId, HubGroups.AgentParcels(Context.User!.UserId()));
+        await Groups.AddToGroupAsync(Context.ConnectionId, HubGroups.AgentParcels(Context.User!.AgentId()));
         var villagers = await AgentApi.Agent(Context.User!, grains).ListVillagers();
         foreach (var villager in villagers)
         {
@@ -120,7 +120,7 @@ public sealed class SaleHub(IGrainFactory grains, TimeProvider time) : Hub
     /// <summary>For a seller: the <c>order</c> messages of every order with a shipment of the seller's, as they move.</summary>
     [Authorize(Policy = Roles.Seller)]
     public Task WatchSellerOrders() =>
-        Groups.AddToGroupAsync(Context.ConnectionId, HubGroups.SellerOrders(Context.User!.UserId()));
+        Groups.AddToGroupAsync(Context.ConnectionId, HubGroups.SellerOrders(Context.User!.SellerId()));
 
     /// <summary>Joins the seller's group and sends the sell-through of each of the seller's lots at once.</summary>
     [Authorize(Policy = Roles.Seller)]

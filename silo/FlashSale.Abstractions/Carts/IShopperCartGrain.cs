@@ -30,6 +30,13 @@ public interface IShopperCartGrain : IGrainWithStringKey
     /// <summary>Moves every live hold into a new order with this id. Idempotent per order id.</summary>
     Task<Outcome<Order>> Checkout(string orderId, string paymentMethod);
 
+    /// <summary>
+    /// Takes up the substitute offered on one of the shopper's orders: the order places the new
+    /// order (cart → order → order → lot, so nothing calls back) and the cart counts it like any
+    /// checkout. Answers the new order.
+    /// </summary>
+    Task<Outcome<Order>> AcceptSubstitute(string orderId, string paymentMethod);
+
     Task<IReadOnlyList<string>> ListOrderIds();
 
     /// <summary>

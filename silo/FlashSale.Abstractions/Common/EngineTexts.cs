@@ -76,6 +76,17 @@ public static class EngineTexts
         "订单 {0}：包装重量 {1} 克，但其份额的标称重量为 {2} 克，误差最多 {3}%。");
     public static readonly LocalText PackedForNoShare = new(
         "Order {0} has no share of this harvest to weigh.", "订单 {0} 在本次收成中没有可称重的份额。");
+    public static readonly LocalText SubstituteFromHarvestOnly = new(
+        "A substitute comes from another presale whose harvest is declared.", "替代品须来自另一个已申报收成的预售批次。");
+    public static readonly LocalText SubstituteOnlyForCutOrders = new(
+        "Only a presale order the harvest cut short, awaiting its balance or refunded, can be offered a substitute.",
+        "只有因收成不足而被削减、正在等待尾款或已退款的预售订单才能获得替代品。");
+    public static readonly LocalText SubstituteQuantity = new("A substitute is 1 to {0} units: what the harvest did not give this order.", "替代品数量须为 1 到 {0}：即收成未能分给该订单的数量。");
+    public static readonly LocalText SubstituteFromAnotherLot = new("A substitute comes from another lot than the order's own.", "替代品须来自订单所属批次以外的批次。");
+    public static readonly LocalText SubstituteAlreadyOffered = new("This order already has a substitute offer; wait for the shopper's answer.", "该订单已有替代品报价，请等待顾客答复。");
+    public static readonly LocalText NoSubstituteToAnswer = new("This order has no substitute offer waiting for an answer.", "该订单没有待答复的替代品报价。");
+    public static readonly LocalText SubstituteCurrencyMismatch = new("The substitute's lot sells in {0}; the order is in {1}.", "替代品所属批次以 {0} 计价；该订单以 {1} 计价。");
+    public static readonly LocalText NoSubstituteOnDelivery = new("A substitute is paid before it is shipped; choose another payment method.", "替代品须在发货前付款；请选择其他支付方式。");
     public static readonly LocalText PresaleNotCancelledBySeller = new(
         "A presale order is settled by its harvest: it cannot be cancelled by the seller.", "预售订单按收成结算，卖家不能取消。");
     public static readonly LocalText NoDepositOnDelivery = new("A presale's deposit cannot be paid on delivery; choose another payment method.", "预售定金不能货到付款；请选择其他支付方式。");

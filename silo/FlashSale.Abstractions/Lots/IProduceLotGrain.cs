@@ -87,6 +87,13 @@ public interface IProduceLotGrain : IGrainWithStringKey
     /// </summary>
     Task<Outcome<SurplusRelease>> ReleaseSurplus(string sellerId, string newLotId);
 
+    /// <summary>
+    /// Reserves <paramref name="quantity"/> of this declared harvest for a substitute offer, under
+    /// the order id it will become (<paramref name="offerId"/>), until <paramref name="until"/>,
+    /// when it returns like any reservation. Only the lot's seller; idempotent per offer.
+    /// </summary>
+    Task<Outcome<Lot>> ReserveOffer(string sellerId, string offerId, string shopperId, int quantity, DateTimeOffset until);
+
     /// <summary>The new lot exists: the release is done. Idempotent.</summary>
     Task ConfirmSurplus(string newLotId);
 

@@ -41,6 +41,20 @@ public interface IOrderGrain : IGrainWithStringKey
     /// </summary>
     Task<Outcome<Order>> CollectHarvest();
 
+    /// <summary>
+    /// The seller of a presale order the harvest cut short offers it <paramref name="quantity"/>
+    /// units of another of the seller's declared harvests (another grade): the units are reserved
+    /// for the shopper until the order's balance is due (or, for an order refunded whole, for the
+    /// lot's balance window). One offer at a time; the same offer again is answered as is.
+    /// </summary>
+    Task<Outcome<Order>> OfferSubstitute(string sellerId, string lotId, int quantity);
+
+    /// <summary>The shopper takes the offer up (through the cart, which then counts the new order): answers the new order, awaiting its payment.</summary>
+    Task<Outcome<Order>> TakeSubstitute(string shopperId, string paymentMethod);
+
+    /// <summary>The shopper says no: the reserved units go back to their lot. Idempotent.</summary>
+    Task<Outcome<Order>> DeclineSubstitute(string shopperId);
+
     /// <summary>Expires the order when its payment deadline has passed; driven by its timer.</summary>
     Task ExpireIfDue();
 }

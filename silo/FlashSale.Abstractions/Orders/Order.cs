@@ -41,7 +41,8 @@ public sealed record Order(
     [property: Id(8), System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] FlashSale.Fulfilment.OrderDelivery? Delivery = null,
     [property: Id(9), System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] FlashSale.Fulfilment.OrderFulfilment? Fulfilment = null,
     [property: Id(10), System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] OrderPresale? Presale = null,
-    [property: Id(11), System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<OrderRefund>? Refunds = null)
+    [property: Id(11), System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<OrderRefund>? Refunds = null,
+    [property: Id(12), System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] OrderSubstitute? Substitute = null)
 {
     /// <summary>The order as a seller or a service point's agent sees it: everything but the pickup code.</summary>
     public Order WithoutPickupCode() => Fulfilment is null ? this : this with { Fulfilment = Fulfilment.WithoutCode() };
@@ -89,6 +90,31 @@ public sealed record OrderPresale(
     [property: Id(11), System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] long? PackedGrams = null,
     [property: Id(12)] long WeightAdjustmentMinor = 0);
 
+/// <summary>Where a substitute offer stands; serialized in kebab case.</summary>
+public enum SubstituteStatus
+{
+    Offered,
+    Accepted,
+    Declined,
+
+    /// <summary>Not answered by <see cref="OrderSubstitute.ExpiresAt"/>: the units went back to their lot.</summary>
+    Expired,
+}
+
+/// <summary>
+/// Units of another grade of the same harvest that the seller offers a presale order the harvest
+/// cut short, reserved for the shopper until <see cref="ExpiresAt"/>. Accepted, they become a new
+/// order, <see cref="OfferId"/>, paid in full (the harvest is in: no deposit).
+/// </summary>
+[GenerateSerializer, Immutable]
+public sealed record OrderSubstitute(
+    [property: Id(0)] string OfferId,
+    [property: Id(1)] string LotId,
+    [property: Id(2)] int Quantity,
+    [property: Id(3)] long PriceMinor,
+    [property: Id(4)] DateTimeOffset ExpiresAt,
+    [property: Id(5)] SubstituteStatus Status);
+
 /// <summary>Money the order sent back, as the contract lists it.</summary>
 [GenerateSerializer, Immutable]
 public sealed record OrderRefund(
@@ -107,13 +133,14 @@ public sealed record OrderLine(
     [property: Id(1)] int Quantity,
     [property: Id(2)] long PriceMinor = 0);
 
-/// <summary>What checkout hands to a new order.</summary>
+/// <summary>What checkout hands to a new order; <see cref="Substitute"/> when it takes up a substitute offer (reserved for it already, paid in full).</summary>
 [GenerateSerializer, Immutable]
 public sealed record PlaceOrder(
     [property: Id(0)] string ShopperId,
     [property: Id(1)] IReadOnlyList<OrderLine> Lines,
     [property: Id(2)] string Currency,
-    [property: Id(3)] string PaymentMethod);
+    [property: Id(3)] string PaymentMethod,
+    [property: Id(4)] bool Substitute = false);
 
 /// <summary>How a confirmed payment ended for its order; serialized in kebab case.</summary>
 public enum SettlementPath

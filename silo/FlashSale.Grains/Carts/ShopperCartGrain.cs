@@ -227,6 +227,25 @@ internal sealed class ShopperCartGrain(
         return placed;
     }
 
+    public async Task<Outcome<Order>> AcceptSubstitute(string orderId, string paymentMethod)
+    {
+        await ResolvePendingCheckout();
+        if (!Cart.Orders.ContainsKey(orderId))
+        {
+            return Refusal.NotFound(EngineTexts.TheOrder);
+        }
+
+        var taken = await GrainFactory.GetGrain<IOrderGrain>(orderId).TakeSubstitute(ShopperId, paymentMethod);
+        if (taken.Succeeded && !Cart.Orders.ContainsKey(taken.Value.OrderId))
+        {
+            // Counted like a checkout: its payment comes through this cart, and its units count towards the limit.
+            Settle(taken.Value, []);
+            await state.WriteStateAsync();
+        }
+
+        return taken;
+    }
+
     /// <summary>Finishes a checkout that died part-way, when no call of the shopper's did.</summary>
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
@@ -334,9 +353,17 @@ internal sealed class ShopperCartGrain(
     {
         await ResolvePendingCheckout();
         var orderGrain = GrainFactory.GetGrain<IOrderGrain>(orderId);
-        if (!Cart.Orders.ContainsKey(orderId) || await orderGrain.Get() is not { } order)
+        if (await orderGrain.Get() is not { } order || !string.Equals(order.ShopperId, ShopperId, StringComparison.Ordinal))
         {
             return Refusal.NotFound(EngineTexts.TheOrder);
+        }
+
+        if (!Cart.Orders.ContainsKey(orderId))
+        {
+            // The shopper's own order that this cart never counted: a substitute whose acceptance
+            // died after the order was placed and before the cart heard. Counted now, before it settles.
+            Settle(order, []);
+            await state.WriteStateAsync();
         }
 
         // An order past its deadline has given its stock back and left the limit; taking the

@@ -80,3 +80,12 @@ public sealed record SurplusConfirmed(DateTimeOffset At, [property: Id(0)] strin
 /// <summary>The new lot could not be created: the released units come back.</summary>
 [GenerateSerializer, Immutable]
 public sealed record SurplusReclaimed(DateTimeOffset At, [property: Id(0)] string NewLotId) : LotEvent(At);
+
+/// <summary>Units of a declared harvest reserved for a substitute offer, under the order id it becomes; they return at <see cref="Until"/> like any reservation.</summary>
+[GenerateSerializer, Immutable]
+public sealed record OfferReserved(
+    DateTimeOffset At,
+    [property: Id(0)] string OrderId,
+    [property: Id(1)] string ShopperId,
+    [property: Id(2)] int Quantity,
+    [property: Id(3)] DateTimeOffset Until) : LotEvent(At);

@@ -509,6 +509,45 @@ internal sealed class LotInventory
         return Counts.Available == 0 ? Refusal.Conflict(EngineTexts.NoSurplus) : new SurplusReleased(now, newLotId, Counts.Available);
     }
 
+    /// <summary>
+    /// Reserves units of this declared harvest for a substitute offer to another grade's order:
+    /// only the seller, only from what is available, only until a time ahead.
+    /// </summary>
+    public Decision DecideReserveOffer(string sellerId, string offerId, string shopperId, int quantity, DateTimeOffset until, DateTimeOffset now)
+    {
+        if (CheckOwner(sellerId) is { } refusal)
+        {
+            return refusal;
+        }
+
+        if (Definition!.Presale is null || Harvest is null)
+        {
+            return Refusal.Conflict(EngineTexts.SubstituteFromHarvestOnly);
+        }
+
+        if (_reservations.ContainsKey(offerId) || _sales.ContainsKey(offerId))
+        {
+            return Decision.Unchanged; // the same offer again
+        }
+
+        if (quantity < 1 || quantity > LotLimits.MaxQuantity)
+        {
+            return Refusal.Invalid(EngineTexts.QuantityRange.Format(LotLimits.MaxQuantity));
+        }
+
+        if (until <= now)
+        {
+            return Refusal.Invalid(EngineTexts.DeadlineAlreadyPassed);
+        }
+
+        if (Counts.Available < quantity)
+        {
+            return Counts.Available == 0 ? LotRefusals.SoldOut : LotRefusals.OnlyLeft(Counts.Available, Definition.Unit);
+        }
+
+        return new OfferReserved(now, offerId, shopperId, quantity, until);
+    }
+
     public Decision DecideSettleSurplus(string newLotId, bool created, DateTimeOffset now) =>
         PendingSurplus is { } pending && string.Equals(pending.NewLotId, newLotId, StringComparison.Ordinal)
             ? created ? new SurplusConfirmed(now, newLotId) : new SurplusReclaimed(now, newLotId)
@@ -752,6 +791,12 @@ internal sealed class LotInventory
                 c = c with { Quantity = declared.Declared, Sold = allocated, Available = declared.Declared - allocated };
                 break;
             }
+
+            case OfferReserved offered:
+                _reservations[offered.OrderId] = new OrderReservation(offered.ShopperId, offered.Quantity, offered.Until, offered.At);
+                _expiries.Enqueue(new ExpiryEntry(offered.OrderId, IsReservation: true), offered.Until);
+                c = c with { Available = c.Available - offered.Quantity, Reserved = c.Reserved + offered.Quantity };
+                break;
 
             case SurplusReleased released:
                 PendingSurplus = new SurplusRelease(released.NewLotId, released.Quantity);

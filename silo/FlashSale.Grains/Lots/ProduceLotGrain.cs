@@ -262,6 +262,9 @@ internal sealed partial class ProduceLotGrain : Grain, IProduceLotGrain, IRemind
         return released.Succeeded ? Outcome<SurplusRelease>.Ok(_inventory.PendingSurplus!) : released.Refusal;
     }
 
+    public Task<Outcome<Lot>> ReserveOffer(string sellerId, string offerId, string shopperId, int quantity, DateTimeOffset until) =>
+        Decide(now => _inventory.DecideReserveOffer(sellerId, offerId, shopperId, quantity, until, now));
+
     public async Task ConfirmSurplus(string newLotId) => await Decide(now => _inventory.DecideSettleSurplus(newLotId, created: true, now));
 
     public async Task<Lot?> ReclaimSurplus(string newLotId) => (await Decide(now => _inventory.DecideSettleSurplus(newLotId, created: false, now))).Value;

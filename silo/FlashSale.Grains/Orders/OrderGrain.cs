@@ -95,6 +95,12 @@ internal sealed partial class OrderGrain(
             return Refusal.Invalid(EngineTexts.NotAPaymentMethod.Format(command.PaymentMethod, command.Currency));
         }
 
+        if (command.Substitute && method.Flow == PaymentFlow.OnDelivery)
+        {
+            // Its units are reserved until the offer's time, not sold: they are paid before they ship.
+            return Refusal.Invalid(EngineTexts.NoSubstituteOnDelivery);
+        }
+
         // The total is decided before any lot is asked: the most this order can come to (every
         // line taken) is summed with checked arithmetic and held to the ceiling, so an order that
         // would overflow or pass it is refused while no stock has moved. The cart judged the same
@@ -131,7 +137,7 @@ internal sealed partial class OrderGrain(
         // A presale's order pays its deposit first. The cart keeps a presale out of mixed carts and
         // away from payment on delivery; should a command slip past it, the lots take back what
         // they moved and nothing is written.
-        var presale = PresaleOf(receipts.Where(r => r.Succeeded).Select(r => r.Value!).ToList());
+        var presale = command.Substitute ? null : PresaleOf(receipts.Where(r => r.Succeeded).Select(r => r.Value!).ToList());
         if (presale is not null && (presale.Refusal is not null || onDelivery))
         {
             await GiveBack(items);
@@ -203,7 +209,7 @@ internal sealed partial class OrderGrain(
             order = Forfeited(order);
         }
 
-        return Task.FromResult(order);
+        return Task.FromResult(order is null ? null : WithSubstituteAsOf(order, time.GetUtcNow()));
     }
 
     public async Task<Outcome<Order>> Cancel(string shopperId)

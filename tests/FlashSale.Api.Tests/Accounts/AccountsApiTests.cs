@@ -302,6 +302,60 @@ public sealed class AccountsApiTests(FlashSaleApiFactory api)
     }
 
     [Fact]
+    public async Task An_account_seller_runs_the_order_desk_and_reads_the_ledger_as_the_seller_id_not_the_account_id()
+    {
+        // Signed in by phone: the token's subject is the account, its seller id a claim beside it.
+        var (session, application) = await api.Applicant("seller");
+        var op = api.AsCaller(await api.Operator());
+        using (var approved = await op.Http.PostAsync(new Uri($"/api/operator/applications/{application.ApplicationId}/approve", UriKind.Relative), null))
+        {
+            Assert.Equal(HttpStatusCode.OK, approved.StatusCode);
+        }
+
+        using var refreshed = await api.PostRefresh(session.RefreshToken);
+        var signedIn = await refreshed.ReadAs<SignedIn>();
+        var seller = api.AsCaller(signedIn);
+        Assert.NotEqual(signedIn.AccountId, signedIn.SellerId);
+        var lot = await seller.CreateLot(quantity: 10, perShopperLimit: 2, priceMinor: 5000);
+
+        // An account shopper too: the subject is the account, the shopper id a claim. It may pay its own order in the sandbox.
+        var buyer = api.AsCaller(await api.SignInByPhone());
+        await buyer.Hold(lot.LotId, 1);
+        var byWallet = await buyer.PlaceOrder("wallet");
+        using (var paying = await buyer.Http.PostAsJsonAsync($"/api/sandbox/payments/{byWallet.Payment.PaymentId}/complete", new { outcome = "succeeded" }, ApiJson.Options))
+        {
+            Assert.Equal(HttpStatusCode.Accepted, paying.StatusCode);
+        }
+
+        await buyer.Hold(lot.LotId, 1);
+        var order = await buyer.PlaceOrder("cash-on-delivery");
+        using (var delivery = await buyer.Http.PutAsJsonAsync($"/api/orders/{order.OrderId}/delivery",
+            new { kind = "home", address = new { name = "Li", phone = "+8613800138000", line1 = "No. 3 East Lane", village = "Dangshan", region = "Anhui" } }, ApiJson.Options))
+        {
+            Assert.Equal(HttpStatusCode.OK, delivery.StatusCode);
+        }
+
+        using (var mine = await seller.Http.GetAsync(new Uri("/api/sellers/me/lots", UriKind.Relative)))
+        {
+            Assert.Equal(lot.LotId, Assert.Single(await mine.ReadAs<Lot[]>()).LotId);
+        }
+
+        using (var desk = await seller.Http.GetAsync(new Uri($"/api/lots/{lot.LotId}/orders", UriKind.Relative)))
+        {
+            Assert.Equal(HttpStatusCode.OK, desk.StatusCode);
+        }
+
+        foreach (var move in new[] { "pack", "ship", "deliver" })
+        {
+            using var moved = await seller.Http.PostAsync(new Uri($"/api/seller/orders/{order.OrderId}/{move}", UriKind.Relative), null);
+            Assert.Equal(HttpStatusCode.OK, moved.StatusCode);
+        }
+
+        using var ledger = await seller.Http.GetAsync(new Uri("/api/sellers/me/ledger", UriKind.Relative));
+        Assert.Equal(5_000, (await ledger.ReadAs<JsonElement>()).GetProperty("balances")[0].GetProperty("paidMinor").GetInt64()); // the cash taken at the door
+    }
+
+    [Fact]
     public async Task A_rejected_agent_applicant_stays_forbidden_on_agent_routes()
     {
         var (session, application) = await api.Applicant("agent");
