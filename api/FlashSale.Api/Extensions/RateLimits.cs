@@ -35,11 +35,27 @@ public static class RateLimits
     /// <summary>Hub method calls, per connection's caller and per address.</summary>
     public const string Hub = "hub";
 
+    /// <summary>
+    /// USSD steps per phone number (<c>POST /api/phone/ussd</c>). The gateway signs for every
+    /// number from one address, so the address buckets cannot tell one number's flood from a
+    /// crowd; the number inside the signed body can. The caller of <see cref="BucketsFor"/> is the number.
+    /// </summary>
+    public const string PhoneUssd = "phone-ussd";
+
+    /// <summary>Inbound SMS per phone number (<c>POST /api/phone/sms</c>), keyed as <see cref="PhoneUssd"/>.</summary>
+    public const string PhoneSms = "phone-sms";
+
+    /// <summary>
+    /// The "too many requests" reply to a number past <see cref="PhoneSms"/>: one a minute, so a
+    /// flood of texts never turns the engine into a flood of texts back.
+    /// </summary>
+    public const string PhoneSmsRefusalReply = "phone-sms-refusal-reply";
+
     public static WebApplicationBuilder AddFlashSaleRateLimits(this WebApplicationBuilder builder)
     {
         builder.Services.AddOptions<RateLimitOptions>()
             .Bind(builder.Configuration.GetSection(RateLimitOptions.Section))
-            .Validate(o => o.InvalidSettings().Count == 0, "FlashSale:RateLimits: every burst, rate and per-minute budget must be at least 1, RedisTimeout and RedisRetryAfter positive")
+            .Validate(o => o.InvalidSettings().Count == 0, "FlashSale:RateLimits: every burst, rate and per-minute budget (the phone numbers' too) must be at least 1, RedisTimeout and RedisRetryAfter positive")
             .ValidateOnStart();
         var clusterRedis = builder.Configuration.IsClusterMode() ? builder.Configuration.RedisConnectionString() : null;
         builder.Services.AddSingleton(sp =>
@@ -73,8 +89,12 @@ public static class RateLimits
         var perSecond = TimeSpan.FromSeconds(1);
         var perMinute = TimeSpan.FromMinutes(1);
         var at = $"{policy}:address:{address ?? "unknown"}";
+        var number = $"{policy}:number:{caller}";
         return policy switch
         {
+            PhoneUssd => [new RateBucket(number, new BucketSpec(o.PhoneUssdStepsPerNumberPerMinute, o.PhoneUssdStepsPerNumberPerMinute, perMinute))],
+            PhoneSms => [new RateBucket(number, new BucketSpec(o.PhoneSmsPerNumberPerMinute, o.PhoneSmsPerNumberPerMinute, perMinute))],
+            PhoneSmsRefusalReply => [new RateBucket(number, new BucketSpec(1, 1, perMinute))],
             Auth => [new RateBucket(at, new BucketSpec(o.AuthPerAddressPerMinute, o.AuthPerAddressPerMinute, perMinute))],
             SignUp => [new RateBucket(at, new BucketSpec(o.SignUpPerAddressPerMinute, o.SignUpPerAddressPerMinute, perMinute))],
             Hub => [
@@ -158,6 +178,21 @@ public sealed class RateLimitOptions
 
     public int HubCallsPerSecond { get; set; } = 30;
 
+    /// <summary>
+    /// USSD steps one phone number may send per minute, all at once if it likes. Each step is a
+    /// round trip of a second or two through the operator's network plus reading a 160-character
+    /// screen and typing, so a person manages about one every two seconds, a village agent
+    /// ordering for villager after villager included; a gateway's retried step counts too.
+    /// </summary>
+    public int PhoneUssdStepsPerNumberPerMinute { get; set; } = 30;
+
+    /// <summary>
+    /// Inbound SMS one phone number may send per minute. Typing a command takes a person longer
+    /// than six seconds; the room above it is for a gateway delivering a phone's backlog at once.
+    /// Each one past it is dropped, and the number is told so by SMS at most once a minute.
+    /// </summary>
+    public int PhoneSmsPerNumberPerMinute { get; set; } = 10;
+
     public RateLimitStore Store { get; set; } = RateLimitStore.Auto;
 
     /// <summary>A Redis for the buckets other than the host's own (a StackExchange.Redis connection string); optional.</summary>
@@ -178,6 +213,7 @@ public sealed class RateLimitOptions
             (nameof(ShopperBurst), ShopperBurst), (nameof(ShopperPerSecond), ShopperPerSecond), (nameof(AddressBurst), AddressBurst),
             (nameof(AddressPerSecond), AddressPerSecond), (nameof(AuthPerAddressPerMinute), AuthPerAddressPerMinute),
             (nameof(SignUpPerAddressPerMinute), SignUpPerAddressPerMinute), (nameof(HubCallBurst), HubCallBurst), (nameof(HubCallsPerSecond), HubCallsPerSecond),
+            (nameof(PhoneUssdStepsPerNumberPerMinute), PhoneUssdStepsPerNumberPerMinute), (nameof(PhoneSmsPerNumberPerMinute), PhoneSmsPerNumberPerMinute),
         })
         {
             if (value < 1)

@@ -50,8 +50,20 @@ public static class PhoneApi
 /// <summary>
 /// Verifies and reads one gateway callback and hands it to the engine: shared by the gateway's
 /// routes and the sandbox, which signs and passes the same bytes through the same checks.
+/// <para>
+/// Each phone number has its own budget (<see cref="RateLimits.PhoneUssd"/>,
+/// <see cref="RateLimits.PhoneSms"/>): every callback comes from the gateway's address, so only the
+/// number inside the signed body tells one flooding number from the crowd. The budget is taken
+/// after the signature (an unsigned request cannot spend a number's budget) and before the engine
+/// is asked anything, so a refused request changes nothing.
+/// </para>
 /// </summary>
-public sealed class PhoneGateway(IOptionsMonitor<PhoneGatewayOptions> options, TimeProvider time, IGrainFactory grains)
+public sealed class PhoneGateway(
+    IOptionsMonitor<PhoneGatewayOptions> options,
+    TimeProvider time,
+    IGrainFactory grains,
+    SaleRateLimiter limiter,
+    IOptionsMonitor<RateLimitOptions> rateLimits)
 {
     public async Task<Results<ContentHttpResult, ProblemHttpResult, ValidationProblem>> Ussd(byte[] body, string? signature, string? contentType)
     {
@@ -84,6 +96,15 @@ public sealed class PhoneGateway(IOptionsMonitor<PhoneGatewayOptions> options, T
             return errors.ToProblem();
         }
 
+        if (await OverBudget(RateLimits.PhoneUssd, phone!))
+        {
+            // 200 with END, not 429: a gateway takes any other answer for a failed session and
+            // shows the handset its own error, or retries. The number's market decides the
+            // language: the session (and a language chosen in it) is not consulted for a refusal.
+            var tooMany = new UssdScreen(Ends: true, PhoneTexts.TooManyRequests.In(PhoneChannel.CultureOf(phone!)));
+            return TypedResults.Text(tooMany.Body, "text/plain", Encoding.UTF8);
+        }
+
         var screen = await grains.GetGrain<IUssdSessionGrain>(PhoneChannel.SessionKey(phone!, sessionId!)).Step(new UssdStep(phone!, serviceCode, text));
         return TypedResults.Text(screen.Body, "text/plain", Encoding.UTF8);
     }
@@ -109,8 +130,28 @@ public sealed class PhoneGateway(IOptionsMonitor<PhoneGatewayOptions> options, T
             return errors.ToProblem();
         }
 
+        if (await OverBudget(RateLimits.PhoneSms, from!))
+        {
+            // The message is dropped. The number is told so by SMS at most once a window: a reply
+            // to each message of a flood would make the engine an amplifier, a text out for a text in.
+            if (await OverBudget(RateLimits.PhoneSmsRefusalReply, from!))
+            {
+                return TypedResults.Text("", "text/plain", Encoding.UTF8);
+            }
+
+            await grains.GetGrain<ITooManyRequestsSmsGrain>(0).Send(from!);
+            return TypedResults.Text(PhoneTexts.TooManyRequests.In(PhoneChannel.CultureOf(from!)), "text/plain", Encoding.UTF8);
+        }
+
         var reply = await grains.GetGrain<ISmsCommandGrain>(messageId!).Handle(from!, text);
         return TypedResults.Text(reply.Text, "text/plain", Encoding.UTF8);
+    }
+
+    /// <summary>True when <paramref name="phone"/> has spent its budget of <paramref name="policy"/> (never while the rate limits are off).</summary>
+    private async ValueTask<bool> OverBudget(string policy, string phone)
+    {
+        var limits = rateLimits.CurrentValue;
+        return limits.Enabled && !(await limiter.TakeAsync(RateLimits.BucketsFor(policy, phone, address: null, limits))).Allowed;
     }
 
     /// <summary>The gateway's first secret, for the sandbox, which signs as the gateway would.</summary>

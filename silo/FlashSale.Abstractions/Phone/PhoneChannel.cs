@@ -44,6 +44,15 @@ public interface ISmsCommandGrain : IGrainWithStringKey
     Task<SmsCommandReply> Handle(string fromE164, string text);
 }
 
+/// <summary>
+/// Tells a number, by SMS, that it sent more than the phone gateway's routes take from one number
+/// (the API limits; this only texts). Stateless: the API decides it is due, at most once a window.
+/// </summary>
+public interface ITooManyRequestsSmsGrain : IGrainWithIntegerKey
+{
+    Task Send(string toE164);
+}
+
 /// <summary>The phone channel's fixed limits and shared rules.</summary>
 public static class PhoneChannel
 {
@@ -69,6 +78,9 @@ public static class PhoneChannel
     public const int MaxSmsTextLength = 480;
 
     public static string SessionKey(string phoneE164, string sessionId) => $"{phoneE164}/{sessionId}";
+
+    /// <summary>The key of one admission's text: the lot and the queue position (a re-join gets a new position, so a new text).</summary>
+    public static string AdmissionSmsKey(string lotId, int position) => $"{lotId}/{position.ToString(CultureInfo.InvariantCulture)}";
 
     /// <summary>The language a number's market reads: Simplified Chinese for China (+86), English elsewhere.</summary>
     public static CultureInfo CultureOf(string phoneE164) =>

@@ -69,6 +69,15 @@ public static class PhoneTexts
     public static readonly LocalText SmsRefused = new("Not done: {0}", "未完成：{0}");
     public static readonly LocalText SmsUnfinished = new("We could not finish your last message. Send STATUS to see your orders.", "上一条短信未能处理完，请发送“状态”查看订单。");
 
+    /// <summary>A phone ticket's turn has come: how to hold (the menu or BUY) and until when.</summary>
+    public static readonly LocalText SmsAdmitted = new("FlashSale: your turn for #{0} has come. Hold by {1}: dial {2} or text BUY {0} <qty>.", "丰收闪购：#{0} 轮到您了，请在 {1} 前预留：拨 {2} 或发短信“买 {0} 数量”。");
+
+    /// <summary>The same without BUY: a lot with no phone code, or an agent's villager (a BUY from the agent's number would buy for the agent).</summary>
+    public static readonly LocalText SmsAdmittedDial = new("Your turn for #{0} has come. Hold by {1}: dial {2}.", "#{0} 轮到了，请在 {1} 前拨 {2} 预留。");
+
+    /// <summary>One number sent more than the gateway routes take from a number in a minute (FlashSale:RateLimits).</summary>
+    public static readonly LocalText TooManyRequests = new("Too many requests from this number; try again in a minute.", "该号码请求过多，请一分钟后再试。");
+
     // Order statuses, as a phone shows them.
     public static readonly LocalText StatusAwaitingPayment = new("awaiting payment", "待付款");
     public static readonly LocalText StatusPaid = new("paid", "已付款");

@@ -44,6 +44,13 @@ public interface IWaitingRoomGrain : IGrainWithStringKey
 {
     Task<Common.Outcome<QueueTicket>> Join(string shopperId);
 
+    /// <summary>
+    /// <see cref="Join"/> through the phone channel: the same ticket, and while it waits the room
+    /// keeps <paramref name="textOnAdmission"/>, and texts it once when the ticket's turn comes
+    /// (a feature phone has no page that shows its place). A ticket already admitted is not texted.
+    /// </summary>
+    Task<Common.Outcome<QueueTicket>> JoinByPhone(string shopperId, Phone.AdmissionSmsRecipient textOnAdmission);
+
     Task<QueueTicket?> TicketOf(string shopperId);
 
     /// <summary>True while the shopper's admission window is open.</summary>

@@ -56,16 +56,17 @@ internal sealed class PhoneShop(IGrainFactory grains, PaymentOptions payments, P
     /// admitted joins the queue (the same ticket on every call) instead. With
     /// <paramref name="agentId"/> the shopper is that agent's villager and the hold goes through
     /// the agent's grain, as <c>PUT /api/agent/villagers/{id}/cart/items/{lotId}</c> does: the
-    /// villager's limit and the agent's cap per lot both apply.
+    /// villager's limit and the agent's cap per lot both apply. A phone that joins the queue is
+    /// texted, as <paramref name="textOnAdmission"/> says, when its turn comes.
     /// </summary>
-    public async Task<PhoneHold> Hold(string shopperId, Lot lot, int quantity, string? agentId = null)
+    public async Task<PhoneHold> Hold(string shopperId, Lot lot, int quantity, AdmissionSmsRecipient textOnAdmission, string? agentId = null)
     {
         if (lot.WaitingRoom is not null)
         {
             var room = grains.GetGrain<IWaitingRoomGrain>(lot.LotId);
             if (!await room.IsAdmitted(shopperId))
             {
-                var ticket = await room.Join(shopperId);
+                var ticket = await room.JoinByPhone(shopperId, textOnAdmission);
                 if (!ticket.Succeeded)
                 {
                     return new PhoneHold.Refused(ticket.Refusal);

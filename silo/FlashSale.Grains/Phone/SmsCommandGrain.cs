@@ -106,7 +106,7 @@ internal sealed partial class SmsCommandGrain(
                     return PhoneTexts.SmsRefused.Format(EngineTexts.AtMostPerShopper.Format(lot.PerShopperLimit, lot.Unit)).In(culture);
                 }
 
-                var held = await shop.Hold(account.ShopperId, lot, command.Quantity);
+                var held = await shop.Hold(account.ShopperId, lot, command.Quantity, new AdmissionSmsRecipient(phone, culture.Name, options.Value.ServiceCode, lot.PhoneCode));
                 switch (held)
                 {
                     case PhoneHold.Refused refused:

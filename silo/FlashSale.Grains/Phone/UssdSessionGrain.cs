@@ -500,7 +500,7 @@ internal sealed partial class UssdSessionGrain(
 
         var shopperId = ShopperId;
         return await WithinBudget(
-            Shop.Hold(shopperId, lot, quantity, AgentId),
+            Shop.Hold(shopperId, lot, quantity, TextOnAdmission(lot), AgentId),
             held => held switch
             {
                 PhoneHold.Held h => ShowHeld(h),
@@ -544,9 +544,15 @@ internal sealed partial class UssdSessionGrain(
             return End(PhoneTexts.LotEnded);
         }
 
-        var ticket = await GrainFactory.GetGrain<IWaitingRoomGrain>(lotId).Join(ShopperId);
+        var ticket = await GrainFactory.GetGrain<IWaitingRoomGrain>(lotId).JoinByPhone(ShopperId, TextOnAdmission(lot));
         return ticket.Succeeded ? End(QueuedText(new PhoneHold.Queued(lot, ticket.Value))) : End(ticket.Refusal.DetailIn(_culture));
     }
+
+    /// <summary>
+    /// Who the waiting room texts when this session's queue ticket is admitted: the number that
+    /// dialled, in the session's language, with the code it dialled; for an agent, naming the villager.
+    /// </summary>
+    private AdmissionSmsRecipient TextOnAdmission(Lot lot) => new(Phone, _culture.Name, _serviceCode, lot.PhoneCode, _villager?.Name);
 
     private async Task<UssdScreen> Release(IReadOnlyList<string> lotIds)
     {

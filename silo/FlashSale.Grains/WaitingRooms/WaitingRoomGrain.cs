@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using FlashSale.Common;
 using FlashSale.Live;
 using FlashSale.Lots;
+using FlashSale.Phone;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -17,6 +18,9 @@ namespace FlashSale.WaitingRooms;
 /// timer: a shopper is admitted from <c>AdmitsAt</c> for the lot's admission window. One timer on
 /// the engine clock (<see cref="Advance"/>) only draws at the opening and tells watchers, at most
 /// once a second, how far admission has got, so a waiting phone sees its turn come without asking.
+/// The same pass texts each ticket taken through the phone channel whose turn has come
+/// (<see cref="TextAdmittedPhones"/>), without waiting for the text: joins and admission checks
+/// never wait on an SMS gateway.
 /// </summary>
 [Reentrant]
 internal sealed class WaitingRoomGrain : Grain, IWaitingRoomGrain, IRemindable
@@ -29,6 +33,13 @@ internal sealed class WaitingRoomGrain : Grain, IWaitingRoomGrain, IRemindable
     private readonly TimeProvider _wallClock;
     private LotTerms? _terms;
     private IGrainTimer? _publishTimer;
+
+    /// <summary>
+    /// How many positions the admission texts have been handed over for. In memory only: after a
+    /// restart the pass walks the admitted positions again and finds only the numbers it has not
+    /// handed over (the room keeps a phone's number until then).
+    /// </summary>
+    private int _textedThrough;
     private EngineClockAlarm? _advanceAlarm;
     private readonly RecoveryReminder _wake;
 
@@ -121,12 +132,54 @@ internal sealed class WaitingRoomGrain : Grain, IWaitingRoomGrain, IRemindable
         var now = _time.GetUtcNow();
         _advanceAlarm?.Rang();
         var drawn = DrawIfDue(now, policy);
+        var texted = TextAdmittedPhones(now, policy);
         Publish(now, policy);
         ScheduleAdvance(now);
-        if (drawn)
+        if (drawn || texted)
         {
             await _commit.Enqueue(true);
         }
+    }
+
+    /// <summary>
+    /// Asks for the admission text of every phone ticket admitted since the last pass, in one turn
+    /// and without awaiting it (each text is its own grain's work, kept once there). The phone
+    /// numbers are dropped from the room as they are handed over; a write of the room follows, and
+    /// if the room is lost before that write, the next pass asks again and the text's grain
+    /// answers "sent before". A ticket whose window closed before any pass saw it (a room that was
+    /// down throughout) is not texted: the text would send the shopper to a turn that is over.
+    /// True when the room changed.
+    /// </summary>
+    private bool TextAdmittedPhones(DateTimeOffset now, WaitingRoomPolicy policy)
+    {
+        var admitted = AdmittedCount(now);
+        if (admitted <= _textedThrough)
+        {
+            return false;
+        }
+
+        var changed = false;
+        var window = TimeSpan.FromSeconds(policy.AdmissionWindowSeconds);
+        for (var i = _textedThrough; i < admitted && Room.PhoneRecipients.Count > 0; i++)
+        {
+            var entry = Room.Queue[i];
+
+            // A superseded place lapsed long ago; the shopper's number belongs to the newer place.
+            if (entry.Superseded || !Room.PhoneRecipients.Remove(entry.ShopperId, out var recipient))
+            {
+                continue;
+            }
+
+            changed = true;
+            var until = entry.AdmitsAt + window;
+            if (now < until)
+            {
+                GrainFactory.GetGrain<IAdmissionSmsGrain>(PhoneChannel.AdmissionSmsKey(LotId, i + 1)).Send(recipient, until).Ignore();
+            }
+        }
+
+        _textedThrough = admitted;
+        return changed;
     }
 
     /// <summary>
@@ -158,7 +211,11 @@ internal sealed class WaitingRoomGrain : Grain, IWaitingRoomGrain, IRemindable
         return next;
     }
 
-    public async Task<Outcome<QueueTicket>> Join(string shopperId)
+    public Task<Outcome<QueueTicket>> Join(string shopperId) => Join(shopperId, textOnAdmission: null);
+
+    public Task<Outcome<QueueTicket>> JoinByPhone(string shopperId, AdmissionSmsRecipient textOnAdmission) => Join(shopperId, textOnAdmission);
+
+    private async Task<Outcome<QueueTicket>> Join(string shopperId, AdmissionSmsRecipient? textOnAdmission)
     {
         if (_terms is null)
         {
@@ -189,6 +246,14 @@ internal sealed class WaitingRoomGrain : Grain, IWaitingRoomGrain, IRemindable
 
             changed = true;
             ticket = TicketFor(shopperId, now, policy)!;
+        }
+
+        // Only a ticket that still waits is texted; the latest phone to ask is the one told.
+        if (textOnAdmission is not null && ticket.State is TicketState.AwaitingDraw or TicketState.Waiting
+            && !(Room.PhoneRecipients.TryGetValue(shopperId, out var known) && known == textOnAdmission))
+        {
+            Room.PhoneRecipients[shopperId] = textOnAdmission;
+            changed = true;
         }
 
         if (changed)
@@ -352,6 +417,10 @@ public sealed class WaitingRoomState
 
     [Id(3)]
     public bool Drawn { get; set; }
+
+    /// <summary>Who to text when a waiting phone ticket is admitted, by shopper; removed once handed to the text's grain.</summary>
+    [Id(4)]
+    public Dictionary<string, AdmissionSmsRecipient> PhoneRecipients { get; set; } = new(StringComparer.Ordinal);
 }
 
 [GenerateSerializer, Immutable]
