@@ -50,6 +50,7 @@ app.MapWaitingRoomApi();
 app.MapCartApi();
 app.MapCheckoutApi();
 app.MapOrdersApi();
+app.MapSubstitutesApi();
 app.MapPaymentMethodsApi();
 app.MapLiveStock();
 app.MapFlashSalePaymentsApi();

@@ -71,6 +71,7 @@ public static class ApiTexts
         "harvestFrom must be after the sale opens, and harvestTo after harvestFrom and in the future.",
         "harvestFrom 必须晚于开售时间，harvestTo 必须晚于 harvestFrom 且为将来的时间。");
     public static readonly LocalText TooMany = new("{0} may have at most {1} entries.", "{0} 最多只能有 {1} 项。");
+    public static readonly LocalText NotALotId = new("{0} is not a lot id.", "{0} 不是批次编号。");
     public static readonly LocalText NotAnOrderId = new("{0} is not an order id.", "{0} 不是订单编号。");
     public static readonly LocalText ToleranceNeedsWeight = new("weightTolerancePercent needs unitWeightGrams.", "设置 weightTolerancePercent 时必须同时设置 unitWeightGrams。");
     public static readonly LocalText LineAboveOrderCeiling = new(

@@ -15,17 +15,18 @@ internal sealed partial class OrderGrain
     {
         await FinishSettlementIfPending();
         await ExpireIfDue();
-        if (state.State.Order is not { Presale: { } presale } order
-            || !string.Equals(Book.SellerOfLot.GetValueOrDefault(presale.LotId), sellerId, StringComparison.Ordinal))
+        if (state.State.Order is not { } order || !Book.SellerOfLot.ContainsValue(sellerId))
         {
             return Refusal.NotFound(EngineTexts.TheOrder); // another seller's order is not revealed
         }
 
-        var cut = presale.Ordered - (presale.Allocated ?? presale.Ordered);
-        if (order.Status is not (OrderStatus.AwaitingBalance or OrderStatus.Refunded) || cut <= 0)
+        if (order.Presale is not { } presale || order.Status is not (OrderStatus.AwaitingBalance or OrderStatus.Refunded)
+            || presale.Ordered - (presale.Allocated ?? presale.Ordered) <= 0)
         {
             return Refusal.Conflict(EngineTexts.SubstituteOnlyForCutOrders);
         }
+
+        var cut = presale.Ordered - presale.Allocated!.Value;
 
         if (string.Equals(lotId, presale.LotId, StringComparison.Ordinal))
         {

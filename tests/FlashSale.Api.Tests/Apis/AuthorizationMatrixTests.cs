@@ -68,6 +68,8 @@ public sealed class AuthorizationMatrixTests(FlashSaleApiFactory api)
         ("GET /api/orders", null, WithAccounts([401, 200, 200, 403, 403, 403])),
         ("GET /api/orders/{order}", null, WithAccounts([401, 200, 404, 403, 403, 403])),
         ("POST /api/orders/{order}/cancel", null, WithAccounts([401, 200, 404, 403, 403, 403])),
+        ("POST /api/orders/{order}/substitute/accept", """{"paymentMethod":"wallet"}""", WithAccounts([401, 409, 404, 403, 403, 403])), // nothing on offer
+        ("POST /api/orders/{order}/substitute/decline", null, WithAccounts([401, 409, 404, 403, 403, 403])),
         ("GET /api/orders/{order}/payment", null, WithAccounts([401, 200, 404, 403, 403, 403])),
         ("GET /api/payment-methods?currency=CNY", null, WithAccounts([200, 200, 200, 200, 200, 200])),
         ("POST /api/payments/webhooks/wallet", """{"eventId":"evt_x","paymentId":"{payment}","type":"payment.succeeded","amountMinor":6800,"currency":"CNY"}""", WithAccounts([401, 401, 401, 401, 401, 401])),

@@ -212,6 +212,56 @@ public sealed class PresaleApiTests(PaymentsApiFactory api)
         Assert.Equal(((2 * (6800L - 2040)) + 544, (2 * 6800L) + 544), (awaiting.Payment.AmountMinor!.Value, awaiting.TotalMinor));
     }
 
+    [Fact]
+    public async Task A_shopper_the_harvest_cut_short_takes_up_the_sellers_offer_of_another_grade()
+    {
+        var seller = await api.SignUpSeller();
+        var now = api.Clock.GetUtcNow();
+        var window = new { harvestFrom = now.AddDays(1), harvestTo = now.AddDays(20) };
+        var gradeA = await CreatePresale(seller, window);
+        var gradeB = await CreatePresale(seller, window);
+        var shopper = await api.SignUpShopper();
+        await shopper.Hold(gradeA.LotId, 3);
+        var order = await shopper.PlaceOrder("wallet");
+        await api.Complete(order.Payment.PaymentId);
+        await shopper.WaitFor(order.OrderId, OrderStatus.DepositPaid);
+        api.Clock.Advance(TimeSpan.FromDays(2));
+        foreach (var (lot, quantity) in new[] { (gradeA, 1), (gradeB, 5) })
+        {
+            using var declared = await seller.Http.PostAsJsonAsync($"/api/lots/{lot.LotId}/harvest", new { quantity }, ApiJson.Options);
+            Assert.Equal(HttpStatusCode.OK, declared.StatusCode);
+        }
+
+        await shopper.WaitFor(order.OrderId, OrderStatus.AwaitingBalance);
+        var offerRoute = $"/api/seller/orders/{order.OrderId}/substitute";
+        foreach (var bad in new object[] { new { lotId = gradeB.LotId }, new { lotId = "lot_?", quantity = 1 }, new { quantity = 1 } })
+        {
+            using var refused = await seller.Http.PostAsJsonAsync(offerRoute, bad, ApiJson.Options);
+            await refused.ReadProblem(HttpStatusCode.BadRequest, Problems.InvalidRequest);
+        }
+
+        using (var stranger = await (await api.SignUpSeller()).Http.PostAsJsonAsync(offerRoute, new { lotId = gradeB.LotId, quantity = 2 }, ApiJson.Options))
+        {
+            await stranger.ReadProblem(HttpStatusCode.NotFound, Problems.NotFound);
+        }
+
+        using (var offered = await seller.Http.PostAsJsonAsync(offerRoute, new { lotId = gradeB.LotId, quantity = 2 }, ApiJson.Options))
+        {
+            var substitute = (await offered.ReadAs<JsonElement>()).GetProperty("substitute");
+            Assert.Equal(("offered", 2), (substitute.GetProperty("status").GetString(), substitute.GetProperty("quantity").GetInt32()));
+        }
+
+        Assert.Equal(3, (await seller.GetLot(gradeB.LotId)).Available);
+        using var accepted = await shopper.Http.PostAsJsonAsync($"/api/orders/{order.OrderId}/substitute/accept", new { paymentMethod = "wallet" }, ApiJson.Options);
+        var taken = await accepted.ReadAs<Order>(HttpStatusCode.Created);
+        Assert.Equal((gradeB.LotId, 2, 2 * 6800L), (taken.Items.Single().LotId, taken.Items.Single().Quantity, taken.TotalMinor));
+        await api.Complete(taken.Payment.PaymentId);
+        await shopper.WaitFor(taken.OrderId, OrderStatus.Paid);
+        Assert.Contains(taken.OrderId, (await shopper.ListOrders()).Select(o => o.OrderId));
+        using var declineLate = await shopper.Http.PostAsync(new Uri($"/api/orders/{order.OrderId}/substitute/decline", UriKind.Relative), null);
+        await declineLate.ReadProblem(HttpStatusCode.Conflict, Problems.Conflict);
+    }
+
     public static TheoryData<string, string> BadTerms => new()
     {
         { """{"depositPercent":0}""", "depositPercent" },

@@ -42,6 +42,7 @@ public sealed class FulfilmentAuthorizationMatrixTests(FlashSaleApiFactory api)
         ("POST /api/seller/orders/{order}/deliver", null, [401, 403, 403, 409, 404, 403, 403]),
         ("POST /api/seller/orders/{order}/cancel", """{"reason":"short harvest"}""", [401, 403, 403, 409, 404, 403, 403]),
         ("POST /api/seller/orders/{order}/reset-pickup-code", null, [401, 403, 403, 200, 404, 403, 403]),
+        ("POST /api/seller/orders/{order}/substitute", """{"lotId":"{lot}","quantity":1}""", [401, 403, 403, 409, 404, 403, 403]), // {order} is no presale cut short
         ("GET /api/lots/{lot}/orders", null, [401, 403, 403, 200, 403, 403, 403]),
         ("GET /api/sellers/me/lots", null, [401, 403, 403, 200, 200, 403, 403]),
         ("GET /api/agent/parcels", null, [401, 403, 403, 403, 403, 200, 200]),

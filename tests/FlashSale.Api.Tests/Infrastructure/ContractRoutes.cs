@@ -71,6 +71,8 @@ public static class ContractRoutes
         new(Orders, Roles.Shopper, "GET", "/api/orders"),
         new(Orders, Roles.Shopper, "GET", "/api/orders/{order}"),
         new(Orders, Roles.Shopper, "POST", "/api/orders/{order}/cancel"),
+        new(Orders, Roles.Shopper, "POST", "/api/orders/{order}/substitute/accept", """{"paymentMethod":"wallet"}"""),
+        new(Orders, Roles.Shopper, "POST", "/api/orders/{order}/substitute/decline"),
     ];
 
     private static readonly string[] AllRoles = [Roles.Seller, Roles.Shopper, Roles.Agent];

@@ -365,6 +365,81 @@ public sealed class PresaleOrderTests(EngineClusterFixture cluster)
         Assert.Equal(2060 + 1980, balance.PaidMinor - balance.RefundedMinor); // deposits + balances: what was packed, priced
     }
 
+    [Fact]
+    public async Task A_cut_order_is_offered_another_grade_which_the_shopper_declines_or_takes_up_as_a_new_order_paid_in_full()
+    {
+        var sellerId = NewSeller();
+        var (gradeA, lotA) = await CreatePresale(sellerId, forecast: 4, PresaleAllocation.ProRata);
+        var (gradeB, lotB) = await CreatePresale(sellerId, forecast: 10, PresaleAllocation.ProRata);
+        var cutOrder = await PlaceOrder(Grains, "wallet", (gradeA, 4));
+        await Delivered(Grains, cutOrder, await Issue(Grains, cutOrder));
+        var other = await PlaceOrder(Grains, "wallet", (gradeB, 2));
+        await Delivered(Grains, other, await Issue(Grains, other));
+        var orderA = OrderGrain(cutOrder);
+        Refused(await orderA.OfferSubstitute(sellerId, gradeB, 1), RefusalCode.Conflict); // not cut: no harvest yet
+
+        cluster.Clock.Advance(TimeSpan.FromDays(2));
+        Value(await lotA.DeclareHarvest(sellerId, 1)); // grade A fell short: 1 of 4
+        Value(await lotB.DeclareHarvest(sellerId, 10)); // grade B did well: 8 beyond its orders
+        Value(await orderA.CollectHarvest());
+        Assert.Equal((8, 0, 2), await Counts(lotB));
+
+        // Only the order's seller, from another of their harvests, at most what the harvest did not give.
+        Refused(await orderA.OfferSubstitute(NewSeller(), gradeB, 3), RefusalCode.NotFound);
+        Refused(await orderA.OfferSubstitute(sellerId, gradeA, 3), RefusalCode.InvalidRequest);
+        Refused(await orderA.OfferSubstitute(sellerId, gradeB, 4), RefusalCode.InvalidRequest);
+        var offered = Value(await orderA.OfferSubstitute(sellerId, gradeB, 3));
+        Assert.Equal((gradeB, 3, Price, SubstituteStatus.Offered), (offered.Substitute!.LotId, offered.Substitute.Quantity, offered.Substitute.PriceMinor, offered.Substitute.Status));
+        Assert.Equal(offered.Payment.ExpiresAt, offered.Substitute.ExpiresAt); // held until the balance is due
+        Assert.Equal((5, 3, 2), await Counts(lotB));
+        Assert.Equal(offered.Substitute, Value(await orderA.OfferSubstitute(sellerId, gradeB, 3)).Substitute); // the same offer again
+        Refused(await orderA.OfferSubstitute(sellerId, gradeB, 2), RefusalCode.Conflict); // one at a time
+
+        // Declined: the units go back, and the seller may offer again.
+        var cart = Grains.GetGrain<IShopperCartGrain>(cutOrder.ShopperId);
+        Assert.Equal(SubstituteStatus.Declined, Value(await orderA.DeclineSubstitute(cutOrder.ShopperId)).Substitute!.Status);
+        Value(await orderA.DeclineSubstitute(cutOrder.ShopperId));
+        Assert.Equal((8, 0, 2), await Counts(lotB));
+        Refused(await cart.AcceptSubstitute(cutOrder.OrderId, "wallet"), RefusalCode.Conflict); // nothing on offer
+
+        Value(await orderA.OfferSubstitute(sellerId, gradeB, 2));
+        Refused(await cart.AcceptSubstitute(cutOrder.OrderId, "cash-on-delivery"), RefusalCode.InvalidRequest);
+        Refused(await Grains.GetGrain<IShopperCartGrain>(NewShopper()).AcceptSubstitute(cutOrder.OrderId, "wallet"), RefusalCode.NotFound);
+        var substitute = Value(await cart.AcceptSubstitute(cutOrder.OrderId, "wallet"));
+        Assert.Equal(substitute.OrderId, Value(await cart.AcceptSubstitute(cutOrder.OrderId, "wallet")).OrderId); // a retry answers the same order
+        Assert.Equal((OrderStatus.AwaitingPayment, Price * 2, 2, (long?)null), (substitute.Status, substitute.TotalMinor, substitute.Items.Single().Quantity, substitute.Presale?.DepositMinor));
+        Assert.Equal(SubstituteStatus.Accepted, (await OrderOf(Grains, cutOrder)).Substitute!.Status);
+        Assert.Equal((6, 2, 2), await Counts(lotB));
+
+        await Delivered(Grains, substitute, await Issue(Grains, substitute));
+        Assert.Equal(OrderStatus.Paid, (await OrderOf(Grains, substitute)).Status);
+        Assert.Equal((6, 0, 4), await Counts(lotB));
+    }
+
+    [Fact]
+    public async Task An_unanswered_substitute_lapses_with_its_time_and_its_units_go_back()
+    {
+        var sellerId = NewSeller();
+        var (gradeA, lotA) = await CreatePresale(sellerId, forecast: 4, PresaleAllocation.ProRata);
+        var (gradeB, lotB) = await CreatePresale(sellerId, forecast: 5, PresaleAllocation.ProRata);
+        var cutOrder = await PlaceOrder(Grains, "wallet", (gradeA, 2));
+        await Delivered(Grains, cutOrder, await Issue(Grains, cutOrder));
+        cluster.Clock.Advance(TimeSpan.FromDays(2));
+        Value(await lotA.DeclareHarvest(sellerId, 0)); // nothing at all: the order is refunded whole
+        Value(await lotB.DeclareHarvest(sellerId, 5));
+        Assert.Equal(OrderStatus.Refunded, Value(await OrderGrain(cutOrder).CollectHarvest()).Status);
+
+        var offered = Value(await OrderGrain(cutOrder).OfferSubstitute(sellerId, gradeB, 2));
+        Assert.Equal(cluster.Clock.GetUtcNow().AddHours(BalanceWindowHours), offered.Substitute!.ExpiresAt); // a refunded order: the lot's balance window
+        Assert.Equal((3, 2, 0), await Counts(lotB));
+
+        cluster.Clock.Advance(TimeSpan.FromHours(BalanceWindowHours));
+        await lotB.ReturnExpired();
+        Assert.Equal((5, 0, 0), await Counts(lotB));
+        Assert.Equal(SubstituteStatus.Expired, (await OrderOf(Grains, cutOrder)).Substitute!.Status);
+        Refused(await Grains.GetGrain<IShopperCartGrain>(cutOrder.ShopperId).AcceptSubstitute(cutOrder.OrderId, "wallet"), RefusalCode.Conflict);
+    }
+
     private IOrderGrain OrderGrain(Order order) => Grains.GetGrain<IOrderGrain>(order.OrderId);
 
     private async Task<(string LotId, IProduceLotGrain Lot)> CreatePresale(string sellerId, int forecast, PresaleAllocation rule, TimeSpan? harvestFromIn = null, int? perShopperLimit = null)
