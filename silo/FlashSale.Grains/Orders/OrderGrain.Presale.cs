@@ -119,14 +119,13 @@ internal sealed partial class OrderGrain
                 ? "The harvest fell short and none of it was allocated to this order: the whole deposit goes back."
                 : $"The harvest fell short: {allocated} of {presale.Ordered} units were allocated; the deposit on the other {presale.Ordered - allocated} goes back.";
         var refunds = refund > 0 ? [.. order.Refunds ?? [], new OrderRefund(refund, reason, now)] : order.Refunds;
-        if (refund > 0)
-        {
-            PresaleState.RefundOwed = new PresaleRefundOwed(presale.Deposit?.PaymentId ?? order.Payment.PaymentId, refund, reason);
-        }
 
+        // Set only in the turn that writes the share, so memory never owes a refund storage does not.
+        var refundOwed = refund > 0 ? new PresaleRefundOwed(order.Payment.PaymentId, refund, reason) : null;
         if (allocated == 0)
         {
             await SetStockOwedReminder();
+            PresaleState.RefundOwed = refundOwed;
             state.State.Order = order with
             {
                 Status = OrderStatus.Refunded,
@@ -143,10 +142,9 @@ internal sealed partial class OrderGrain
             return;
         }
 
-        // Deposits are at most half the price, so a balance is owed on every allocated unit
-        // (rounding up a deposit on a price of one minor unit can leave nothing to pay).
         // A weighed share adds or takes off at most the lot's tolerance (20 % at most) of price ×
-        // allocated, so the balance stays positive and the total within twice the order ceiling.
+        // allocated, and a deposit is at most half the price, so the balance stays positive and
+        // the total within twice the order ceiling.
         var adjustment = harvest.State == OrderHarvestState.Allocated ? harvest.AdjustmentMinor : 0;
         var balance = checked(money.BalanceDue + adjustment);
         var items = order.Items.Select(i => i with { Quantity = allocated }).ToList();
@@ -164,6 +162,7 @@ internal sealed partial class OrderGrain
 
         if (balance == 0)
         {
+            // Only a price of one minor unit with its deposit rounded up to it leaves nothing to pay.
             state.State.Order = taken with { Status = OrderStatus.Paid };
         }
         else
@@ -185,6 +184,7 @@ internal sealed partial class OrderGrain
             };
         }
 
+        PresaleState.RefundOwed = refundOwed;
         PostDepositRefund(refund, now);
         await Save();
         await RefundPresaleIfOwed();
@@ -195,9 +195,7 @@ internal sealed partial class OrderGrain
     {
         await SetStockOwedReminder();
         state.State.Order = Forfeited(order);
-        state.State.StockOwed = StockOwed.Refund;
-        state.State.Settlement = new PaymentSettlement(order.Payment.PaymentId, SettlementPath.Refunded,
-            "The balance was not paid by its deadline: the deposit is forfeited to the seller and the units go back.", time.GetUtcNow());
+        state.State.StockOwed = StockOwed.Refund; // the units go back to the lot; no money does, so no settlement is recorded
         await Save();
         await ReturnStockIfOwed();
     }
