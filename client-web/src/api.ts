@@ -23,7 +23,9 @@ export interface PresaleTerms {
   depositPercent: number; harvestFrom: string; harvestTo: string; balanceWindowHours: number; allocation: "pro-rata" | "first-come";
   grade?: string | null; unitWeightGrams?: number | null; weightTolerancePercent?: number | null;
 }
-export interface HarvestDeclaration { lotId: string; declared: number; orders: { orderId: string; ordered: number; allocated: number }[]; declaredAt: string }
+export interface HarvestDeclaration { lotId: string; declared: number; orders: HarvestShare[]; declaredAt: string }
+/** One order's share of a declared harvest; for units sold by weight, what was packed and what that moved the price by. */
+export interface HarvestShare { orderId: string; ordered: number; allocated: number; packedGrams?: number; adjustmentMinor?: number }
 export type TicketState = "awaiting-draw" | "waiting" | "admitted" | "lapsed";
 /** A place in a lot's waiting room; position and times are fixed once drawn, so the client counts down alone. */
 export interface QueueTicket {
@@ -40,6 +42,17 @@ export interface Order {
   delivery?: Delivery; fulfilment?: Fulfilment;
   /** A presale's refunds of unallocated deposits (see docs/api.md, Presale lots). */
   refunds?: { amountMinor: number; reason: string; at: string }[];
+  presale?: OrderPresale;
+  substitute?: Substitute;
+}
+/** Where a presale order stands; `deposit` is the deposit's payment once the balance has become the order's `payment`. */
+export interface OrderPresale {
+  lotId: string; ordered: number; priceMinor: number; depositPerUnitMinor: number; depositMinor: number; harvestFrom: string; harvestTo: string;
+  balanceWindowHours: number; deposit?: Payment; allocated?: number; balanceMinor?: number;
+}
+/** The seller's offer of another grade to an order the harvest cut short; accepted, it becomes the order `offerId`. */
+export interface Substitute {
+  offerId: string; lotId: string; quantity: number; priceMinor: number; expiresAt: string; status: "offered" | "accepted" | "declined" | "expired";
 }
 export interface Address { name: string; phone: string; line1: string; village: string; region: string }
 export type Delivery = { kind: "pickup"; pointId: string } | { kind: "home"; address: Address };
@@ -68,6 +81,15 @@ export interface SellThroughPoint { minute: string; sold: number }
 export interface LotStats {
   lotId: string; sold: number; reserved: number; available: number; revenueMinor: number; paidOrders: number; sellThrough: SellThroughPoint[];
   holdsExpiringSoon?: number;
+  presale?: PresaleStats;
+}
+/**
+ * The farmer's figures for a presale: before the harvest the units ordered against the forecast
+ * and the deposits collected; once it is declared (`declared` present) where every share stands.
+ */
+export interface PresaleStats {
+  forecast: number; ordered: number; depositPerUnitMinor: number; depositsMinor: number; declared?: number; allocated?: number;
+  awaitingBalance: number; balancesPaid: number; forfeited: number; refunded: number; balancesPaidMinor: number; balancesOutstandingMinor: number;
 }
 export interface Villager { shopperId: string; name: string; registeredAt: string }
 export interface Identity { id: string; token: string; name: string }
@@ -176,6 +198,10 @@ export const listOrders = () => call<Order[]>("GET", "/api/orders", { as: "shopp
 export const cancelOrder = (orderId: string) => call<Order>("POST", `/api/orders/${orderId}/cancel`, { as: "shopper" });
 /** The shopper's ticket for a lot's waiting room, or null when the shopper has none. */
 export const getTicket = (lotId: string) => orNull(call<QueueTicket>("GET", `/api/lots/${lotId}/queue`, { as: "shopper" }));
+/** Takes the seller's offer up: answers the new order (paid in full, awaiting its payment); a retry answers the same order. */
+export const acceptSubstitute = (orderId: string, paymentMethod: string) =>
+  call<Order>("POST", `/api/orders/${orderId}/substitute/accept`, { as: "shopper", body: { paymentMethod } });
+export const declineSubstitute = (orderId: string) => call<Order>("POST", `/api/orders/${orderId}/substitute/decline`, { as: "shopper" });
 export const joinQueue = (lotId: string) => call<QueueTicket>("POST", `/api/lots/${lotId}/queue`, { as: "shopper" });
 
 async function orNull<T>(request: Promise<T>): Promise<T | null> {
@@ -214,6 +240,11 @@ export const restock = (lotId: string, quantity: number) => call<Lot>("POST", `/
 /** Declares a presale's real harvest, once, within its window: the lot shares it among the paid deposits. */
 export const declareHarvest = (lotId: string, quantity: number | null) =>
   call<HarvestDeclaration>("POST", `/api/lots/${lotId}/harvest`, { as: "seller", body: { quantity } });
+/** A presale's declaration and every order's share, as the declaring call answered it; null before the harvest. */
+export const getHarvest = (lotId: string) => orNull(call<HarvestDeclaration>("GET", `/api/lots/${lotId}/harvest`, { as: "seller" }));
+/** Offers an order the harvest cut short units of another declared presale of the seller's; answers the order with its `substitute`. */
+export const offerSubstitute = (orderId: string, lotId: string, quantity: number) =>
+  call<Order>("POST", `/api/seller/orders/${orderId}/substitute`, { as: "seller", body: { lotId, quantity } });
 export const myLots = () => call<Lot[]>("GET", "/api/sellers/me/lots", { as: "seller" });
 export const lotStats = (lotId: string) => call<LotStats>("GET", `/api/lots/${lotId}/stats`, { as: "seller" });
 

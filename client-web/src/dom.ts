@@ -45,6 +45,11 @@ export function errorText(error: unknown): string {
   return error instanceof ApiError ? tv("error_", error.code) : t("error_other", { code: String(error) });
 }
 
+/** A refusal in the server's own words (its detail, in the reader's language) when it gave some, else the client's text for the code. */
+export function problemText(error: unknown): string {
+  return error instanceof ApiError && error.status > 0 && error.message ? error.message : errorText(error);
+}
+
 /** Things a page started (timers, subscriptions) that end when the page is left. */
 export class Scope {
   private readonly disposers: (() => void)[] = [];

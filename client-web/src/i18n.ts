@@ -113,6 +113,17 @@ const en = {
   forecast: "Forecast", deposits: "Deposits collected", declareTitle: "Harvest", harvestQuantity: "Units harvested",
   declareHarvest: "Declare harvest", harvestDeclared: "Harvest declared: {declared} ({time})",
   sharesTitle: "Each order's share", orderCol: "Order", orderedCol: "Ordered", allocatedCol: "Allocated",
+  ordered: "Ordered", allocatedOfDeclared: "Allocated of the harvest", balancesPaid: "Balances paid", balancesOutstanding: "Balances outstanding",
+  forfeitedOrders: "Forfeited", refundedOrders: "Refunded whole", countOf: "{n} of {total}",
+  offerAnotherGrade: "Offer another grade", substituteGrade: "Grade to offer", substituteQuantity: "Units (at most {cut})", offerSubstitute: "Send offer",
+  noOtherGrade: "No other declared grade has units left.", substituteOffered: "Offered: {quantity} × {lot}, until {time}.",
+  substituteTitle: "Another grade", substituteOffer: "The seller offers {quantity} × {lot} at {price} each instead; reply by {time}",
+  acceptSubstitute: "Accept and order", declineSubstitute: "Decline", substituteOrder: "Go to the new order",
+  substitute_accepted: "You accepted {quantity} × {lot}: it is a new order.", substitute_declined: "You declined the seller's offer of {quantity} × {lot}.",
+  substitute_expired: "The seller's offer of {quantity} × {lot} lapsed at {time}.",
+  presaleTitle: "Your presale", tlOrdered: "Ordered: {n}", tlDepositPaid: "Deposit paid: {amount}", tlDepositDue: "Deposit due: {amount}",
+  tlAllocated: "Harvest allocated: {allocated} of {ordered}", tlBalanceLater: "Balance after the harvest",
+  tlBalanceDue: "Balance {amount} due by {time}", tlBalancePaid: "Balance paid: {amount}",
 };
 
 export type Key = keyof typeof en;
@@ -229,6 +240,17 @@ const zhCN: Record<Key, string> = {
   forecast: "预估产量", deposits: "已收定金", declareTitle: "收成", harvestQuantity: "实际收成（件）",
   declareHarvest: "申报收成", harvestDeclared: "已申报收成：{declared}（{time}）",
   sharesTitle: "各订单的分配", orderCol: "订单", orderedCol: "订购", allocatedCol: "分配",
+  ordered: "已订购", allocatedOfDeclared: "已分配 / 收成", balancesPaid: "已付尾款", balancesOutstanding: "待付尾款",
+  forfeitedOrders: "定金没收", refundedOrders: "全额退款", countOf: "{n} / {total}",
+  offerAnotherGrade: "提议换成其他等级", substituteGrade: "提议的等级", substituteQuantity: "数量（最多 {cut}）", offerSubstitute: "发送提议",
+  noOtherGrade: "没有其他已申报收成且有余量的等级。", substituteOffered: "已提议：{quantity} × {lot}，有效至 {time}。",
+  substituteTitle: "其他等级", substituteOffer: "卖家提议改为 {quantity} × {lot}，每件 {price}；请在 {time} 前答复",
+  acceptSubstitute: "接受并下单", declineSubstitute: "拒绝", substituteOrder: "查看新订单",
+  substitute_accepted: "您已接受 {quantity} × {lot}，已生成新订单。", substitute_declined: "您已拒绝卖家提议的 {quantity} × {lot}。",
+  substitute_expired: "卖家提议的 {quantity} × {lot} 已于 {time} 过期。",
+  presaleTitle: "预售进度", tlOrdered: "已订购：{n} 件", tlDepositPaid: "已付定金：{amount}", tlDepositDue: "应付定金：{amount}",
+  tlAllocated: "收成已分配：{allocated} / {ordered}", tlBalanceLater: "收成后支付尾款",
+  tlBalanceDue: "尾款 {amount}，请在 {time} 前支付", tlBalancePaid: "已付尾款：{amount}",
 };
 
 export type Language = "en" | "zh-CN";

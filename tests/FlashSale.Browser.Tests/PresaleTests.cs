@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using FlashSale.Browser.Tests.Infrastructure;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
@@ -10,7 +11,8 @@ namespace FlashSale.Browser.Tests;
 /// Presale lots in Chromium against the real app, with the engine's clock in hand: the seller
 /// creates a presale in the form, shoppers pay their deposits, the clock moves into the harvest
 /// window, the seller declares a short harvest and sees each order's share, and the shopper pays
-/// the balance of what was allocated.
+/// the balance of what was allocated; the seller offers an order the harvest cut short another
+/// grade, which its shopper takes up or declines.
 /// </summary>
 [Collection(ClockedLiveAppCollection.Name)]
 public sealed class PresaleTests(ClockedLiveApp app)
@@ -132,7 +134,7 @@ public sealed class PresaleTests(ClockedLiveApp app)
         var orderId = shopper.Url[(shopper.Url.LastIndexOf('/') + 1)..];
 
         // The seller's card, live: 5 boxes ordered against the forecast of 20, their deposits in.
-        await Expect(card.Locator("[data-stat=sold] dd")).ToHaveTextAsync("5");
+        await Expect(card.Locator("[data-stat=ordered] dd")).ToHaveTextAsync("5");
         await Expect(card.Locator("[data-stat=deposits] dd")).ToHaveTextAsync("CN¥102.00");
 
         // The same dashboard in Chinese.
@@ -161,7 +163,7 @@ public sealed class PresaleTests(ClockedLiveApp app)
         await declare.ClickAsync();
         var harvest = card.Locator(".harvest");
         await Expect(harvest.Locator(".declared")).ToContainTextAsync("Harvest declared: 3 (");
-        await Expect(harvest.Locator("tbody tr")).ToHaveCountAsync(2);
+        await Expect(harvest.Locator("tbody tr[data-order]")).ToHaveCountAsync(2);
         await Expect(harvest.Locator($"tr[data-order='{orderId}'] td")).ToHaveTextAsync(new[] { orderId[^6..], "3", "2" });
         await Expect(harvest.Locator($"tr[data-order='{early.GetProperty("orderId").GetString()}'] td").Nth(2)).ToHaveTextAsync("1");
         await Expect(harvest).ToBeFocusedAsync();
@@ -170,7 +172,8 @@ public sealed class PresaleTests(ClockedLiveApp app)
         await Expect(card.Locator("[data-stat=sold] dd")).ToHaveTextAsync("3");
         await Expect(card.Locator("[data-stat=available] dd")).ToHaveTextAsync("0");
         await Expect(card.Locator("[data-stat=forecast]")).ToHaveCountAsync(0);
-        await Expect(harvest.Locator("form")).ToHaveCountAsync(0);
+        await Expect(card.Locator("[data-stat=allocatedOfDeclared] dd")).ToHaveTextAsync("3 of 3");
+        await Expect(harvest.GetByRole(AriaRole.Button, new() { Name = "Declare harvest" })).ToHaveCountAsync(0);
         await LiveApp.Screenshot(seller, "seller-presale-harvest", docs: true);
         await Axe.AssertNoViolations(seller, "seller's declared harvest (en)");
 
@@ -185,6 +188,125 @@ public sealed class PresaleTests(ClockedLiveApp app)
         await Expect(shopper.Locator("#amount-due")).ToHaveCountAsync(0);
         await seller.Context.CloseAsync();
         await shopper.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task A_seller_offers_another_grade_to_orders_the_harvest_cut_short_one_shopper_takes_it_up_and_another_declines()
+    {
+        var (agentId, _) = await app.SignUp("agent", "Xinfeng town point", village: "Xinfeng");
+        var pickup = new { kind = "pickup", pointId = await app.PointOf(agentId) };
+        var (sellerId, sellerToken) = await app.SignUp("seller", "Lai Ming", village: "Xinfeng");
+        var now = app.Clock.GetUtcNow();
+        async Task<string> Grade(string grade, long priceMinor) => (await app.Post(sellerToken, "/api/lots", new
+        {
+            name = "Anyuan navel oranges", unit = "box (5 kg)", priceMinor, currency = "CNY", quantity = 10, perShopperLimit = 5,
+            kind = "presale", depositPercent = 30, harvestFrom = now.AddDays(1), harvestTo = now.AddDays(15), balanceWindowHours = 48,
+            allocation = "pro-rata", grade,
+        })).GetProperty("lotId").GetString()!;
+        var gradeA = await Grade("A", PriceMinor);
+        var gradeB = await Grade("B", 5800);
+
+        // Deposits on grade A: 3 boxes for Zeng Li, 2 for Qin Fang.
+        var (zengId, zengToken) = await app.SignUp("shopper", "Zeng Li");
+        var cut = await app.Buy(zengToken, gradeA, 3, "wallet", pickup);
+        await app.PayInSandbox(zengToken, cut);
+        var (qinId, qinToken) = await app.SignUp("shopper", "Qin Fang");
+        var refunded = await app.Buy(qinToken, gradeA, 2, "wallet", pickup);
+        await app.PayInSandbox(qinToken, refunded);
+        var (cutId, refundedId) = (cut.GetProperty("orderId").GetString()!, refunded.GetProperty("orderId").GetString()!);
+
+        // The farmer's figures before the harvest are the server's, brought up to date as the deposits come in.
+        var seller = await app.OpenPageAs("#/seller", "en-US", ("seller", sellerId, sellerToken, "Lai Ming"));
+        var cardA = seller.Locator($"#dashboard [data-lot='{gradeA}']");
+        var cardB = seller.Locator($"#dashboard [data-lot='{gradeB}']");
+        await Expect(cardA.Locator("[data-stat=forecast] dd")).ToHaveTextAsync("10");
+        await Expect(cardA.Locator("[data-stat=ordered] dd")).ToHaveTextAsync("5");
+        await Expect(cardA.Locator("[data-stat=deposits] dd")).ToHaveTextAsync("CN¥102.00");
+
+        // Grade A yields 1 box for the 5 ordered (pro rata: Zeng Li 0.6, Qin Fang 0.4, the box to the larger
+        // remainder), grade B 3 boxes that nobody ordered.
+        app.Clock.Advance(TimeSpan.FromDays(1) + TimeSpan.FromMinutes(1));
+        await app.Post(sellerToken, $"/api/lots/{gradeA}/harvest", new { quantity = 1 });
+        await app.Post(sellerToken, $"/api/lots/{gradeB}/harvest", new { quantity = 3 });
+
+        // After a reload the card shows the shares and where every balance stands.
+        await seller.ReloadAsync();
+        await LiveApp.WaitReady(seller);
+        var shares = cardA.Locator(".harvest");
+        await Expect(shares.Locator($"tr[data-order='{cutId}'] td")).ToHaveTextAsync(new[] { cutId[^6..], "3", "1" });
+        await Expect(shares.Locator($"tr[data-order='{refundedId}'] td")).ToHaveTextAsync(new[] { refundedId[^6..], "2", "0" });
+        await Expect(cardA.Locator("[data-stat=allocatedOfDeclared] dd")).ToHaveTextAsync("1 of 1");
+        await Expect(cardA.Locator("[data-stat=balancesPaid] dt")).ToHaveTextAsync("Balances paid");
+        await Expect(cardA.Locator("[data-stat=balancesPaid] dd")).ToHaveTextAsync("0 of 1 · CN¥0.00");
+        await Expect(cardA.Locator("[data-stat=balancesOutstanding] dd")).ToHaveTextAsync("1 · CN¥47.60");
+        await Expect(cardA.Locator("[data-stat=refundedOrders] dd")).ToHaveTextAsync("1");
+        await Expect(cardA.Locator("[data-stat=forfeitedOrders] dd")).ToHaveTextAsync("0");
+        await Expect(cardA.Locator("[data-stat=deposits] dd")).ToHaveTextAsync("CN¥102.00");
+        await Expect(cardB.Locator("[data-stat=available] dd")).ToHaveTextAsync("3");
+
+        // One of grade B's boxes offered to Zeng Li, in the row below her share; one to Qin Fang through the API.
+        var offer = shares.Locator($"[data-offer-for='{cutId}']");
+        await offer.GetByText("Offer another grade").ClickAsync();
+        await Expect(offer.GetByLabel("Grade to offer")).ToHaveValueAsync(gradeB);
+        await Expect(offer.GetByLabel("Grade to offer").Locator("option")).ToHaveTextAsync(new[] { "Anyuan navel oranges · Grade B · 3 of 3 left" });
+        await Expect(offer.GetByLabel("Units (at most 2)")).ToHaveValueAsync("2");
+        await Axe.AssertNoViolations(seller, "seller's offer of another grade (en)");
+        await offer.GetByLabel("Units (at most 2)").FillAsync("1");
+        await offer.GetByRole(AriaRole.Button, new() { Name = "Send offer" }).ClickAsync();
+        await Expect(offer.Locator(".message")).ToContainTextAsync("Offered: 1 × Anyuan navel oranges · Grade B, until ");
+        await app.Post(sellerToken, $"/api/seller/orders/{refundedId}/substitute", new { lotId = gradeB, quantity = 1 });
+
+        // Zeng Li's order: the way it came, the offer, and how it may be paid (never on delivery).
+        var shopper = await app.OpenPageAs($"#/order/{cutId}", "en-US", ("shopper", zengId, zengToken, "Zeng Li"));
+        var status = shopper.Locator("#order-status");
+        await Expect(status).ToHaveAttributeAsync("data-status", "awaiting-balance");
+        var progress = shopper.Locator(".presale-progress");
+        await Expect(progress.Locator("[data-step=deposit]")).ToHaveTextAsync("Deposit paid: CN¥61.20");
+        await Expect(progress.Locator("[data-step=harvest]")).ToHaveTextAsync("Harvest allocated: 1 of 3");
+        await Expect(progress.Locator(".refund span")).ToHaveTextAsync(new Regex("^Refunded: CN¥40.80 "));
+        await Expect(progress.Locator("[data-step=balance]")).ToContainTextAsync("Balance CN¥47.60 due by ");
+        var substitute = shopper.Locator("#substitute");
+        await Expect(substitute.Locator("#substitute-offer")).ToContainTextAsync("The seller offers 1 × Anyuan navel oranges · Grade B at CN¥58.00 each instead; reply by ");
+        await Expect(substitute.Locator(".methods")).ToContainTextAsync("Mobile wallet");
+        await Expect(substitute.Locator(".methods")).Not.ToContainTextAsync("Cash on delivery");
+        await LiveApp.Screenshot(shopper, "shopper-presale-substitute", docs: true);
+        await Axe.AssertNoViolations(shopper, "shopper's offer of another grade (en)");
+
+        // Accepted with the wallet: the new order, for the box of grade B at its full price, paid in the sandbox.
+        await substitute.GetByLabel("Mobile wallet").CheckAsync();
+        await substitute.GetByRole(AriaRole.Button, new() { Name = "Accept and order" }).ClickAsync();
+        await Expect(shopper).Not.ToHaveURLAsync(new Regex(cutId));
+        await Expect(status).ToHaveAttributeAsync("data-status", "awaiting-payment");
+        await Expect(shopper.Locator(".total strong").First).ToHaveTextAsync("CN¥58.00");
+        await shopper.GetByRole(AriaRole.Button, new() { Name = "Pay in the wallet (sandbox)" }).ClickAsync();
+        await Expect(status).ToHaveAttributeAsync("data-status", "paid");
+
+        // Back on her presale order, the offer is settled, and she pays the balance of her one box.
+        await shopper.GotoAsync($"/#/order/{cutId}");
+        await Expect(substitute).ToHaveAttributeAsync("data-status", "accepted");
+        await Expect(substitute).ToContainTextAsync("You accepted 1 × Anyuan navel oranges · Grade B: it is a new order.");
+        await shopper.GetByRole(AriaRole.Button, new() { Name = "Pay in the wallet (sandbox)" }).ClickAsync();
+        await Expect(status).ToHaveAttributeAsync("data-status", "paid");
+        await Expect(progress.Locator("[data-step=balance]")).ToHaveTextAsync("Balance paid: CN¥47.60");
+
+        // Qin Fang, refunded whole, declines hers: its box goes back to grade B.
+        var declining = await app.OpenPageAs($"#/order/{refundedId}", "en-US", ("shopper", qinId, qinToken, "Qin Fang"));
+        await Expect(declining.Locator("#order-status")).ToHaveAttributeAsync("data-status", "refunded");
+        await Expect(declining.Locator(".presale-progress [data-step=balance]")).ToHaveCountAsync(0);
+        await declining.GetByRole(AriaRole.Button, new() { Name = "Decline", Exact = true }).ClickAsync();
+        await Expect(declining.Locator("#substitute")).ToHaveAttributeAsync("data-status", "declined");
+        await Expect(declining.Locator("#substitute")).ToContainTextAsync("You declined the seller's offer of 1 × Anyuan navel oranges · Grade B.");
+
+        // The seller's figures after a reload: the balance paid, one box of grade B sold and two left.
+        await seller.ReloadAsync();
+        await LiveApp.WaitReady(seller);
+        await Expect(cardA.Locator("[data-stat=balancesPaid] dd")).ToHaveTextAsync("1 of 1 · CN¥47.60");
+        await Expect(cardA.Locator("[data-stat=balancesOutstanding] dd")).ToHaveTextAsync("0 · CN¥0.00");
+        await Expect(cardB.Locator("[data-stat=sold] dd")).ToHaveTextAsync("1");
+        await Expect(cardB.Locator("[data-stat=available] dd")).ToHaveTextAsync("2");
+        await seller.Context.CloseAsync();
+        await shopper.Context.CloseAsync();
+        await declining.Context.CloseAsync();
     }
 
     [Fact]
@@ -216,6 +338,11 @@ public sealed class PresaleTests(ClockedLiveApp app)
         await agent.Context.CloseAsync();
     }
 
-    /// <summary>An instant as a datetime-local field takes it: local time, to the second (the browser runs in this machine's time zone).</summary>
-    private static string LocalInput(DateTimeOffset at) => at.ToLocalTime().ToString("yyyy-MM-dd'T'HH:mm:ss", CultureInfo.InvariantCulture);
+    /// <summary>
+    /// An instant as a datetime-local field takes it: local time, to the second (the browser runs in
+    /// this machine's time zone). On a whole minute the seconds are left out, as Chromium writes the
+    /// value back: Playwright refuses a fill whose value reads back otherwise ("Malformed value").
+    /// </summary>
+    private static string LocalInput(DateTimeOffset at) =>
+        at.ToLocalTime().ToString(at.Second == 0 ? "yyyy-MM-dd'T'HH:mm" : "yyyy-MM-dd'T'HH:mm:ss", CultureInfo.InvariantCulture);
 }

@@ -4,9 +4,9 @@
 import * as api from "../api";
 import * as hub from "../hub";
 import type { SellThroughUpdate } from "../hub";
-import { dateTime, minorDigits, money, t, tv } from "../i18n";
-import { errorText, field, formData, h, Scope, showFieldErrors } from "../dom";
-import { depositPerUnit, harvestWindow, presaleBadges } from "./shopper";
+import { dateTime, minorDigits, money, t, tv, type Key } from "../i18n";
+import { errorText, field, formData, h, problemText, Scope, showFieldErrors } from "../dom";
+import { depositPerUnit, harvestWindow, lotLabel, presaleBadges } from "./shopper";
 
 export function signUpForm(role: "seller" | "agent", title: string, onDone: () => void): HTMLFormElement {
   const message = h("p", { class: "message error", role: "alert" });
@@ -141,10 +141,11 @@ type Panel = "edit" | "end";
 /**
  * A lot's figures and controls, drawn again on every live update. The edit form or the end
  * confirmation the seller opened sits below them in the card and is not redrawn, so a live
- * update never takes away what the seller is typing.
+ * update never takes away what the seller is typing. A presale's own figures are the server's
+ * (`presale` in its stats), as of the last time they were asked for.
  */
-function lotFigures(view: SellThroughUpdate, lot: api.Lot | undefined, open: Panel | undefined, toggle: (panel: Panel) => void): HTMLElement {
-  const stat = (key: "sold" | "reserved" | "available" | "revenue" | "paidOrders" | "holdsExpiring" | "forecast" | "deposits", value: string | number) =>
+function lotFigures(view: SellThroughUpdate, lot: api.Lot | undefined, farmer: api.PresaleStats | undefined, open: Panel | undefined, toggle: (panel: Panel) => void): HTMLElement {
+  const stat = (key: Key, value: string | number) =>
     h("div", { class: "stat", "data-stat": key }, h("dt", {}, t(key)), h("dd", {}, String(value)));
   const action = (label: string, run: () => Promise<unknown>) =>
     h("button", { type: "button", onclick: async (e: Event) => {
@@ -158,17 +159,26 @@ function lotFigures(view: SellThroughUpdate, lot: api.Lot | undefined, open: Pan
   const times = lot ? [view.status === "scheduled" && lot.startsAt ? t("opensOn", { time: dateTime(lot.startsAt) }) : null,
     view.status !== "ended" && lot.endsAt ? t("endsOn", { time: dateTime(lot.endsAt) }) : null].filter(Boolean).join(" · ") : "";
   const presale = lot?.presale;
-  // Before the harvest a presale's units are ordered against a forecast, each with its deposit paid.
-  const forecasting = lot && presale && !lot.harvest;
+  const currency = lot?.currency ?? "CNY";
+  const amount = (minor: number) => money(minor, currency);
+  // Before the harvest a presale's units are ordered against a forecast, each with its deposit
+  // paid ("sold" would say the same again); after it, where every share's balance stands.
+  const forecasting = farmer !== undefined && farmer.declared === undefined;
+  const presaleStats = !farmer ? [] : forecasting
+    ? [stat("forecast", farmer.forecast), stat("ordered", farmer.ordered), stat("deposits", amount(farmer.depositsMinor))]
+    : [stat("deposits", amount(farmer.depositsMinor)), stat("allocatedOfDeclared", t("countOf", { n: farmer.allocated ?? 0, total: farmer.declared ?? 0 })),
+      stat("balancesPaid", `${t("countOf", { n: farmer.balancesPaid, total: farmer.balancesPaid + farmer.awaitingBalance + farmer.forfeited })} · ${amount(farmer.balancesPaidMinor)}`),
+      stat("balancesOutstanding", `${farmer.awaitingBalance} · ${amount(farmer.balancesOutstandingMinor)}`),
+      stat("forfeitedOrders", farmer.forfeited), stat("refundedOrders", farmer.refunded)];
   const figures = h("div", {},
     h("h2", {}, view.name, " ", h("span", { class: "badge", "data-status": view.status }, tv("status_", view.status)), presale ? " " : null, presale ? presaleBadges(presale) : null),
     lot ? h("p", { class: "terms" }, t("unitPrice", { price: money(lot.priceMinor, lot.currency), unit: lot.unit }), " · ", t("perShopper", { limit: lot.perShopperLimit })) : null,
     lot && presale ? h("p", { class: "terms presale-terms" }, t("depositTerms", { percent: presale.depositPercent, deposit: money(depositPerUnit(lot), lot.currency) }),
       " · ", harvestWindow(presale), " · ", t(`alloc_${presale.allocation}`)) : null,
     times ? h("p", { class: "muted terms" }, times) : null,
-    h("dl", { class: "stats" }, forecasting ? stat("forecast", view.quantity) : null, stat("sold", view.sold),
-      forecasting ? stat("deposits", money(view.sold * depositPerUnit(lot), lot.currency)) : null, stat("reserved", view.reserved), stat("available", view.available),
-      stat("revenue", money(view.revenueMinor, lot?.currency ?? "CNY")), stat("paidOrders", view.paidOrders), stat("holdsExpiring", view.holdsExpiringSoon)),
+    presaleStats.length ? h("dl", { class: "stats presale-figures" }, ...presaleStats) : null,
+    h("dl", { class: "stats" }, forecasting ? null : stat("sold", view.sold), stat("reserved", view.reserved), stat("available", view.available),
+      stat("revenue", amount(view.revenueMinor)), stat("paidOrders", view.paidOrders), stat("holdsExpiring", view.holdsExpiringSoon)),
     h("p", { class: "muted" }, t("sellThroughChart")), chart(view.sellThrough),
     h("p", {}, h("a", { href: `#/seller/orders/${view.lotId}` }, t("orderDesk"))),
     // An ended sale takes no pause, restock or edit: only its placed orders are left, on the desk.
@@ -258,19 +268,25 @@ function endConfirmation(lotId: string, onEnded: (lot: api.Lot) => void, onKeep:
 }
 
 /**
- * A presale's harvest: the declaration form while none is declared, then what was declared and,
- * right after the seller declared it, every order's share. It sits apart from the figures, so a
- * live update neither clears the quantity typed nor the shares shown.
+ * A presale's harvest: the declaration form while none is declared, then what was declared and
+ * every order's share (read again on every load), with an offer of another grade beside each
+ * order the harvest cut short. It sits apart from the figures, so a live update neither clears
+ * what the seller types nor the shares shown.
  */
-function harvestPanel(lot: api.Lot, onDeclared: () => void): HTMLElement {
+function harvestPanel(lot: api.Lot, grades: () => api.Lot[], onDeclared: () => void): HTMLElement {
   const titleId = `harvest-${lot.lotId}`;
-  const section = h("section", { class: "harvest", "aria-labelledby": titleId, tabindex: "-1" });
+  // A group, not a region: every presale card has one, and landmarks of the same name would not tell them apart.
+  const panel = h("div", { class: "harvest", role: "group", "aria-labelledby": titleId, tabindex: "-1" });
   const title = h("h3", { id: titleId }, t("declareTitle"));
   const declared = (declaration: { declared: number; declaredAt: string }) =>
     h("p", { class: "declared" }, t("harvestDeclared", { declared: declaration.declared, time: dateTime(declaration.declaredAt) }));
+  const show = (declaration: api.HarvestDeclaration) =>
+    panel.replaceChildren(title, declared(declaration), ...(declaration.orders.length ? [sharesTable(declaration, grades)] : []));
   if (lot.harvest) {
-    section.append(title, declared(lot.harvest));
-    return section;
+    panel.append(title, declared(lot.harvest));
+    void api.getHarvest(lot.lotId).then((declaration) => { if (declaration) show(declaration); },
+      (error) => panel.append(h("p", { class: "message error", role: "alert" }, errorText(error))));
+    return panel;
   }
   const quantity = h("input", { type: "number", min: "0", inputmode: "numeric", required: true });
   const declare = h("button", { type: "submit", class: "primary" }, t("declareHarvest"));
@@ -282,13 +298,8 @@ function harvestPanel(lot: api.Lot, onDeclared: () => void): HTMLElement {
       declare.disabled = true;
       try {
         // Left empty, the quantity is sent as null for the server to name, never as a harvest of 0.
-        const declaration = await api.declareHarvest(lot.lotId, quantity.value === "" ? null : Number(quantity.value));
-        const shares = h("table", { class: "shares" }, h("caption", {}, t("sharesTitle")),
-          h("thead", {}, h("tr", {}, ...[t("orderCol"), t("orderedCol"), t("allocatedCol")].map((text) => h("th", { scope: "col" }, text)))),
-          h("tbody", {}, ...declaration.orders.map((share) => h("tr", { "data-order": share.orderId },
-            h("td", {}, share.orderId.slice(-6)), h("td", {}, share.ordered), h("td", {}, share.allocated)))));
-        section.replaceChildren(title, declared(declaration), ...(declaration.orders.length ? [shares] : []));
-        section.focus();
+        show(await api.declareHarvest(lot.lotId, quantity.value === "" ? null : Number(quantity.value)));
+        panel.focus();
         onDeclared();
       } catch (error) {
         // A refusal by the lot (outside the window, deposits still awaited) is in the server's words.
@@ -298,8 +309,65 @@ function harvestPanel(lot: api.Lot, onDeclared: () => void): HTMLElement {
       }
     },
   }, field("quantity", t("harvestQuantity"), quantity, `${titleId}-quantity`), declare, message);
-  section.append(title, form);
-  return section;
+  panel.append(title, form);
+  return panel;
+}
+
+/** Every order's share; below each order the harvest cut short, a row with the offer of another grade. */
+function sharesTable(declaration: api.HarvestDeclaration, grades: () => api.Lot[]): HTMLTableElement {
+  return h("table", { class: "shares" }, h("caption", {}, t("sharesTitle")),
+    h("thead", {}, h("tr", {}, ...[t("orderCol"), t("orderedCol"), t("allocatedCol")].map((text) => h("th", { scope: "col" }, text)))),
+    h("tbody", {}, ...declaration.orders.flatMap((share) => [
+      h("tr", { "data-order": share.orderId }, h("td", {}, share.orderId.slice(-6)), h("td", {}, share.ordered), h("td", {}, share.allocated)),
+      ...(share.allocated < share.ordered ? [h("tr", { class: "offer-row", "data-offer-for": share.orderId }, h("td", { colspan: "3" }, substituteOffer(share, grades)))] : []),
+    ])));
+}
+
+/**
+ * An offer of another grade to an order the harvest cut short: units of another of the seller's
+ * declared presales that has some left, at most what the harvest did not give. The grades are
+ * listed when the offer is opened, with what the live dashboard knows is left of each then.
+ */
+function substituteOffer(share: api.HarvestShare, grades: () => api.Lot[]): HTMLDetailsElement {
+  const id = `offer-${share.orderId}`;
+  const cut = share.ordered - share.allocated;
+  const grade = h("select", { required: true });
+  const quantity = h("input", { type: "number", min: "1", max: String(cut), value: String(cut), inputmode: "numeric", required: true });
+  const send = h("button", { type: "submit" }, t("offerSubstitute"));
+  const message = h("p", { class: "message", role: "status", "aria-live": "polite" });
+  const offered = new Map<string, api.Lot>();
+  const form = h("form", {
+    novalidate: true,
+    onsubmit: async (event: Event) => {
+      event.preventDefault();
+      send.disabled = true;
+      try {
+        const offer = (await api.offerSubstitute(share.orderId, grade.value, Number(quantity.value))).substitute!;
+        const lot = offered.get(offer.lotId);
+        message.className = "message";
+        message.textContent = t("substituteOffered", { quantity: offer.quantity, lot: lot ? lotLabel(lot) : offer.lotId, time: dateTime(offer.expiresAt) });
+        form.replaceWith(message);
+      } catch (error) {
+        message.className = "message error";
+        message.textContent = problemText(error);
+        showFieldErrors(form, error instanceof api.ApiError ? error.fieldErrors : {});
+        send.disabled = false;
+      }
+    },
+  }, field("lotId", t("substituteGrade"), grade, `${id}-lot`), field("quantity", t("substituteQuantity", { cut }), quantity, `${id}-quantity`), send, message);
+  const none = h("p", { class: "muted", hidden: true }, t("noOtherGrade"));
+  const details = h("details", { class: "offer", ontoggle: () => {
+    if (!details.open || !form.isConnected) return;
+    const lots = grades();
+    offered.clear();
+    lots.forEach((lot) => offered.set(lot.lotId, lot));
+    const chosen = grade.value;
+    grade.replaceChildren(...lots.map((lot) => h("option", { value: lot.lotId, selected: lot.lotId === chosen },
+      `${lotLabel(lot)} · ${t("leftOf", { available: lot.available, quantity: lot.quantity })}`)));
+    form.hidden = !lots.length;
+    none.hidden = lots.length > 0;
+  } }, h("summary", {}, t("offerAnotherGrade")), form, none);
+  return details;
 }
 
 export async function sellerPage(root: HTMLElement, scope: Scope) {
@@ -314,6 +382,26 @@ export async function sellerPage(root: HTMLElement, scope: Scope) {
   const lots = new Map<string, api.Lot>();
   const cards = new Map<string, HTMLElement>();
   const panels = new Map<string, Panel>();
+  // A presale's figures come from its stats, since only its orders know where their balances
+  // stand. They are asked for again when a live update brings a newer version of the lot than
+  // they were read at, one ask at a time per lot (a burst of updates makes one more ask, not many).
+  const farmers = new Map<string, api.PresaleStats>();
+  const farmerVersions = new Map<string, number>();
+  const asking = new Map<string, boolean>();
+  const askFarmer = (lotId: string) => {
+    if (asking.has(lotId)) return void asking.set(lotId, true);
+    asking.set(lotId, false);
+    farmerVersions.set(lotId, views.get(lotId)?.version ?? -1);
+    void api.lotStats(lotId).then((stats) => { if (stats.presale) { farmers.set(lotId, stats.presale); draw(lotId); } }, () => undefined).finally(() => {
+      const again = asking.get(lotId);
+      asking.delete(lotId);
+      if (again) askFarmer(lotId);
+    });
+  };
+  /** The seller's other declared presales with units left, as the live dashboard knows them now: the grades an order cut short may be offered. */
+  const otherGrades = (lotId: string) => [...lots.values()]
+    .map((lot) => ({ ...lot, available: views.get(lot.lotId)?.available ?? lot.available }))
+    .filter((lot) => lot.lotId !== lotId && lot.presale && lot.harvest && lot.available > 0);
   const draw = (lotId: string) => {
     let card = cards.get(lotId);
     if (!card) {
@@ -327,9 +415,12 @@ export async function sellerPage(root: HTMLElement, scope: Scope) {
     card.dataset.status = view.status;
     // After the figures: a presale's harvest, drawn once (its lot may be known only after a later load).
     if (lot?.presale && !card.querySelector(".harvest")) {
-      card.firstElementChild!.after(harvestPanel(lot, () => void api.getLot(lotId).then(paintLot).catch(() => undefined)));
+      card.firstElementChild!.after(harvestPanel(lot, () => otherGrades(lotId), () => {
+        void api.getLot(lotId).then(paintLot).catch(() => undefined);
+        askFarmer(lotId);
+      }));
     }
-    const figures = lotFigures(view, lot, panels.get(lotId), (panel) => toggle(lotId, panel));
+    const figures = lotFigures(view, lot, farmers.get(lotId), panels.get(lotId), (panel) => toggle(lotId, panel));
     const old = card.firstElementChild!;
     // Keep focus on the button the seller just pressed when the figures are redrawn.
     const focused = old.contains(document.activeElement) ? [...old.querySelectorAll("button, input")].indexOf(document.activeElement!) : -1;
@@ -373,9 +464,16 @@ export async function sellerPage(root: HTMLElement, scope: Scope) {
     const own = await api.myLots();
     own.forEach((l) => lots.set(l.lotId, l));
     const stats = await Promise.all(own.map((l) => api.lotStats(l.lotId)));
+    own.forEach((l, i) => {
+      const farmer = stats[i].presale;
+      if (farmer) { farmers.set(l.lotId, farmer); farmerVersions.set(l.lotId, Math.max(l.version, farmerVersions.get(l.lotId) ?? -1)); }
+    });
     own.forEach((l, i) => paint({ ...stats[i], lotId: l.lotId, name: l.name, quantity: l.quantity, status: l.status, version: l.version, holdsExpiringSoon: stats[i].holdsExpiringSoon ?? views.get(l.lotId)?.holdsExpiringSoon ?? 0 }));
   };
-  scope.add(hub.on("sellThrough", paint));
+  scope.add(hub.on("sellThrough", (view) => {
+    paint(view);
+    if (lots.get(view.lotId)?.presale && view.version > (farmerVersions.get(view.lotId) ?? -1)) askFarmer(view.lotId);
+  }));
   scope.add(hub.on("resync", () => void load().catch(() => undefined)));
   root.replaceChildren(h("h1", {}, t("sellerTitle")), h("p", { class: "muted" }, t("signedInAs", { name: seller.name })),
     h("p", {}, h("a", { href: "#/seller/money" }, t("moneyLink"))),

@@ -3,7 +3,7 @@ import * as api from "../api";
 import type { Lot } from "../api";
 import * as hub from "../hub";
 import { dateTime, dayRange, duration, money, t, tv } from "../i18n";
-import { errorText, field, h, Scope, showFieldErrors } from "../dom";
+import { errorText, field, h, problemText, Scope, showFieldErrors } from "../dom";
 import { queueView, type QueueHandle } from "./queue";
 
 // The stock views on screen by lot, so a page that fetched lots again (after a resync) can show them.
@@ -66,7 +66,10 @@ export function presaleBadges(terms: api.PresaleTerms): HTMLElement {
     terms.grade ? " " : null, terms.grade ? h("span", { class: "badge" }, t("gradeIs", { grade: terms.grade })) : null);
 }
 
-export const harvestWindow = (terms: api.PresaleTerms) => t("harvestWindow", { dates: dayRange(terms.harvestFrom, terms.harvestTo) });
+/** A lot's name with its grade, when it has one: grades of one harvest often share a name. */
+export const lotLabel = (lot: Lot) => (lot.presale?.grade ? `${lot.name} · ${t("gradeIs", { grade: lot.presale.grade })}` : lot.name);
+
+export const harvestWindow = (terms: Pick<api.PresaleTerms, "harvestFrom" | "harvestTo">) => t("harvestWindow", { dates: dayRange(terms.harvestFrom, terms.harvestTo) });
 
 /** What a shopper needs to know before holding a presale: when it is picked, and what checkout takes now. */
 function presaleLines(lot: Lot): HTMLElement[] {
@@ -224,11 +227,6 @@ export async function cartPage(root: HTMLElement, scope: Scope) {
   } catch { /* shown as none below */ }
   const delivery = await deliveryChoice();
   const message = h("p", { class: "message error", role: "alert" });
-  const choices = h("fieldset", { class: "methods" }, h("legend", {}, t("paymentMethod")),
-    ...methods.map((m, index) => h("label", { class: "method" },
-      h("input", { type: "radio", name: "paymentMethod", value: m.method, checked: index === 0 }),
-      h("span", {}, h("strong", {}, tv("method_", m.method)), h("small", {}, tv("howto_", m.method)))),
-    ));
   // The server judges the address: its field messages appear beside the fields.
   const form = h("form", {
     novalidate: true,
@@ -247,12 +245,20 @@ export async function cartPage(root: HTMLElement, scope: Scope) {
         button.disabled = false;
       }
     },
-  }, delivery.element, methods.length ? choices : h("p", {}, t("noMethods")),
+  }, delivery.element, methods.length ? methodChoices(methods) : h("p", {}, t("noMethods")),
     h("button", { type: "submit", class: "primary", disabled: !methods.length }, t("checkout")), message);
 
   root.replaceChildren(title, h("ul", { class: "cards" }, ...rows),
     h("p", { class: "total" }, `${t("total")}: `, h("strong", {}, money(cart.totalMinor, currency))),
     ...(presales.length ? [h("p", { class: "total" }, `${t("dueNow")}: `, h("strong", { id: "deposit-due" }, money(depositMinor, currency)))] : []), form);
+}
+
+/** The payment methods as radio buttons, each with how it is paid; the first is chosen. */
+function methodChoices(methods: api.PaymentMethod[]): HTMLFieldSetElement {
+  return h("fieldset", { class: "methods" }, h("legend", {}, t("paymentMethod")),
+    ...methods.map((m, index) => h("label", { class: "method" },
+      h("input", { type: "radio", name: "paymentMethod", value: m.method, checked: index === 0 }),
+      h("span", {}, h("strong", {}, tv("method_", m.method)), h("small", {}, tv("howto_", m.method))))));
 }
 
 const villageKey = "flashsale.village";
@@ -362,10 +368,16 @@ export async function orderPage(root: HTMLElement, scope: Scope, orderId: string
     if (shown !== undefined && latest !== shown) refresh();
   }));
   listeners.add(hub.on("resync", refresh));
-  let order: api.Order, points: api.PickupPoint[] = [];
+  let order: api.Order, points: api.PickupPoint[] = [], offered: Lot | null = null, methods: api.PaymentMethod[] = [];
   try {
     order = await api.getOrder(orderId);
     if (order.delivery?.kind === "pickup") points = await api.pickupPoints("");
+    // The offered grade by name; while the offer is open, how it may be paid: never on delivery.
+    if (order.substitute) offered = await api.getLot(order.substitute.lotId).catch(() => null);
+    if (order.substitute?.status === "offered") {
+      methods = (await api.paymentMethods(order.currency).catch(() => []))
+        .filter((m) => m.method !== "village-agent" && m.method !== "cash-on-delivery");
+    }
   } catch (error) {
     listeners.dispose();
     return failure(root, error, () => void orderPage(root, scope, orderId));
@@ -393,7 +405,8 @@ export async function orderPage(root: HTMLElement, scope: Scope, orderId: string
     ...(payable && order.payment.amountMinor !== undefined
       ? [h("p", { class: "total" }, `${t("dueNow")}: `, h("strong", { id: "amount-due" }, money(order.payment.amountMinor, order.currency)))]
       : []),
-    ...(order.refunds ?? []).map(r => h("p", { class: "refund" }, t("refunded", { amount: money(r.amountMinor, order.currency), reason: r.reason }))),
+    ...(order.substitute ? [substituteView(order, order.substitute, offered, methods, refresh)] : []),
+    ...(order.presale ? [presaleTimeline(order, order.presale)] : []),
     h("section", { class: "card" }, h("h2", {}, tv("method_", order.payment.method)),
       h("p", {}, tv("howto_", order.payment.method)),
       payable ? h("p", {}, t("payBefore", { time: dateTime(order.payment.expiresAt) })) : null,
@@ -402,6 +415,75 @@ export async function orderPage(root: HTMLElement, scope: Scope, orderId: string
 
   shown = progressOf(order.status, order.fulfilment?.shipments);
   if (latest !== undefined && latest !== shown) refresh();
+}
+
+/** A presale order's way from its deposit to its balance, each step as far as the order itself tells. */
+function presaleTimeline(order: api.Order, presale: api.OrderPresale): HTMLElement {
+  const amount = (minor: number) => money(minor, order.currency);
+  const step = (name: string, done: boolean, current: boolean, text: string, at?: string) =>
+    h("li", { "data-step": name, "data-done": done, "aria-current": current ? "step" : null }, h("span", {}, text), at ? h("time", { datetime: at }, dateTime(at)) : null);
+  const { status } = order;
+  // Any status but these comes after a paid deposit.
+  const depositPaid = !["awaiting-payment", "cancelled", "expired"].includes(status);
+  const allocated = presale.allocated;
+  const balance = allocated === undefined ? step("balance", false, false, t("tlBalanceLater"))
+    : allocated === 0 ? null
+    : status === "awaiting-balance" ? step("balance", false, true, t("tlBalanceDue", { amount: amount(order.payment.amountMinor ?? presale.balanceMinor ?? 0), time: dateTime(order.payment.expiresAt) }))
+    : status === "forfeited" ? step("balance", true, true, t("order_forfeited"))
+    : status === "paid" ? step("balance", true, false, t("tlBalancePaid", { amount: amount(presale.balanceMinor ?? 0) }))
+    : null;
+  return h("section", { class: "presale-progress", "aria-labelledby": "presale-title" }, h("h2", { id: "presale-title" }, t("presaleTitle")),
+    h("ol", { class: "timeline" },
+      step("ordered", true, false, t("tlOrdered", { n: presale.ordered }), order.createdAt),
+      step("deposit", depositPaid, status === "awaiting-payment", t(depositPaid ? "tlDepositPaid" : "tlDepositDue", { amount: amount(presale.depositMinor) })),
+      step("harvest", allocated !== undefined, status === "deposit-paid", allocated === undefined
+        ? harvestWindow(presale)
+        : t("tlAllocated", { allocated, ordered: presale.ordered })),
+      ...(order.refunds ?? []).map((refund) => {
+        const item = step("refund", true, false, t("refunded", { amount: amount(refund.amountMinor), reason: refund.reason }), refund.at);
+        item.classList.add("refund");
+        return item;
+      }),
+      balance));
+}
+
+/**
+ * The seller's offer of another grade for what the harvest did not give: while it is open, the
+ * shopper accepts it (a new order, paid in full, whose page opens) or declines it; after, how it
+ * ended in words.
+ */
+function substituteView(order: api.Order, offer: api.Substitute, lot: Lot | null, methods: api.PaymentMethod[], onAnswered: () => void): HTMLElement {
+  const words = { quantity: offer.quantity, lot: lot ? lotLabel(lot) : offer.lotId, price: money(offer.priceMinor, order.currency), time: dateTime(offer.expiresAt) };
+  const section = h("section", { class: "card substitute", id: "substitute", "data-status": offer.status, "aria-labelledby": "substitute-title" },
+    h("h2", { id: "substitute-title" }, t("substituteTitle")));
+  if (offer.status !== "offered") {
+    section.append(h("p", {}, t(`substitute_${offer.status}`, words)));
+    if (offer.status === "accepted") section.append(h("p", {}, h("a", { href: `#/order/${offer.offerId}` }, t("substituteOrder"))));
+    return section;
+  }
+  const message = h("p", { class: "message error", role: "alert" });
+  const accept = h("button", { type: "submit", class: "primary", disabled: !methods.length }, t("acceptSubstitute"));
+  const decline = h("button", { type: "button", onclick: async () => {
+    accept.disabled = decline.disabled = true;
+    try { await api.declineSubstitute(order.orderId); onAnswered(); } catch (error) { message.textContent = problemText(error); accept.disabled = decline.disabled = false; }
+  } }, t("declineSubstitute"));
+  const form = h("form", {
+    novalidate: true,
+    onsubmit: async (event: Event) => {
+      event.preventDefault();
+      const method = new FormData(form).get("paymentMethod");
+      if (!method) return;
+      accept.disabled = decline.disabled = true;
+      try {
+        location.hash = `#/order/${(await api.acceptSubstitute(order.orderId, String(method))).orderId}`;
+      } catch (error) {
+        message.textContent = problemText(error);
+        accept.disabled = decline.disabled = false;
+      }
+    },
+  }, methods.length ? methodChoices(methods) : h("p", {}, t("noMethods")), h("div", { class: "actions" }, accept, decline), message);
+  section.append(h("p", { id: "substitute-offer" }, t("substituteOffer", words)), form);
+  return section;
 }
 
 /** Where the order goes, the pickup code while there is a parcel to collect, and each shipment's timeline. */
