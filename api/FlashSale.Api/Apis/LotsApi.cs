@@ -69,7 +69,7 @@ public static partial class LotsApi
 
     public const int MaxPageSize = 100;
 
-    public static async Task<Results<Ok<Lot[]>, Ok<LotPage>, ValidationProblem>> ListLots(
+    public static async Task<Results<Ok<Lot[]>, Catalog.LotPageResult, ValidationProblem>> ListLots(
         int? limit, string? after, string? status, string? sellerId, string? currency, IGrainFactory grains, Catalog.LotCatalogView catalog)
     {
         var query = new LotQuery(limit, after, status, sellerId, currency);
@@ -82,7 +82,7 @@ public static partial class LotsApi
         if (limit is { } size)
         {
             var (items, next) = await catalog.PageAsync(matches, afterPlace, size);
-            return TypedResults.Ok(new LotPage(items, next?.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            return new Catalog.LotPageResult(items, next?.ToString(System.Globalization.CultureInfo.InvariantCulture));
         }
 
         // The plain array reads each lot itself, as it always did: exact as of this request.

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Text.Json;
 using FlashSale.Common;
 using FlashSale.Live;
 using FlashSale.Lots;
@@ -12,11 +13,16 @@ namespace FlashSale.Api.Catalog;
 /// from the sale feed, which hands this host every lot's changes (paced to the live-stock
 /// interval). A change the feed's message cannot explain (the version moved, the counts and the
 /// status did not: a seller's edit of the terms), a lot whose status is due to change by the
-/// clock, and a copy older than <see cref="MaxAge"/> are read from the lot again.
+/// clock, and a copy older than <see cref="MaxAge"/> are read from the lot again. Each copy keeps
+/// its JSON, written once per version with the API's own options, so a page is mostly a copy of
+/// bytes (measured in docs/benchmarks.md: serializing 50 lots per page was most of a page's cost).
 /// </summary>
 public sealed partial class LotCatalogView(
-    IGrainFactory grains, [FromKeyedServices(FlashSaleClock.Key)] TimeProvider time, ILogger<LotCatalogView> logger)
+    IGrainFactory grains, [FromKeyedServices(FlashSaleClock.Key)] TimeProvider time,
+    Microsoft.Extensions.Options.IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json, ILogger<LotCatalogView> logger)
 {
+    private readonly JsonSerializerOptions _json = json.Value.SerializerOptions;
+
     /// <summary>How long a copy is trusted without a message from the feed (a safety net for a missed one).</summary>
     public static readonly TimeSpan MaxAge = TimeSpan.FromSeconds(60);
 
@@ -29,14 +35,14 @@ public sealed partial class LotCatalogView(
     /// Up to <paramref name="limit"/> lots that <paramref name="matches"/> accepts, after the place
     /// <paramref name="after"/> in creation order, and the place to continue from (null on the last page).
     /// </summary>
-    public async Task<(IReadOnlyList<Lot> Items, long? Next)> PageAsync(Func<Lot, bool> matches, long after, int limit)
+    public async Task<(IReadOnlyList<CatalogItem> Items, long? Next)> PageAsync(Func<Lot, bool> matches, long after, int limit)
     {
         await CurrentAsync();
-        var items = new List<Lot>(limit);
+        var items = new List<CatalogItem>(limit);
         long? next = null;
         var lastPlace = after;
         var now = time.GetUtcNow();
-        foreach (var place in _order.Where(p => p.Place > after))
+        foreach (var place in After(after))
         {
             if (!_lots.TryGetValue(place.LotId, out var entry))
             {
@@ -55,11 +61,28 @@ public sealed partial class LotCatalogView(
                 break;
             }
 
-            items.Add(lot);
+            items.Add(new CatalogItem(lot, entry.JsonOf(lot, _json)));
             lastPlace = place.Place;
         }
 
         return (items, next);
+    }
+
+    /// <summary>The listing from just after <paramref name="place"/>: places rise along it, so the start is found by halving.</summary>
+    private IEnumerable<CatalogEntry> After(long place)
+    {
+        var order = _order;
+        var (low, high) = (0, order.Count);
+        while (low < high)
+        {
+            var middle = (low + high) / 2;
+            (low, high) = order[middle].Place <= place ? (middle + 1, high) : (low, middle);
+        }
+
+        for (var i = low; i < order.Count; i++)
+        {
+            yield return order[i];
+        }
     }
 
     /// <summary>The sale feed told this host of a lot's change.</summary>
@@ -164,7 +187,25 @@ public sealed partial class LotCatalogView(
 
     private sealed class Entry(Lot lot, DateTimeOffset readAt)
     {
+        private Lot? _jsonOf;
+        private byte[] _json = [];
+
         public Lot Lot { get; set; } = lot;
+
+        /// <summary><paramref name="lot"/> as JSON, written once for each copy (a copy never changes; a change makes a new one).</summary>
+        public byte[] JsonOf(Lot lot, JsonSerializerOptions options)
+        {
+            lock (this)
+            {
+                if (!ReferenceEquals(_jsonOf, lot))
+                {
+                    _json = JsonSerializer.SerializeToUtf8Bytes(lot, options);
+                    _jsonOf = lot;
+                }
+
+                return _json;
+            }
+        }
 
         public DateTimeOffset ReadAt { get; set; } = readAt;
 
@@ -180,3 +221,6 @@ public sealed partial class LotCatalogView(
         }
     }
 }
+
+/// <summary>A lot on a page, with its JSON as the API writes it.</summary>
+public sealed record CatalogItem(Lot Lot, byte[] Json);

@@ -32,6 +32,10 @@ public class CatalogPageBenchmarks
     [GlobalSetup]
     public async Task Setup()
     {
+        // The factory looks for the API's folder beside a solution file above this assembly, which
+        // --artifacts-path puts elsewhere; it is named instead (the benchmarks run from the repository).
+        var apiFolder = Path.Combine(Directory.GetCurrentDirectory(), "api", "FlashSale.Api");
+        Environment.SetEnvironmentVariable("ASPNETCORE_TEST_CONTENTROOT_FLASHSALE_API", Directory.Exists(apiFolder) ? apiFolder : Directory.GetCurrentDirectory());
         _api = new WebApplicationFactory<Program>().WithWebHostBuilder(builder =>
         {
             builder.UseEnvironment("Development");
