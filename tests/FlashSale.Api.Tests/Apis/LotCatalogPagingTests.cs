@@ -97,6 +97,27 @@ public sealed class LotCatalogPagingTests(FlashSaleApiFactory api)
     }
 
     [Fact]
+    public async Task A_pages_lot_is_written_byte_for_byte_as_a_single_read_writes_it_also_after_a_change()
+    {
+        // The page copies each lot's JSON kept by the catalog view; it must be exactly what the
+        // serializer writes for the lot itself, and follow the lot when it changes.
+        var seller = await api.SignUpSeller();
+        var lot = await seller.CreateLot(quantity: 20, perShopperLimit: 5, endsAt: api.Clock.GetUtcNow().AddHours(3));
+        await AssertSameJson(seller.Id, lot.LotId);
+        await (await api.SignUpShopper()).Hold(lot.LotId, 2);
+        await ListedWhen(seller.Id, lot.LotId, l => l.Available == 18);
+        await AssertSameJson(seller.Id, lot.LotId);
+    }
+
+    private async Task AssertSameJson(string sellerId, string lotId)
+    {
+        using var anonymous = api.CreateAnonymousClient();
+        using var page = await anonymous.GetAsync(new Uri($"/api/lots?sellerId={sellerId}&limit=100", UriKind.Relative));
+        var listed = (await page.ReadAs<System.Text.Json.JsonElement>()).GetProperty("items").EnumerateArray().Single(i => i.GetProperty("lotId").GetString() == lotId);
+        Assert.Equal(await anonymous.GetStringAsync(new Uri($"/api/lots/{lotId}", UriKind.Relative)), listed.GetRawText());
+    }
+
+    [Fact]
     public async Task A_new_lot_is_on_the_next_page_read_and_a_lot_taken_down_leaves_it()
     {
         var seller = await api.SignUpSeller();
