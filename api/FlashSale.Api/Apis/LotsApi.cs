@@ -430,22 +430,7 @@ public sealed record CreateLotRequest(
             errors.Add("currency", ApiTexts.NotACurrency.Format("currency"));
         }
 
-        if (StartsAt is { } startsAt && EndsAt is { } endsAt && startsAt >= endsAt)
-        {
-            errors.Add("endsAt", ApiTexts.EndsAfterStarts);
-        }
-        else if (EndsAt is { } end && end <= now)
-        {
-            errors.Add("endsAt", ApiTexts.EndsInFuture);
-        }
-
-        foreach (var (field, at) in new[] { ("startsAt", StartsAt), ("endsAt", EndsAt) })
-        {
-            if (at is { } time && time - now > Horizon)
-            {
-                errors.Add(field, ApiTexts.WithinHorizon.Format(field, (int)Horizon.TotalDays));
-            }
-        }
+        CheckSaleTimes(errors, StartsAt, EndsAt, now);
 
         // One shopper's whole allowance must fit in one order, or the lot invites refusals (and,
         // before the ceiling, sums that wrap). Within the ranges above the products fit in 64 bits.
@@ -517,15 +502,40 @@ public sealed record CreateLotRequest(
             {
                 errors.Add(field, ApiTexts.Required.Format(field));
             }
-            else if (at.Value - now > Horizon)
-            {
-                errors.Add(field, ApiTexts.WithinHorizon.Format(field, (int)Horizon.TotalDays));
-            }
         }
+
+        CheckHorizon(errors, now, ("harvestFrom", HarvestFrom), ("harvestTo", HarvestTo));
 
         if (HarvestFrom is { } from && HarvestTo is { } to && (from <= (StartsAt ?? now) || to <= from || to <= now))
         {
             errors.Add("harvestTo", ApiTexts.HarvestAfterOpening);
+        }
+    }
+
+    /// <summary>A new sale's times: <paramref name="startsAt"/> before <paramref name="endsAt"/>, the end in the future, both within the horizon.</summary>
+    public static void CheckSaleTimes(RequestErrors errors, DateTimeOffset? startsAt, DateTimeOffset? endsAt, DateTimeOffset now)
+    {
+        if (startsAt is { } start && endsAt is { } end && start >= end)
+        {
+            errors.Add("endsAt", ApiTexts.EndsAfterStarts);
+        }
+        else if (endsAt is { } ending && ending <= now)
+        {
+            errors.Add("endsAt", ApiTexts.EndsInFuture);
+        }
+
+        CheckHorizon(errors, now, ("startsAt", startsAt), ("endsAt", endsAt));
+    }
+
+    /// <summary>Each time given is at most <see cref="Horizon"/> ahead of <paramref name="now"/>.</summary>
+    public static void CheckHorizon(RequestErrors errors, DateTimeOffset now, params (string Field, DateTimeOffset? At)[] times)
+    {
+        foreach (var (field, at) in times)
+        {
+            if (at is { } time && time - now > Horizon)
+            {
+                errors.Add(field, ApiTexts.WithinHorizon.Format(field, (int)Horizon.TotalDays));
+            }
         }
     }
 }
@@ -583,22 +593,7 @@ public sealed record SurplusRequest(long? PriceMinor, int? PerShopperLimit, Date
         var errors = new RequestErrors()
             .Range("priceMinor", PriceMinor, 1, LotLimits.MaxPriceMinor, required: false)
             .Range("perShopperLimit", PerShopperLimit, 1, LotLimits.MaxQuantity, required: false);
-        if (StartsAt is { } startsAt && EndsAt is { } endsAt && startsAt >= endsAt)
-        {
-            errors.Add("endsAt", ApiTexts.EndsAfterStarts);
-        }
-        else if (EndsAt is { } end && end <= now)
-        {
-            errors.Add("endsAt", ApiTexts.EndsInFuture);
-        }
-
-        foreach (var (field, at) in new[] { ("startsAt", StartsAt), ("endsAt", EndsAt) })
-        {
-            if (at is { } instant && instant - now > CreateLotRequest.Horizon)
-            {
-                errors.Add(field, ApiTexts.WithinHorizon.Format(field, (int)CreateLotRequest.Horizon.TotalDays));
-            }
-        }
+        CreateLotRequest.CheckSaleTimes(errors, StartsAt, EndsAt, now);
 
         // Within the ranges the product fits in 64 bits; the new lot's limit is at most its quantity, so this bounds it.
         var price = PriceMinor ?? presale.PriceMinor;
@@ -691,14 +686,7 @@ public sealed record EditLotRequest(
             errors.Add("body", ApiTexts.NameAFieldToEdit);
         }
 
-        foreach (var (field, at) in new[] { ("startsAt", StartsAt), ("endsAt", EndsAt) })
-        {
-            if (at is { } time && time - now > CreateLotRequest.Horizon)
-            {
-                errors.Add(field, ApiTexts.WithinHorizon.Format(field, (int)CreateLotRequest.Horizon.TotalDays));
-            }
-        }
-
+        CreateLotRequest.CheckHorizon(errors, now, ("startsAt", StartsAt), ("endsAt", EndsAt));
         if (lot is null || errors.Any)
         {
             return errors;

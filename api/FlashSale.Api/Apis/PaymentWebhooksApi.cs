@@ -51,7 +51,7 @@ public static class PaymentWebhooksApi
         }
 
         var paymentEvent = notification.Event!;
-        if (!PaymentsApiExtensions.IsPaymentId(paymentEvent.PaymentId))
+        if (!FlashSale.Payments.PaymentIds.IsPaymentId(paymentEvent.PaymentId))
         {
             return Problems.NotFoundProblem(EngineTexts.ThePayment);
         }

@@ -89,7 +89,7 @@ public static class SandboxGatewayApi
     /// <summary>The payment, when the caller is its order's shopper or that shopper's agent; null otherwise.</summary>
     private static async Task<SandboxPayment?> PayersPayment(string paymentId, ClaimsPrincipal user, IGrainFactory grains)
     {
-        if (!PaymentsApiExtensions.IsPaymentId(paymentId)
+        if (!FlashSale.Payments.PaymentIds.IsPaymentId(paymentId)
             || await grains.GetGrain<ISandboxPaymentGrain>(paymentId).Get() is not { } payment
             || await grains.GetGrain<IOrderGrain>(payment.Terms.OrderId).Get() is not { } order)
         {

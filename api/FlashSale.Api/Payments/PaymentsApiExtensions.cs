@@ -35,8 +35,6 @@ public static class PaymentsApiExtensions
         app.MapOrderPaymentApi();
         return app;
     }
-
-    public static bool IsPaymentId(string paymentId) => FlashSale.Payments.PaymentIds.IsPaymentId(paymentId);
 }
 
 /// <summary>The sandbox can mark payments paid: switching it on outside Development is a mistake the host refuses to start with.</summary>

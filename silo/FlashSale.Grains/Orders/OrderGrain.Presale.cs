@@ -64,11 +64,7 @@ internal sealed partial class OrderGrain
         await ExpireIfDue(); // collects the share itself when the window has closed
         if (state.State.Order is { Status: OrderStatus.DepositPaid, Presale: { } presale })
         {
-            var harvest = await GrainFactory.GetGrain<IProduceLotGrain>(presale.LotId).GetHarvestFor(OrderId);
-            if (harvest is { State: not OrderHarvestState.Pending })
-            {
-                await TakeShare(harvest);
-            }
+            await TakeShareIfDecided(presale);
         }
 
         return state.State.Order is { } order ? Outcome<Order>.Ok(order) : Refusal.NotFound(EngineTexts.TheOrder);
@@ -85,12 +81,17 @@ internal sealed partial class OrderGrain
                 break;
 
             case { Status: OrderStatus.DepositPaid, Presale: { } presale } when now > presale.HarvestTo:
-                if (await GrainFactory.GetGrain<IProduceLotGrain>(presale.LotId).GetHarvestFor(OrderId) is { State: not OrderHarvestState.Pending } harvest)
-                {
-                    await TakeShare(harvest);
-                }
-
+                await TakeShareIfDecided(presale);
                 break;
+        }
+    }
+
+    /// <summary>Asks the lot for this order's share and takes it once it is decided (declared, or lapsed with the window).</summary>
+    private async Task TakeShareIfDecided(OrderPresale presale)
+    {
+        if (await GrainFactory.GetGrain<IProduceLotGrain>(presale.LotId).GetHarvestFor(OrderId) is { State: not OrderHarvestState.Pending } harvest)
+        {
+            await TakeShare(harvest);
         }
     }
 
