@@ -162,8 +162,7 @@ internal sealed partial class OrderGrain(
             OrderId, command.ShopperId, onDelivery ? OrderStatus.ConfirmedCod : OrderStatus.AwaitingPayment,
             items, total, command.Currency, payment, now, Presale: presale?.Terms);
         await Save();
-        FlashSaleMetrics.OrdersPlaced.Add(1, new KeyValuePair<string, object?>("method", method.Method));
-        ScheduleDeadline();
+        FlashSaleMetrics.OrdersPlaced.Add(1, new KeyValuePair<string, object?>("method", method.Method)); // Save has set the deadline's alarm
         return Outcome<Order>.Ok(state.State.Order);
     }
 
