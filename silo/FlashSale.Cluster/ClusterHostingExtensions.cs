@@ -34,6 +34,7 @@ public static class ClusterHostingExtensions
     public static ISiloBuilder UseFlashSaleCluster(this ISiloBuilder silo, IConfiguration configuration, string redis, FlashSaleClusterOptions options)
     {
         SiloRedisConnection.Register(silo.Services, redis);
+        silo.Services.SerializeRuntimeFailures();
         silo.Services.AddSingleton<ILotJournal, RedisLotJournal>();
         silo.Configure<ClusterOptions>(o =>
         {
@@ -86,6 +87,7 @@ public static class ClusterHostingExtensions
             o.ClusterId = options.ClusterId;
         });
         client.UseRedisClustering(o => o.ConfigurationOptions = ConfigurationOptions.Parse(redis));
+        client.Services.SerializeRuntimeFailures();
         // A gateway declared dead leaves the client's list within a second.
         client.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = TimeSpan.FromSeconds(1));
 

@@ -1,5 +1,6 @@
 using FlashSale.Common;
 using FlashSale.Lots.Storage;
+using Microsoft.Extensions.DependencyInjection;
 using Orleans.Clustering.Redis;
 using Orleans.Persistence.Redis;
 using Orleans.Reminders.Redis;
@@ -44,6 +45,17 @@ public static class EngineFailures
 
         return false;
     }
+
+    /// <summary>
+    /// Lets Orleans carry Polly's exceptions between processes. Orleans bounds its own placement
+    /// and directory work with Polly, so a grain that cannot be placed in time (every silo
+    /// restarting) is rejected with a <c>TimeoutException</c> wrapping Polly's
+    /// <c>TimeoutRejectedException</c>; outside the serializer's namespaces that rejection reached
+    /// the API as a <c>CodecNotFoundException</c> and was answered 500 instead of 503. Used by every
+    /// silo and every client of the cluster.
+    /// </summary>
+    public static IServiceCollection SerializeRuntimeFailures(this IServiceCollection services) =>
+        services.Configure<Orleans.Serialization.ExceptionSerializationOptions>(o => o.SupportedNamespacePrefixes.Add("Polly."));
 
     /// <summary>
     /// True for StackExchange.Redis's exceptions, thrown or wrapped by another (an

@@ -30,6 +30,33 @@ public sealed class EngineFailuresTests
     }
 
     [Fact]
+    public void An_Orleans_placement_timeout_crosses_between_processes_and_is_transient()
+    {
+        // What a silo sends when a grain cannot be placed in time (seen when every silo restarts).
+        var rejection = new TimeoutException("Grain placement operation timed out.", new Polly.Timeout.TimeoutRejectedException("The operation didn't complete within the allowed timeout of '00:00:30'."));
+
+        var crossed = RoundTrip(rejection, serializeRuntimeFailures: true);
+
+        Assert.IsType<Polly.Timeout.TimeoutRejectedException>(Assert.IsType<TimeoutException>(crossed).InnerException);
+        Assert.True(EngineFailures.IsTransient(crossed));
+        Assert.Throws<Orleans.Serialization.CodecNotFoundException>(() => RoundTrip(rejection, serializeRuntimeFailures: false)); // what the API met before
+    }
+
+    private static Exception RoundTrip(Exception exception, bool serializeRuntimeFailures)
+    {
+        var services = new Microsoft.Extensions.DependencyInjection.ServiceCollection();
+        Orleans.Serialization.ServiceCollectionExtensions.AddSerializer(services);
+        if (serializeRuntimeFailures)
+        {
+            services.SerializeRuntimeFailures();
+        }
+
+        using var provider = Microsoft.Extensions.DependencyInjection.ServiceCollectionContainerBuilderExtensions.BuildServiceProvider(services);
+        var serializer = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<Orleans.Serialization.Serializer>(provider);
+        return serializer.Deserialize<Exception>(serializer.SerializeToArray<Exception>(exception))!;
+    }
+
+    [Fact]
     public async Task Any_other_failure_passes_unchanged()
     {
         var bug = new InvalidOperationException("a bug");
