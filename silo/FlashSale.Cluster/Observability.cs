@@ -15,8 +15,9 @@ namespace FlashSale.Cluster;
 /// <summary>
 /// What every FlashSale host (an API node or a silo) exposes about itself: OpenTelemetry metrics
 /// for Prometheus at <c>/metrics</c> (the engine's <c>flashsale_*</c> instruments, Orleans',
-/// ASP.NET Core's and the runtime's), traces from HTTP requests into grain calls (exported over
-/// OTLP when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set), and health split into live and ready.
+/// ASP.NET Core's and the runtime's), traces from HTTP requests into grain calls (recorded and
+/// exported over OTLP only when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set), and health split into
+/// live and ready.
 /// </summary>
 public static class Observability
 {
@@ -42,15 +43,19 @@ public static class Observability
                 .AddRuntimeInstrumentation()
                 // The runtime's exception counter is tagged with each exception's type name; the count is kept.
                 .AddView("dotnet.exceptions", new MetricStreamConfiguration { TagKeys = [] })
-                .AddPrometheusExporter())
-            .WithTracing(tracing =>
-            {
-                tracing.AddSource("Microsoft.Orleans.Runtime", "Microsoft.Orleans.Application").AddAspNetCoreInstrumentation();
-                if (otlp)
-                {
-                    tracing.AddOtlpExporter();
-                }
-            });
+                .AddPrometheusExporter());
+
+        // Spans are recorded only where they go somewhere. With no exporter, a tracer provider
+        // still sampled and built a span for every request and grain call, for spans nobody could
+        // read (the CPU profile in docs/benchmarks.md measures what that cost).
+        if (otlp)
+        {
+            telemetry.WithTracing(tracing => tracing
+                .AddSource("Microsoft.Orleans.Runtime", "Microsoft.Orleans.Application")
+                .AddAspNetCoreInstrumentation()
+                .AddOtlpExporter());
+        }
+
         return services;
     }
 
