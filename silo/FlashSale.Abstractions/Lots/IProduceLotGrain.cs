@@ -31,6 +31,13 @@ public interface IProduceLotGrain : IGrainWithStringKey
     /// </summary>
     Task<Outcome<HoldReceipt>> SetHold(string shopperId, int quantity, DateTimeOffset expiresAt, int? termsEdition = null);
 
+    /// <summary>
+    /// The shopper's live hold, once every change decided before the call is written; null when
+    /// the shopper holds none (or no lot has this id). The lot is the truth of every hold: a cart
+    /// rebuilds its lines from it when it activates.
+    /// </summary>
+    Task<HeldStock?> GetHold(string shopperId);
+
     /// <summary>Moves the shopper's whole hold to an order, reserved until the payment deadline
     /// or, with <paramref name="sellNow"/>, sold at once (cash on delivery).</summary>
     Task<Outcome<ReservationReceipt>> ReserveForOrder(string shopperId, string orderId, int quantity, DateTimeOffset paymentDeadline, bool sellNow);

@@ -58,6 +58,12 @@ public sealed record HoldReceipt(
     [property: Id(1)] int Held,
     [property: Id(2)] DateTimeOffset ExpiresAt);
 
+/// <summary>A shopper's live hold on one lot, as the lot has written it.</summary>
+[GenerateSerializer, Immutable]
+public sealed record HeldStock(
+    [property: Id(0)] int Quantity,
+    [property: Id(1)] DateTimeOffset ExpiresAt);
+
 /// <summary>Stock moved from a shopper's hold to an order.</summary>
 [GenerateSerializer, Immutable]
 public sealed record ReservationReceipt(

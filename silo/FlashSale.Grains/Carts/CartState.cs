@@ -3,7 +3,16 @@ namespace FlashSale.Carts;
 [GenerateSerializer]
 public sealed class CartState
 {
-    /// <summary>Held lines by lot. A line past its expiry is no longer held: the lot has returned it.</summary>
+    /// <summary>
+    /// Held lines by lot. A line past its expiry is no longer held: the lot has returned it.
+    /// </summary>
+    /// <remarks>
+    /// The lots are the truth of every hold (their journals record each one durably, with its
+    /// shopper), so only a line's arrival is written here: once stored, the lot is known, and a
+    /// new quantity, a new expiry or the line's removal is kept in memory until the cart's next
+    /// write. What is stored is therefore every lot the shopper may hold in, with perhaps older
+    /// figures; an activation reads each line back from its lot (<c>ShopperCartGrain.OnActivateAsync</c>).
+    /// </remarks>
     [Id(0)]
     public Dictionary<string, CartLine> Lines { get; set; } = new(StringComparer.Ordinal);
 

@@ -41,6 +41,28 @@ internal sealed class ShopperCartGrain(
     private RecoveryReminder PendingCheckoutRecovery =>
         _pendingCheckout ??= new RecoveryReminder(this, PendingCheckoutReminder, checkoutRecovery.Value.RetryAfter, logger);
 
+    /// <summary>
+    /// Reads every stored line back from its lot, which holds the truth: a change to a line that
+    /// was already stored is not written alone (see <see cref="CartState.Lines"/>), so a crash may
+    /// have left older figures here, or a line the shopper has since released.
+    /// </summary>
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        var stored = Cart.Lines.Values.ToList();
+        var held = await Task.WhenAll(stored.Select(line => GrainFactory.GetGrain<IProduceLotGrain>(line.LotId).GetHold(ShopperId)));
+        for (var i = 0; i < stored.Count; i++)
+        {
+            if (held[i] is { } live)
+            {
+                Cart.Lines[stored[i].LotId] = stored[i] with { Quantity = live.Quantity, ExpiresAt = live.ExpiresAt };
+            }
+            else
+            {
+                Cart.Lines.Remove(stored[i].LotId);
+            }
+        }
+    }
+
     public async Task<Cart> Get()
     {
         await ResolvePendingCheckout();
@@ -114,9 +136,16 @@ internal sealed class ShopperCartGrain(
             return hold.Refusal;
         }
 
+        // Only a new line is written: the lot now records this hold durably, and a line already
+        // stored is read back from it by the next activation (see CartState.Lines).
+        var newLine = !Cart.Lines.ContainsKey(lotId);
         Cart.Lines[lotId] = new CartLine(lotId, quantity, terms.PriceMinor, terms.Currency, expiresAt);
         Cart.PruneExpired(now);
-        await state.WriteStateAsync();
+        if (newLine)
+        {
+            await state.WriteStateAsync();
+        }
+
         return Outcome<Cart>.Ok(View(now));
     }
 
@@ -135,20 +164,14 @@ internal sealed class ShopperCartGrain(
             return released.Refusal;
         }
 
-        if (Cart.Lines.Remove(lotId))
-        {
-            await state.WriteStateAsync();
-        }
-
+        Cart.Lines.Remove(lotId); // not written alone: the lot holds nothing now, and says so to the next activation
         return Outcome<Cart>.Ok(View(now));
     }
 
-    public async Task HoldReturned(string lotId)
+    public Task HoldReturned(string lotId)
     {
-        if (Cart.Lines.Remove(lotId))
-        {
-            await state.WriteStateAsync();
-        }
+        Cart.Lines.Remove(lotId); // not written alone, as a release
+        return Task.CompletedTask;
     }
 
     public async Task<Outcome<Order>> Checkout(string orderId, string paymentMethod)

@@ -16,6 +16,7 @@ internal sealed class GroupCommit<T>
     private readonly Func<IReadOnlyList<T>, Task> _write;
     private List<T> _pending = [];
     private TaskCompletionSource _pendingWritten = NewCompletion();
+    private Task _inFlightWritten = Task.CompletedTask;
     private bool _writing;
 
     public GroupCommit(Func<IReadOnlyList<T>, Task> write) => _write = write;
@@ -29,6 +30,16 @@ internal sealed class GroupCommit<T>
     public long ItemsWritten { get; private set; }
 
     public bool HasPending => _pending.Count > 0 || _writing;
+
+    /// <summary>
+    /// Completes once every change enqueued so far is written (at once when none waits), and
+    /// fails as they would: a reader that must not see a change before it is durable awaits it.
+    /// </summary>
+    public Task WhenWritten() =>
+        Fault is not null ? Task.FromException(new InvalidOperationException("An earlier write failed; the grain must reload its state.", Fault))
+        : _pending.Count > 0 ? _pendingWritten.Task
+        : _writing ? _inFlightWritten
+        : Task.CompletedTask;
 
     public Task Enqueue(T item)
     {
@@ -58,6 +69,7 @@ internal sealed class GroupCommit<T>
                 var written = _pendingWritten;
                 _pending = [];
                 _pendingWritten = NewCompletion();
+                _inFlightWritten = written.Task;
                 try
                 {
                     await _write(batch);

@@ -151,6 +151,10 @@ internal sealed class LotInventory
 
     public int HeldBy(string shopperId) => _holds.TryGetValue(shopperId, out var hold) ? hold.Quantity : 0;
 
+    /// <summary>The shopper's hold while it is live at <paramref name="now"/>; null when none.</summary>
+    public HeldStock? HoldOf(string shopperId, DateTimeOffset now) =>
+        _holds.TryGetValue(shopperId, out var hold) && hold.ExpiresAt > now ? new HeldStock(hold.Quantity, hold.ExpiresAt) : null;
+
     public int? SoldTo(string orderId) => _sales.TryGetValue(orderId, out var sale) ? sale.Quantity : null;
 
     public bool HasReservation(string orderId) => _reservations.ContainsKey(orderId);

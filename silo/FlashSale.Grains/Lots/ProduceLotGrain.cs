@@ -157,6 +157,29 @@ internal sealed partial class ProduceLotGrain : Grain, IProduceLotGrain, IRemind
         return Task.FromResult(d is null ? null : new LotTerms(LotId, d.PriceMinor, d.Currency, d.PerShopperLimit, d.WaitingRoom, _inventory.StartsAt, d.Edition, d.Presale));
     }
 
+    public async Task<HeldStock?> GetHold(string shopperId)
+    {
+        if (!_inventory.Exists)
+        {
+            return null;
+        }
+
+        // Lapsed holds are returned first, and a hold still being written is not reported until
+        // it is: a cart must never rebuild a line the journal could yet refuse.
+        await ReturnExpiredNow();
+        try
+        {
+            await _commit.WhenWritten();
+        }
+        catch (Exception)
+        {
+            // The write's own failure is logged by the change that made it; only a serializable one crosses.
+            throw new EngineUnavailableException($"Lot {LotId} is reloading after a failed write; retry.");
+        }
+
+        return _inventory.HoldOf(shopperId, Now);
+    }
+
     public async Task<Outcome<HoldReceipt>> SetHold(string shopperId, int quantity, DateTimeOffset expiresAt, int? termsEdition = null)
     {
         var now = Now;

@@ -11,7 +11,7 @@ namespace FlashSale.Tests.Model;
 
 /// <summary>
 /// Random concurrent interleavings of hold, release, checkout, cancel, payment, expiry, restock,
-/// pause and resume, checked step by step against <see cref="SaleModel"/>. Each step is either a
+/// pause, resume and a cart losing its activation, checked step by step against <see cref="SaleModel"/>. Each step is either a
 /// batch of shopper operations sent at once (one per shopper, so they race on the lots), one
 /// seller operation, or a move of the clock. After every step the lots, carts and orders must
 /// equal the model's, and the invariants must hold.
@@ -58,7 +58,8 @@ public sealed class EngineModelTests(EngineClusterFixture cluster, ITestOutputHe
         (1, Gen.Int[0, LotShapes.Length - 1].Select(lot => (Op)new Release(shopper, lot))),
         (2, Gen.Int[0, Methods.Length - 1].Select(m => (Op)new Checkout(shopper, Methods[m]))),
         (1, Gen.Int[0, 3].Select(k => (Op)new Cancel(shopper, k))),
-        (2, Gen.Int[0, 3].Select(k => (Op)new Pay(shopper, k))));
+        (2, Gen.Int[0, 3].Select(k => (Op)new Pay(shopper, k))),
+        (1, Gen.Const((Op)new RestartCart(shopper))));
 
     private static readonly Gen<Step> ShopperBatch =
         Gen.Select(Gen.Int[1, Shoppers], Gen.Int[0, Shoppers - 1], (count, first) => (count, first))
@@ -155,11 +156,19 @@ public sealed class EngineModelTests(EngineClusterFixture cluster, ITestOutputHe
                 ? Answer.Of(Grains.GetGrain<IPaymentGrain>(order.PaymentId).Apply(order.Method,
                     new PaymentEvent(Ids.New(Ids.EventPrefix), order.PaymentId, PaymentEventType.Succeeded, order.Total, order.Currency)))
                 : Task.FromResult(Answer.NotSent),
+            RestartCart r => Restarted(Cart(r.Shopper)),
             Restock r => Answer.Of(Lot(r.Lot).Restock(seller, r.Quantity)),
             Pause p => Answer.Of(Lot(p.Lot).Pause(seller)),
             Resume r => Answer.Of(Lot(r.Lot).Resume(seller)),
             _ => throw new InvalidOperationException($"Unknown op {op}"),
         };
+
+        /// <summary>The cart loses its activation as in a crash (it writes nothing on its way out); the next call rebuilds it.</summary>
+        private static async Task<Answer> Restarted(IShopperCartGrain cart)
+        {
+            await cart.Cast<Orleans.Core.Internal.IGrainManagementExtension>().DeactivateOnIdle();
+            return new Answer(null, null);
+        }
 
         /// <summary>
         /// How each successful op of a batch moved a lot's available stock: a hold that grew or a
@@ -227,6 +236,9 @@ public sealed class EngineModelTests(EngineClusterFixture cluster, ITestOutputHe
 
                 case Pay p:
                     return JudgePay(p, answer, moves);
+
+                case RestartCart:
+                    return () => { }; // invisible: the cart must come back as the model has it
 
                 case Restock r:
                     AssertSucceeded(answer, op);
@@ -457,6 +469,8 @@ public sealed class EngineModelTests(EngineClusterFixture cluster, ITestOutputHe
     public sealed record Cancel(int Shopper, int Pick) : Op;
 
     public sealed record Pay(int Shopper, int Pick) : Op;
+
+    public sealed record RestartCart(int Shopper) : Op;
 
     public sealed record Restock(int Lot, int Quantity) : Op;
 
