@@ -1,10 +1,14 @@
+using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using FlashSale.Accounts;
+using FlashSale.Api.Extensions;
 using FlashSale.Browser.Tests.Infrastructure;
 using FlashSale.Carts;
 using FlashSale.Orders;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -93,6 +97,46 @@ public sealed class PhoneSimulatorTests(LiveApp app)
         await page.GetByRole(AriaRole.Button, new() { Name = "发送短信", Exact = true }).ClickAsync();
         await Expect(reply).ToContainTextAsync($"回复：订单 {reference}");
         await Expect(page.Locator("#sms-inbox li")).ToHaveCountAsync(2, new() { Timeout = 15_000 });
+        await page.Context.CloseAsync();
+    }
+
+    /// <summary>
+    /// A number past its SMS budget is told so once a minute and then hears nothing: the sandbox
+    /// answers such a text with an empty body, and the page says plainly that no reply was sent
+    /// rather than showing an empty "Reply:".
+    /// </summary>
+    [Theory]
+    [InlineData("en-US", "+2547", "Message: BUY <code> <qty>, STATUS or CANCEL <ref>", "Send text", "Reply: Too many requests from this number; try again in a minute.", "No reply was sent.")]
+    [InlineData("zh-CN", "+86137", "短信：买 <编号> <数量>、状态 或 取消 <订单号>", "发送短信", "回复：该号码请求过多，请一分钟后再试。", "未发送回复。")]
+    public async Task A_text_past_the_numbers_sms_budget_shows_that_no_reply_was_sent(
+        string locale, string numberPrefix, string textLabel, string sendButton, string warningReply, string noReply)
+    {
+        var number = numberPrefix + Random.Shared.Next(10_000_000, 99_999_999).ToString(CultureInfo.InvariantCulture);
+        var page = await app.OpenPage("#/phone", locale);
+        await page.GetByLabel(locale == "zh-CN" ? "手机号（+86…、+254…）" : "Phone number (+86…, +254…)").FillAsync(number);
+        var message = page.GetByLabel(textLabel);
+        var send = page.GetByRole(AriaRole.Button, new() { Name = sendButton, Exact = true });
+        var reply = page.Locator("#sms-reply");
+
+        // The number's budget, spent through the sandbox route; the window is a minute from the
+        // first text, and the rest of the test takes seconds.
+        var budget = app.Services.GetRequiredService<IOptions<RateLimitOptions>>().Value.PhoneSmsPerNumberPerMinute;
+        using var http = app.Http();
+        for (var i = 0; i < budget; i++)
+        {
+            using var answered = await http.PostAsJsonAsync("/api/sandbox/phone/sms", new { from = number, text = "STATUS" });
+            Assert.NotEmpty(await answered.EnsureSuccessStatusCode().Content.ReadAsStringAsync());
+        }
+
+        // The first text past it gets the one warning of the minute; the next gets nothing back.
+        await message.FillAsync("STATUS");
+        await send.ClickAsync();
+        await Expect(reply).ToHaveTextAsync(warningReply);
+        await message.FillAsync("STATUS");
+        await send.ClickAsync();
+        await Expect(reply).ToHaveTextAsync(new Regex("^" + Regex.Escape(noReply)));
+        await Expect(reply).Not.ToHaveClassAsync(new Regex(@"\berror\b"));
+        await Expect(page.Locator("#sms-inbox li")).ToHaveCountAsync(budget + 1, new() { Timeout = 15_000 });
         await page.Context.CloseAsync();
     }
 

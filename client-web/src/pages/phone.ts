@@ -129,7 +129,10 @@ export async function phonePage(root: HTMLElement, scope: Scope) {
       showFieldErrors(composer, {});
       showFieldErrors(dialForm, {});
       try {
-        reply.textContent = t("smsReply", { text: await api.sandboxSms(phone, smsText.value.trim()) });
+        // An empty answer means the engine texted nothing back (a number over its SMS budget
+        // hears at most one reply a minute); the answer carries no reason, so none is claimed.
+        const text = await api.sandboxSms(phone, smsText.value.trim());
+        reply.textContent = text.trim() ? t("smsReply", { text }) : t("smsNoReply");
         sessionStorage.setItem(numberKey, phone);
         smsText.value = "";
         watch(phone);
