@@ -4,14 +4,17 @@
 #   - FlashSale embedded: one process, in memory (--in-memory); and the same durable on a fresh data folder (step durable-embedded)
 #   - FlashSale Redis-durable: one silo and one API node, redis-server with appendfsync always
 #   - the Redis-Lua baseline twice: on a redis-server without persistence, and with appendfsync always
-# Usage: loadtests/run-benchmarks.sh [--busy-ok] [baselines] [hot-lot] [live-holds] [durable-embedded] [spread] [opening-surge] [cold] [data-folder] [surge-100k] [marketplace] [watchers] [counters] [trace]
-# (no argument runs all but cold, data-folder, surge-100k, counters and trace; counters and trace need `dotnet tool install -g dotnet-counters` / `dotnet-trace`). Reports go to loadtest-reports/bench-<time>/. Every run is bounded.
+# Usage: loadtests/run-benchmarks.sh [--busy-ok] [baselines] [hot-lot] [live-holds] [durable-embedded] [spread] [opening-surge] [cold] [data-folder] [surge-100k] [marketplace] [watchers] [counters] [trace] [profile]
+# (no argument runs all but cold, data-folder, surge-100k, counters, trace and profile; counters and trace need `dotnet tool install -g dotnet-counters` / `dotnet-trace`, profile needs Linux `perf`). Reports go to loadtest-reports/bench-<time>/. Every run is bounded.
 # It refuses to start when the 1-minute load average is above 1.5 per core (nproc), unless --busy-ok
 # is given; the reports then say the run was busy. The load average is printed before and after each step.
 #   cold: the opening surge on a freshly started API process, then the same surge once it is warm;
 #         COLD_VARIANTS="default durable tiered-compilation-off tiered-pgo-off call-counting-delay-0 ready-to-run" picks the
 #         runtime settings to compare (default: "default"; every variant runs in memory but "durable", which runs on a fresh data folder), COLD_SHOPPERS (20000) and COLD_ARRIVAL (2) its size,
 #         COLD_WARM_SECONDS (20) how long a closed hot-lot run warms the process between the two surges.
+#   profile: a CPU profile (`perf record -g`, 499 Hz, PROFILE_SECONDS (15) long) of the in-memory embedded host
+#         in the second half of a closed hot-lot run (PROFILE_WARM_SECONDS (40) of the same load before it, so
+#         the JIT has settled), summarised by loadtests/perf-summary.py into profile.md and an SVG by subsystem.
 #   surge-100k: 100,000 shoppers within 2 s at one lot of 1,000 units, then the same with --arrival 1
 #         (SURGE_SHOPPERS overrides the count, for a smoke).
 set -euo pipefail
@@ -78,6 +81,12 @@ wait_up() { # url
 }
 
 api_dll=bin/Release/net10.0/FlashSale.Api.dll
+if want profile; then
+  command -v perf >/dev/null || { echo "the profile step needs Linux perf (apt-get install linux-perf)" >&2; exit 2; }
+  # The runtime writes /tmp/perf-<pid>.map so perf can name JIT-compiled code; with W^X on, that
+  # code runs from a memfd perf cannot map, so it is off for every process of a profiling run.
+  export DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0
+fi
 # "embedded" is the one-process host with nothing on disk (--in-memory), the figures' reference since
 # the first runs; "embedded-durable" is what `dotnet run` starts by default: the same host on its
 # in-process Garnet, here on a fresh data folder.
@@ -273,6 +282,17 @@ if want trace; then
   else
     echo "dotnet-trace is not installed (dotnet tool install -g dotnet-trace); skipping the trace run"
   fi
+fi
+if want profile; then
+  profile_seconds=${PROFILE_SECONDS:-15}; profile_warm=${PROFILE_WARM_SECONDS:-40}
+  embedded_pid=$(cat "$run/embedded.pid")
+  (sleep "$((profile_warm + 3))" && perf record -F 499 -g -p "$embedded_pid" -o "$run/perf.data" -- sleep "$profile_seconds" >"$run/perf.log" 2>&1) &
+  perf_pid=$!
+  harness profile-hot-lot hot-lot --url "$embedded" --mode closed --shoppers 200 --concurrency 64 --duration "$((profile_warm + profile_seconds + 5))" --warm-up 3
+  wait "$perf_pid" 2>/dev/null || true
+  perf script -i "$run/perf.data" -F comm,tid,period,ip,sym,dso 2>/dev/null >"$run/perf.txt"
+  python3 loadtests/perf-summary.py "$run/perf.txt" "$out/profile" "Hot lot, embedded in memory, closed loop of 64"
+  { echo; echo "perf record: $(tail -1 "$run/perf.log")"; } >>"$out/profile/profile.md"
 fi
 echo "load average after: $(load_average)" | tee -a "$out/machine.txt"
 echo "Reports in $out"
