@@ -1,0 +1,1 @@
+loadtests baselines --url http://127.0.0.1:17080 --redis-lua http://127.0.0.1:17090 --durable http://127.0.0.1:17081 --redis-lua-durable http://127.0.0.1:17091 --concurrency 64 --duration 15 --warm-up 3

@@ -1,0 +1,1 @@
+loadtests baselines --url http://127.0.0.1:17084 --redis-lua http://127.0.0.1:17091 --concurrency 64 --duration 15 --warm-up 3 --label embedded, durable (Garnet, fsync every commit); redis-lua here is appendfsync always
