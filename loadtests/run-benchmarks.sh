@@ -4,14 +4,18 @@
 #   - FlashSale embedded: one process, in memory (--in-memory); and the same durable on a fresh data folder (step durable-embedded)
 #   - FlashSale Redis-durable: one silo and one API node, redis-server with appendfsync always
 #   - the Redis-Lua baseline twice: on a redis-server without persistence, and with appendfsync always
-# Usage: loadtests/run-benchmarks.sh [--busy-ok] [baselines] [hot-lot] [live-holds] [durable-embedded] [spread] [opening-surge] [cold] [data-folder] [surge-100k] [marketplace] [watchers] [counters] [trace] [profile]
-# (no argument runs all but cold, data-folder, surge-100k, counters, trace and profile; counters and trace need `dotnet tool install -g dotnet-counters` / `dotnet-trace`, profile needs Linux `perf`). Reports go to loadtest-reports/bench-<time>/. Every run is bounded.
+# Usage: loadtests/run-benchmarks.sh [--busy-ok] [baselines] [hot-lot] [live-holds] [durable-embedded] [spread] [opening-surge] [cold] [data-folder] [surge-100k] [marketplace] [watchers] [cluster] [counters] [trace] [profile]
+# (no argument runs all but cold, data-folder, surge-100k, cluster, counters, trace and profile; counters and trace need `dotnet tool install -g dotnet-counters` / `dotnet-trace`, profile needs Linux `perf`). Reports go to loadtest-reports/bench-<time>/. Every run is bounded.
 # It refuses to start when the 1-minute load average is above 1.5 per core (nproc), unless --busy-ok
 # is given; the reports then say the run was busy. The load average is printed before and after each step.
 #   cold: the opening surge on a freshly started API process, then the same surge once it is warm;
 #         COLD_VARIANTS="default durable tiered-compilation-off tiered-pgo-off call-counting-delay-0 ready-to-run" picks the
 #         runtime settings to compare (default: "default"; every variant runs in memory but "durable", which runs on a fresh data folder), COLD_SHOPPERS (20000) and COLD_ARRIVAL (2) its size,
 #         COLD_WARM_SECONDS (20) how long a closed hot-lot run warms the process between the two surges.
+#   cluster: 3 silos and 2 API nodes as scripts/cluster.sh runs them (Redis with appendfsync always), in their
+#         own folder and ports: the baselines loaded through both API nodes (each shopper keeps to one node),
+#         beside the Redis-Lua baseline on its own appendfsync-always Redis; then 2,000 watchers split across the two
+#         nodes (CLUSTER_WATCHERS) while holds run at 200/s, and the marketplace scenario through both nodes.
 #   profile: a CPU profile (`perf record -g`, 499 Hz, PROFILE_SECONDS (15) long) of the in-memory embedded host
 #         in the second half of a closed hot-lot run (PROFILE_WARM_SECONDS (40) of the same load before it, so
 #         the JIT has settled), summarised by loadtests/perf-summary.py into profile.md and an SVG by subsystem.
@@ -282,6 +286,25 @@ if want trace; then
   else
     echo "dotnet-trace is not installed (dotnet tool install -g dotnet-trace); skipping the trace run"
   fi
+fi
+if want cluster; then
+  cluster_api1=$((base + 201)); cluster_api2=$((base + 202))
+  # Its own folder and ports, so a developer's .run/cluster is untouched; rate limits off as for every load test.
+  (export CLUSTER_DIR="$run/cluster" REDIS_PORT=$((base + 381)) SILO_PORT_BASE=$((base + 120)) GATEWAY_PORT_BASE=$((base + 320)) \
+      SILO_HTTP_BASE=$((base + 180)) API_PORT_BASE=$((base + 200)) API_MANAGEMENT_BASE=$((base + 220)) SILOS=3 APIS=2 BUILD=0 \
+      FlashSale__RateLimits__Enabled=false Logging__LogLevel__Default=Warning
+    exec scripts/cluster.sh start) >"$run/cluster.log" 2>&1 &
+  cluster_pid=$!
+  pids+=("$cluster_pid")
+  wait_healthy "http://127.0.0.1:$cluster_api1"
+  wait_healthy "http://127.0.0.1:$cluster_api2"
+  cluster_nodes="http://127.0.0.1:$cluster_api1,http://127.0.0.1:$cluster_api2"
+  harness cluster-baselines baselines --url "$cluster_nodes" --redis-lua "http://127.0.0.1:$lua_durable_port" \
+    --concurrency 64 --duration 15 --warm-up 3 --label "cluster: 3 silos + 2 API nodes, Redis appendfsync always; redis-lua here is appendfsync always"
+  harness cluster-watchers watchers --url "$cluster_nodes" --watchers "${CLUSTER_WATCHERS:-2000}" --rate 200 --duration 20
+  harness cluster-marketplace marketplace --url "$cluster_nodes" --lots 50 --shoppers 2000 --rate 300 --duration 30
+  kill -TERM "$cluster_pid" 2>/dev/null || true
+  wait "$cluster_pid" 2>/dev/null || true
 fi
 if want profile; then
   profile_seconds=${PROFILE_SECONDS:-15}; profile_warm=${PROFILE_WARM_SECONDS:-40}

@@ -36,6 +36,7 @@ Settings (environment variables):
   HEALTH_TIMEOUT=120   seconds a node may take to become healthy before `start` gives up
   STOP_TIMEOUT=30      seconds a node may take to stop after SIGTERM before it is killed
   BUILD=1              BUILD=0 skips the Release build (it must exist already)
+  CLUSTER_DIR=.run/cluster  the folder of pid files, logs, secrets and Redis's data (the benchmarks use their own)
 EOF
 }
 
@@ -49,7 +50,7 @@ api_port_base=${API_PORT_BASE:-5080}
 api_management_base=${API_MANAGEMENT_BASE:-9460}
 health_timeout=${HEALTH_TIMEOUT:-120}
 stop_timeout=${STOP_TIMEOUT:-30}
-run_dir=$PWD/.run/cluster
+run_dir=${CLUSTER_DIR:-$PWD/.run/cluster}
 redis="127.0.0.1:$redis_port"
 
 secrets="$run_dir/secrets.env"

@@ -344,7 +344,7 @@ public sealed class BaselinesCommand : ScenarioCommand<BaselinesSettings>
 
     protected override Task<RunReport> RunAsync(BaselinesSettings s, IProgressSink progress, CancellationToken cancellation)
     {
-        var targets = new List<BaselineTarget> { new("flashsale", new Uri(s.Url), true) };
+        var targets = new List<BaselineTarget> { new("flashsale", s.Nodes[0], true) { Nodes = s.Nodes } };
         if (s.RedisLua is { } lua)
         {
             targets.Add(new BaselineTarget("redis-lua", new Uri(lua), false));

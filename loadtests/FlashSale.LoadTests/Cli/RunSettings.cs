@@ -10,7 +10,7 @@ namespace FlashSale.LoadTests.Cli;
 public class RunSettings : CommandSettings
 {
     [CommandOption("--url <URL>")]
-    [Description("The FlashSale API to load (the embedded default listens on http://127.0.0.1:5080).")]
+    [Description("The FlashSale API to load (the embedded default listens on http://127.0.0.1:5080); several API nodes of one cluster separated by commas, to spread the load over them.")]
     [DefaultValue(TargetOptions.DefaultUrl)]
     public string Url { get; init; } = TargetOptions.DefaultUrl;
 
@@ -48,29 +48,38 @@ public class RunSettings : CommandSettings
     [Description("No live progress, only the final tables.")]
     public bool Quiet { get; init; }
 
+    /// <summary>The nodes <c>--url</c> names, in order.</summary>
+    public IReadOnlyList<Uri> Nodes => ParseNodes(Url);
+
     public TargetOptions Target => new()
     {
-        Url = new Uri(Url),
+        Url = Nodes[0],
+        Nodes = Nodes,
         Connections = Connections,
         RequestTimeout = TimeSpan.FromSeconds(RequestTimeoutSeconds),
     };
 
     public override ValidationResult Validate()
     {
-        if (!Uri.TryCreate(Url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
+        foreach (var node in Url.Split(',', StringSplitOptions.TrimEntries))
         {
-            return ValidationResult.Error($"--url {Url} is not an http(s) URL.");
-        }
+            if (!Uri.TryCreate(node, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
+            {
+                return ValidationResult.Error($"--url {node} is not an http(s) URL.");
+            }
 
-        if (!AllowRemote && !IsLoopback(uri))
-        {
-            return ValidationResult.Error($"--url {Url} is not on this machine's loopback; add --allow-remote to load another machine.");
+            if (!AllowRemote && !IsLoopback(uri))
+            {
+                return ValidationResult.Error($"--url {node} is not on this machine's loopback; add --allow-remote to load another machine.");
+            }
         }
 
         return Thresholds.Select(Harness.Thresholds.Check).FirstOrDefault(problem => problem is not null) is { } bad
             ? ValidationResult.Error(bad)
             : ValidationResult.Success();
     }
+
+    public static IReadOnlyList<Uri> ParseNodes(string urls) => urls.Split(',', StringSplitOptions.TrimEntries).Select(u => new Uri(u)).ToList();
 
     public static bool IsLoopback(Uri uri) =>
         uri.IsLoopback || (IPAddress.TryParse(uri.Host.Trim('[', ']'), out var address) && IPAddress.IsLoopback(address));

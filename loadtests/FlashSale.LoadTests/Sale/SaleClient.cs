@@ -29,10 +29,21 @@ public sealed class SaleClient : IDisposable
     private readonly HttpClient _http;
     private readonly SaleClientOptions _options;
 
+    private readonly IReadOnlyList<Uri> _nodes;
+    private int _nextAnonymousNode;
+
     public SaleClient(Uri baseAddress, SaleClientOptions? options = null)
+        : this([baseAddress], options)
     {
+    }
+
+    /// <summary>A client of several API nodes of one cluster: see <see cref="NodeFor"/>.</summary>
+    public SaleClient(IReadOnlyList<Uri> nodes, SaleClientOptions? options = null)
+    {
+        ArgumentOutOfRangeException.ThrowIfZero(nodes.Count);
+        _nodes = nodes;
         _options = options ?? new SaleClientOptions();
-        BaseAddress = baseAddress;
+        var baseAddress = BaseAddress = nodes[0];
         _http = new HttpClient(new SocketsHttpHandler
         {
             MaxConnectionsPerServer = _options.Connections,
@@ -214,9 +225,18 @@ public sealed class SaleClient : IDisposable
         return null;
     }
 
+    /// <summary>
+    /// The node a call goes to when there are several: a caller (its token) always to the same
+    /// one, as behind a sticky load balancer, so each node serves its share of the shoppers; calls
+    /// without a caller (sign-ups, anonymous reads) take turns.
+    /// </summary>
+    internal Uri NodeFor(string? token) => token is null
+        ? _nodes[(int)((uint)Interlocked.Increment(ref _nextAnonymousNode) % (uint)_nodes.Count)]
+        : _nodes[(int)((uint)StringComparer.Ordinal.GetHashCode(token) % (uint)_nodes.Count)];
+
     private async Task<Answer> SendAsync(HttpMethod method, string path, string? token, byte[]? body, string? idempotencyKey, CancellationToken cancellation)
     {
-        using var request = new HttpRequestMessage(method, new Uri(path, UriKind.Relative));
+        using var request = new HttpRequestMessage(method, _nodes.Count == 1 ? new Uri(path, UriKind.Relative) : new Uri(NodeFor(token), path));
         if (token is not null)
         {
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);

@@ -4,7 +4,11 @@ using static FlashSale.LoadTests.Scenarios.ScenarioKit;
 namespace FlashSale.LoadTests.Scenarios;
 
 /// <summary>A server to measure: FlashSale (whose trivial endpoint is measured too) or the Redis-Lua baseline.</summary>
-public sealed record BaselineTarget(string Name, Uri Url, bool IsFlashSale);
+public sealed record BaselineTarget(string Name, Uri Url, bool IsFlashSale)
+{
+    /// <summary>Every API node of the target, <see cref="Url"/> first (a cluster loaded through all its API nodes).</summary>
+    public IReadOnlyList<Uri> Nodes { get; init; } = [Url];
+}
 
 public sealed record BaselinesOptions
 {
@@ -42,7 +46,7 @@ public static class Baselines
         double seconds = 0;
         foreach (var target in options.Targets)
         {
-            var targetOptions = new TargetOptions { Url = target.Url, Connections = options.Connections };
+            var targetOptions = new TargetOptions { Url = target.Url, Nodes = target.Nodes, Connections = options.Connections };
             if (target.IsFlashSale)
             {
                 progress.Message($"{target.Name}: trivial endpoint and probes");
@@ -85,7 +89,7 @@ public static class Baselines
         return new RunReport
         {
             Scenario = "baselines",
-            Target = string.Join(", ", options.Targets.Select(t => $"{t.Name}={t.Url}")),
+            Target = string.Join(", ", options.Targets.Select(t => $"{t.Name}={string.Join(" + ", t.Nodes)}")),
             StartedAt = startedAt,
             MeasuredSeconds = seconds,
             Machine = MachineInfo.Current(),

@@ -9,7 +9,20 @@ public sealed record TargetOptions
 {
     public const string DefaultUrl = "http://127.0.0.1:5080";
 
+    private readonly IReadOnlyList<Uri>? _nodes;
+
     public Uri Url { get; init; } = new(DefaultUrl);
+
+    /// <summary>
+    /// Every API node the load is spread over, <see cref="Url"/> first: a cluster's nodes share
+    /// one engine, so a shopper may call any of them. Each caller keeps to one node (as a client
+    /// behind a load balancer with sticky connections would); calls without a caller take turns.
+    /// </summary>
+    public IReadOnlyList<Uri> Nodes
+    {
+        get => _nodes ?? [Url];
+        init => _nodes = value.Count > 0 ? value : throw new ArgumentException("A target has at least one node.", nameof(value));
+    }
 
     public int Connections { get; init; } = 512;
 
@@ -18,7 +31,7 @@ public sealed record TargetOptions
     /// <summary>How many sign-ups and other setup calls run at once.</summary>
     public int SetupParallelism { get; init; } = 32;
 
-    public SaleClient CreateClient() => new(Url, new SaleClientOptions { Connections = Connections, RequestTimeout = RequestTimeout });
+    public SaleClient CreateClient() => new(Nodes, new SaleClientOptions { Connections = Connections, RequestTimeout = RequestTimeout });
 }
 
 /// <summary>A scenario's shoppers, each used by one iteration at a time (a shopper's cart answers one request at a time).</summary>
@@ -72,7 +85,7 @@ internal static class ScenarioKit
         return new RunReport
         {
             Scenario = scenario,
-            Target = target.Url.ToString(),
+            Target = string.Join(", ", target.Nodes),
             StartedAt = startedAt,
             MeasuredSeconds = result.MeasuredSeconds,
             Machine = MachineInfo.Current(),

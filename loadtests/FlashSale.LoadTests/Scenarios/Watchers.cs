@@ -57,7 +57,7 @@ public static class Watchers
         {
             await Parallel.ForAsync(0, options.Watchers, new ParallelOptions { MaxDegreeOfParallelism = options.ConnectParallelism, CancellationToken = cancellation }, async (i, ct) =>
             {
-                watchers[i] = await Watcher.Connect(options.Target.Url, lot.LotId, message =>
+                watchers[i] = await Watcher.Connect(options.Target.Nodes[i % options.Target.Nodes.Count], lot.LotId, message =>
                 {
                     if (Volatile.Read(ref measuring) == 0)
                     {

@@ -48,6 +48,22 @@ public sealed class CommandLineTests(KestrelApi api) : IDisposable
     }
 
     [Fact]
+    public async Task Several_nodes_in_url_share_the_load_and_the_report_names_them_all()
+    {
+        var node = api.Url.ToString().TrimEnd('/');
+        var exit = await LoadTestProgram.CreateApp().RunAsync(
+        [
+            "hot-lot", "--url", $"{node}, {node}/", "--mode", "closed", "--concurrency", "4", "--duration", "1", "--warm-up", "0",
+            "--shoppers", "10", "--quiet", "--reports", _reports,
+        ]);
+
+        Assert.Equal(0, exit);
+        var report = ReportWriter.Read(Path.Combine(_reports, "hot-lot.json"));
+        Assert.True(report.AuditPassed);
+        Assert.Equal($"{api.Url}, {api.Url}", report.Target);
+    }
+
+    [Fact]
     public async Task A_target_off_this_machine_is_refused_without_allow_remote()
     {
         var exit = await LoadTestProgram.CreateApp().RunAsync(["hot-lot", "--url", "http://192.0.2.10:5080", "--quiet"]);
