@@ -221,9 +221,23 @@ public sealed class MarketplaceSettings : RunSettings
     [CommandOption("--payment-method <METHOD>")]
     [DefaultValue(PaymentMethods.CashOnDelivery)]
     public string PaymentMethod { get; init; } = PaymentMethods.CashOnDelivery;
+
+    [CommandOption("--watchers <K>")]
+    [Description("SignalR watchers, each on one lot drawn by the lots' Zipf popularity, split across the --url nodes and connected before the run; adds stock staleness p50/p90/p99/max and a check that every watcher ends on its lot's final version. 0: none.")]
+    [DefaultValue(0)]
+    public int Watchers { get; init; }
+
+    public override ValidationResult Validate()
+    {
+        var basic = base.Validate();
+        return !basic.Successful ? basic
+            : Lots < 1 ? ValidationResult.Error("--lots must be at least 1.")
+            : Watchers < 0 ? ValidationResult.Error("--watchers must be 0 or more.")
+            : ValidationResult.Success();
+    }
 }
 
-[Description("Many lots with Zipf popularity; a weighted mix of browse, hold, checkout, pay, abandon, ship and handover; the audit checks the seller's ledger.")]
+[Description("Many lots with Zipf popularity; a weighted mix of browse, hold, checkout, pay, abandon, ship and handover; the audit checks the seller's ledger. --watchers adds live-stock watchers on the lots and their staleness.")]
 public sealed class MarketplaceCommand : ScenarioCommand<MarketplaceSettings>
 {
     protected override string Title => "marketplace";
@@ -243,6 +257,7 @@ public sealed class MarketplaceCommand : ScenarioCommand<MarketplaceSettings>
             Duration = Seconds(s.DurationSeconds),
             WarmUp = Seconds(s.WarmUpSeconds),
             PaymentMethod = s.PaymentMethod,
+            Watchers = s.Watchers,
         }, progress, cancellation);
 }
 

@@ -21,6 +21,13 @@ public sealed record ScenarioDefinition
     /// </summary>
     public TimeSpan WarmUp { get; init; }
 
+    /// <summary>
+    /// Called once, when warm-up ends and the measured window begins (at the start if there is no
+    /// warm-up): a scenario that measures something beside its steps (live-stock staleness)
+    /// starts counting then, so that its figures cover the same window as the steps'.
+    /// </summary>
+    public Action? MeasuringBegins { get; init; }
+
     /// <summary>No more iterations start after this many (warm-up included).</summary>
     public long? MaxIterations { get; init; }
 

@@ -55,6 +55,7 @@ public static class ScenarioRunner
                     if (stage >= 0 && !_recorder.Measuring)
                     {
                         _recorder.BeginMeasuring();
+                        scenario.MeasuringBegins?.Invoke();
                     }
 
                     _recorder.EnterStage(stage);

@@ -34,6 +34,17 @@ public sealed record MarketplaceOptions
     public TimeSpan WarmUp { get; init; } = TimeSpan.FromSeconds(2);
 
     public string PaymentMethod { get; init; } = PaymentMethods.CashOnDelivery;
+
+    /// <summary>
+    /// SignalR watchers, each on one lot drawn by the lots' Zipf popularity and connected to the
+    /// target's nodes in turn; 0 runs the marketplace without them.
+    /// </summary>
+    public int Watchers { get; init; }
+
+    public int ConnectParallelism { get; init; } = 50;
+
+    /// <summary>After the run, how long every watcher has to receive its lot's final version.</summary>
+    public TimeSpan SettleBound { get; init; } = TimeSpan.FromSeconds(10);
 }
 
 /// <summary>
@@ -42,7 +53,10 @@ public sealed record MarketplaceOptions
 /// paying and abandoning, while the seller packs and ships their orders to village service points
 /// and the agents there hand them over against the shopper's pickup code. An action that does not
 /// fit the shopper's state (checking out an empty cart) becomes the nearest one that does, as a
-/// person would. The audit then checks the seller's ledger against the orders.
+/// person would. The audit then checks the seller's ledger against the orders. With watchers, the
+/// lots' live stock is watched too (popular lots by more watchers), and the report adds the
+/// staleness of the stock messages in the measured window and a check that every watcher ended on
+/// its lot's final version.
 /// </summary>
 public static class Marketplace
 {
@@ -74,9 +88,20 @@ public static class Marketplace
         var pool = new ShopperPool(await SignUp(client, ledger, options.Shoppers, options.Target, progress, cancellation));
         var needsPayment = PaymentMethods.NeedsSandboxPayment(options.PaymentMethod);
 
+        // Connected before the warm-up: the connection storm is setup, not part of the measured load.
+        var staleness = new StockStaleness();
+        CpuMeter? cpu = null;
+        var placements = WatcherPlan.Spread(options.Watchers, lots, zipf, options.Target.Nodes, Random.Shared);
+        await using var watchers = await WatcherGroup.Connect(placements, staleness.Record, options.ConnectParallelism, progress, cancellation);
+
         var scenario = new ScenarioDefinition
         {
             Name = "marketplace",
+            MeasuringBegins = () =>
+            {
+                staleness.Start();
+                cpu = new CpuMeter(serverPid: null);
+            },
             WarmUp = options.WarmUp,
             Simulations = [new LoadSimulation.Inject(options.Rate, options.Duration)],
             DrainTimeout = options.Target.RequestTimeout + TimeSpan.FromSeconds(2),
@@ -95,8 +120,30 @@ public static class Marketplace
         };
 
         var result = await ScenarioRunner.RunAsync(scenario, progress, cancellation);
+        var watchedSeconds = staleness.Elapsed;
+        var (machineCpu, harnessCpu, _) = cpu?.Read() ?? (double.NaN, double.NaN, null);
+        AuditCheck? finalState = null;
+        if (watchers.Count > 0)
+        {
+            progress.Message("waiting for every watcher to see its lot's final state");
+            var watched = watchers.All.Select(w => w.LotId).Distinct(StringComparer.Ordinal).ToList();
+            var read = await Task.WhenAll(watched.Select(l => client.ReadLot(l, cancellation)));
+            var finalVersions = watched.Zip(read).ToDictionary(
+                p => p.First, p => p.Second?.Version ?? throw new InvalidOperationException(S($"The watched lot {p.First} could not be read.")), StringComparer.Ordinal);
+
+            // A watcher still behind when the bound passes fails the final-state check below.
+            _ = await watchers.WaitForVersions(finalVersions, options.SettleBound, cancellation);
+            staleness.Stop();
+            finalState = watchers.FinalVersionCheck(finalVersions, "every watcher received its lot's final state");
+        }
+
         progress.Message("auditing");
         var audit = await SaleAudit.RunAsync(client, ledger, hasOrders: true, cancellation, ledgerOf: seller);
+        if (finalState is not null)
+        {
+            audit = audit with { Passed = audit.Passed && finalState.Passed, Checks = [.. audit.Checks, finalState] };
+        }
+
         var finals = await Task.WhenAll(lots.Select(l => client.ReadLot(l, cancellation)));
         var metrics = new Dictionary<string, double>(StringComparer.Ordinal)
         {
@@ -105,25 +152,44 @@ public static class Marketplace
             ["units_sold"] = finals.Sum(l => l?.Sold ?? 0),
             ["most_popular_lot_share"] = zipf.Probability(0),
         };
-        return Report("marketplace", options.Target, startedAt, result, audit,
-            new Dictionary<string, string>(StringComparer.Ordinal)
+        var described = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["lots"] = S($"{options.Lots}"),
+            ["quantity-per-lot"] = S($"{options.QuantityPerLot}"),
+            ["shoppers"] = S($"{options.Shoppers}"),
+            ["agents"] = S($"{options.Agents}"),
+            ["zipf"] = S($"{options.ZipfExponent}"),
+            ["mix"] = options.Mix,
+            ["rate"] = S($"{options.Rate}/s"),
+            ["duration"] = S($"{options.Duration.TotalSeconds}s"),
+            ["payment-method"] = options.PaymentMethod,
+        };
+        List<string> notes =
+        [
+            "Open model at a steady rate; each iteration is one action of one shopper.",
+            "An action that does not fit the shopper's state falls back: checkout or abandon with an empty cart holds instead, pay without an unpaid order browses, handover without a shipped order ships one, ship without a paid or cash-on-delivery order browses.",
+            "ship is the seller's pack and ship of one of the shopper's orders; handover is the agent's arrival scan, the shopper reading the pickup code, and the agent's handover with it.",
+        ];
+        if (watchers.Count > 0)
+        {
+            described["watchers"] = S($"{options.Watchers}");
+            metrics["watchers"] = options.Watchers;
+            metrics["watchers_connected"] = watchers.All.Count(w => w.IsConnected);
+            metrics["watched_lots"] = watchers.All.Select(w => w.LotId).Distinct(StringComparer.Ordinal).Count();
+            metrics["most_watched_lot_watchers"] = watchers.All.GroupBy(w => w.LotId, StringComparer.Ordinal).Max(g => g.Count());
+            foreach (var (name, value) in staleness.Figures(watchers.Count, watchedSeconds))
             {
-                ["lots"] = S($"{options.Lots}"),
-                ["quantity-per-lot"] = S($"{options.QuantityPerLot}"),
-                ["shoppers"] = S($"{options.Shoppers}"),
-                ["agents"] = S($"{options.Agents}"),
-                ["zipf"] = S($"{options.ZipfExponent}"),
-                ["mix"] = options.Mix,
-                ["rate"] = S($"{options.Rate}/s"),
-                ["duration"] = S($"{options.Duration.TotalSeconds}s"),
-                ["payment-method"] = options.PaymentMethod,
-            },
-            metrics,
-            [
-                "Open model at a steady rate; each iteration is one action of one shopper.",
-                "An action that does not fit the shopper's state falls back: checkout or abandon with an empty cart holds instead, pay without an unpaid order browses, handover without a shipped order ships one, ship without a paid or cash-on-delivery order browses.",
-                "ship is the seller's pack and ship of one of the shopper's orders; handover is the agent's arrival scan, the shopper reading the pickup code, and the agent's handover with it.",
-            ]);
+                metrics[name] = value;
+            }
+
+            metrics["cpu.machine_percent_of_all_cores"] = machineCpu;
+            metrics["cpu.harness_percent_of_one_core"] = harnessCpu;
+            notes.Add("Watchers: each watches one lot drawn by the same Zipf popularity as the shoppers' lots, connected before the warm-up to the target's nodes in turn. Staleness = receipt time − the stock message's committedAt, on one machine's clock, over every stock message received from the start of the measured window until every watcher had its lot's final version; messages per second divide by the measured window and its drain. For a change folded into a paced trailing publication (at most 10 a second per lot, by contract), the time it waited for that publication is not in the figure.");
+            notes.Add("watchers_connected counts the watchers still connected after the run. CPU: the harness (the shoppers and every SignalR client) shares the machine with the server, so the machine figure is both.");
+        }
+
+        var report = Report("marketplace", options.Target, startedAt, result, audit, described, metrics, notes);
+        return watchers.Count == 0 ? report : report with { Series = [.. report.Series, .. staleness.Series()] };
     }
 
     private static async Task ActAsync(

@@ -88,6 +88,41 @@ public sealed class RunnerTests
         Assert.Equal(50, result.Steps.Single().Count);
     }
 
+    [Fact]
+    public async Task Measuring_begins_is_called_once_before_the_first_measured_iteration()
+    {
+        var calls = 0;
+        var measuredBeforeItBegan = 0;
+        var scenario = new ScenarioDefinition
+        {
+            Name = "warm",
+            WarmUp = TimeSpan.FromMilliseconds(100),
+            Simulations =
+            [
+                new LoadSimulation.Inject(500, TimeSpan.FromMilliseconds(100)),
+                new LoadSimulation.Inject(500, TimeSpan.FromMilliseconds(100)),
+            ],
+            MeasuringBegins = () => Interlocked.Increment(ref calls),
+            Iteration = ctx =>
+            {
+                // The warm-up's 50 arrivals are iterations 1 to 50; every later one is measured.
+                if (ctx.Index > 50 && Volatile.Read(ref calls) == 0)
+                {
+                    Interlocked.Increment(ref measuredBeforeItBegan);
+                }
+
+                return ctx.Step("hold", _ => Task.FromResult(StepOutcome.Ok()));
+            },
+        };
+
+        var result = await ScenarioRunner.RunAsync(scenario, SilentProgress.Instance);
+
+        Assert.Equal(1, calls); // not again at the second measured phase
+        Assert.Equal(0, measuredBeforeItBegan);
+        Assert.Equal(150, result.Iterations);
+        Assert.Equal(100, result.Steps.Single().Count);
+    }
+
     [Theory]
     [InlineData(100, 100, 10)]
     [InlineData(0, 1000, 5)]

@@ -80,5 +80,16 @@ public sealed class CommandLineTests(KestrelApi api) : IDisposable
         Assert.Empty(Directory.EnumerateFileSystemEntries(_reports));
     }
 
+    [Theory]
+    [InlineData("--watchers", "-1")]
+    [InlineData("--lots", "0")]
+    public async Task A_marketplace_with_negative_watchers_or_no_lots_is_refused_before_any_load(string option, string value)
+    {
+        var exit = await LoadTestProgram.CreateApp().RunAsync(["marketplace", "--url", api.Url.ToString(), "--quiet", "--reports", _reports, option, value]);
+
+        Assert.NotEqual(ExitCodes.Passed, exit);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(_reports));
+    }
+
     public void Dispose() => Directory.Delete(_reports, recursive: true);
 }

@@ -1,4 +1,5 @@
 using FlashSale.LoadTests.Harness;
+using FlashSale.LoadTests.Reports;
 using FlashSale.LoadTests.Scenarios;
 using FlashSale.LoadTests.Tests.Infrastructure;
 
@@ -137,6 +138,48 @@ public sealed class ScenarioSmokeTests(KestrelApi api, RedisLuaBaselineServer ba
         Assert.Contains(report.Steps, s => s.Name == "browse");
         Assert.Contains(report.Steps, s => s.Name == "hold");
         Assert.Contains(report.Steps, s => s.Name == "checkout" && s.Ok > 0);
+        Assert.DoesNotContain(report.Metrics.Keys, k => k.StartsWith("watchers", StringComparison.Ordinal) || k.StartsWith("staleness", StringComparison.Ordinal)); // no watchers unless asked
+        Assert.DoesNotContain(report.Series, p => p.Step == "stock messages");
+    }
+
+    [Fact]
+    public async Task Marketplace_with_watchers_reports_their_staleness_and_every_watcher_ends_on_its_lot_s_final_version()
+    {
+        // Two entries for the one in-process node, so that the watchers are split across "nodes" as in a cluster run.
+        var report = await Marketplace.RunAsync(new MarketplaceOptions
+        {
+            Target = FlashSale with { Nodes = [api.Url, api.Url] },
+            Lots = 5,
+            QuantityPerLot = 20,
+            Shoppers = 60,
+            Rate = 150,
+            Duration = TimeSpan.FromSeconds(2),
+            WarmUp = TimeSpan.FromMilliseconds(300),
+            Watchers = 20,
+        }, SilentProgress.Instance);
+
+        AssertAudited(report);
+        var finalState = Assert.Single(report.Audit!.Checks, c => c.Name == "every watcher received its lot's final state");
+        Assert.True(finalState.Passed);
+        Assert.Equal(20, finalState.Checked);
+        Assert.Contains(report.Audit.Checks, c => c.Name == "the seller's ledger equals its paid orders" && c.Passed);
+        Assert.Equal(20, report.Metrics["watchers"]);
+        Assert.Equal(20, report.Metrics["watchers_connected"]);
+        Assert.InRange(report.Metrics["watched_lots"], 1, 5);
+        Assert.True(report.Metrics["messages"] > 0); // holds on the watched lots change their stock
+        Assert.True(report.Metrics["messages_per_watcher_per_s"] > 0);
+        foreach (var figure in new[] { "staleness.p50_ms", "staleness.p90_ms", "staleness.p99_ms", "staleness.max_ms", "cpu.harness_percent_of_one_core" })
+        {
+            Assert.True(report.Metrics.ContainsKey(figure), figure);
+        }
+
+        Assert.True(report.Metrics["staleness.p50_ms"] <= report.Metrics["staleness.p99_ms"]);
+        Assert.True(report.Metrics["staleness.p99_ms"] <= report.Metrics["staleness.max_ms"]);
+        Assert.Contains(report.Series, p => p.Step == "stock messages" && p.Count > 0);
+        Assert.Equal("20", report.Options["watchers"]);
+        var markdown = MarkdownReport.Render(report);
+        Assert.Contains("staleness.p99_ms", markdown, StringComparison.Ordinal);
+        Assert.Contains("every watcher received its lot's final state", markdown, StringComparison.Ordinal);
     }
 
     [Fact]
