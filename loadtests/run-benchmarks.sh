@@ -290,10 +290,11 @@ if want trace; then
 fi
 if want cluster; then
   cluster_api1=$((base + 201)); cluster_api2=$((base + 202))
-  # Its own folder and ports, so a developer's .run/cluster is untouched; rate limits off as for every load test.
+  # Its own folder and ports, so a developer's .run/cluster is untouched; rate limits off as for every load test,
+  # and the live-lot quota raised because the marketplace's one co-op seller lists 1,000 lots.
   (export CLUSTER_DIR="$run/cluster" REDIS_PORT=$((base + 381)) SILO_PORT_BASE=$((base + 120)) GATEWAY_PORT_BASE=$((base + 320)) \
       SILO_HTTP_BASE=$((base + 180)) API_PORT_BASE=$((base + 200)) API_MANAGEMENT_BASE=$((base + 220)) SILOS=3 APIS=2 BUILD=0 \
-      FlashSale__RateLimits__Enabled=false Logging__LogLevel__Default=Warning
+      FlashSale__RateLimits__Enabled=false FlashSale__Limits__MaxLiveLotsPerSeller=1000 Logging__LogLevel__Default=Warning
     exec scripts/cluster.sh start) >"$run/cluster.log" 2>&1 &
   cluster_pid=$!
   pids+=("$cluster_pid")

@@ -217,20 +217,30 @@ public sealed class StockStaleness
         _perSecond.AddOrUpdate((long)Elapsed, 1, (_, n) => n + 1);
     }
 
-    /// <summary>The report's figures: messages, their rate over <paramref name="seconds"/> (overall and per watcher) and staleness p50/p90/p99/max.</summary>
+    /// <summary>
+    /// The report's figures: messages, their rate over <paramref name="seconds"/> (overall and per
+    /// watcher) and staleness p50/p90/p99/max. With no message in the measurement there is no
+    /// staleness to report: those figures are left out (a zero would read as perfectly fresh), so a
+    /// staleness threshold fails as missing and the final-version check says what went wrong.
+    /// </summary>
     public Dictionary<string, double> Figures(int watchers, double seconds)
     {
         var messages = Messages;
-        return new Dictionary<string, double>(StringComparer.Ordinal)
+        var figures = new Dictionary<string, double>(StringComparer.Ordinal)
         {
             ["messages"] = messages,
             ["messages_per_s"] = messages / seconds,
             ["messages_per_watcher_per_s"] = watchers == 0 ? 0 : messages / seconds / watchers,
-            ["staleness.p50_ms"] = _staleness.GetValueAtPercentile(50) / 1000.0,
-            ["staleness.p90_ms"] = _staleness.GetValueAtPercentile(90) / 1000.0,
-            ["staleness.p99_ms"] = _staleness.GetValueAtPercentile(99) / 1000.0,
-            ["staleness.max_ms"] = messages == 0 ? 0 : _staleness.GetMaxValue() / 1000.0,
         };
+        if (messages > 0)
+        {
+            figures["staleness.p50_ms"] = _staleness.GetValueAtPercentile(50) / 1000.0;
+            figures["staleness.p90_ms"] = _staleness.GetValueAtPercentile(90) / 1000.0;
+            figures["staleness.p99_ms"] = _staleness.GetValueAtPercentile(99) / 1000.0;
+            figures["staleness.max_ms"] = _staleness.GetMaxValue() / 1000.0;
+        }
+
+        return figures;
     }
 
     /// <summary>Messages received in each second of the measurement, as a report series named "stock messages".</summary>
