@@ -18,6 +18,9 @@ public static partial class PhoneAudit
 {
     private const int MaxViolationsShown = 20;
 
+    /// <summary>How many times the phones' orders are read at most while the lot still moves.</summary>
+    private const int MaxReadingRounds = 5;
+
     public static async Task<AuditReport> RunAsync(SaleClient client, string lotId, IReadOnlyList<HandsetRecord> handsets, CancellationToken cancellation)
     {
         var checks = new Dictionary<string, (long Checked, List<string> Violations)>(StringComparer.Ordinal);
@@ -39,14 +42,33 @@ public static partial class PhoneAudit
         const string NoPhantom = "no order on a phone that was told none was placed";
         const string Totals = "the lot's sold units are the orders found; its reserved units the holds left";
 
-        var lot = await client.ReadLot(lotId, cancellation);
-        Check(Readable, lot is not null, $"lot {lotId} could not be read");
-
         // Every phone that may have an order: told of one, holding, or without a certain answer.
         var audited = handsets.Where(h => h.Reference is not null || h.Held || h.Uncertain).ToList();
-        var listed = new ConcurrentDictionary<string, IReadOnlyList<(string Reference, string Line)>?>(StringComparer.Ordinal);
-        await Parallel.ForEachAsync(audited, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellation },
-            async (handset, ct) => listed[handset.Phone] = await MyOrders(client, handset.Phone, ct));
+
+        // Holds and checkouts that outran a step's budget finish in the engine after the run (the
+        // phone hears by SMS), so the lot could move while the phones' orders are read. The lot is
+        // read before and after each reading of the orders, until it did not move in between:
+        // then both describe the same moment. Bounded: a lot still moving after that many rounds
+        // is judged on the last reading, and the report says how many rounds it took.
+        var lot = await client.ReadLot(lotId, cancellation);
+        ConcurrentDictionary<string, IReadOnlyList<(string Reference, string Line)>?> listed;
+        var rounds = 0;
+        while (true)
+        {
+            rounds++;
+            listed = new ConcurrentDictionary<string, IReadOnlyList<(string Reference, string Line)>?>(StringComparer.Ordinal);
+            await Parallel.ForEachAsync(audited, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellation },
+                async (handset, ct) => listed[handset.Phone] = await MyOrders(client, handset.Phone, ct));
+            var after = await client.ReadLot(lotId, cancellation);
+            var settled = after is not null && lot is not null && after.Version == lot.Version;
+            lot = after ?? lot;
+            if (settled || after is null || rounds == MaxReadingRounds)
+            {
+                break;
+            }
+        }
+
+        Check(Readable, lot is not null, $"lot {lotId} could not be read");
 
         long ordersFound = 0, heldWithoutOrder = 0, uncertainWithoutOrder = 0;
         foreach (var handset in audited)
@@ -93,6 +115,7 @@ public static partial class PhoneAudit
         var counts = new Dictionary<string, long>(StringComparer.Ordinal)
         {
             ["phones audited"] = audited.Count,
+            ["readings until the lot stood still"] = rounds,
             ["orders told"] = handsets.Count(h => h.Reference is not null),
             ["orders found"] = ordersFound,
             ["units sold"] = lot?.Sold ?? 0,
