@@ -53,7 +53,6 @@ public class RunSettings : CommandSettings
 
     public TargetOptions Target => new()
     {
-        Url = Nodes[0],
         Nodes = Nodes,
         Connections = Connections,
         RequestTimeout = TimeSpan.FromSeconds(RequestTimeoutSeconds),

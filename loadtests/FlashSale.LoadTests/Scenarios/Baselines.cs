@@ -46,7 +46,7 @@ public static class Baselines
         double seconds = 0;
         foreach (var target in options.Targets)
         {
-            var targetOptions = new TargetOptions { Url = target.Url, Nodes = target.Nodes, Connections = options.Connections };
+            var targetOptions = new TargetOptions { Nodes = target.Nodes, Connections = options.Connections };
             if (target.IsFlashSale)
             {
                 progress.Message($"{target.Name}: trivial endpoint and probes");

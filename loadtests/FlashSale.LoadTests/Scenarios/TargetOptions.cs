@@ -9,9 +9,14 @@ public sealed record TargetOptions
 {
     public const string DefaultUrl = "http://127.0.0.1:5080";
 
-    private readonly IReadOnlyList<Uri>? _nodes;
+    private readonly IReadOnlyList<Uri> _nodes = [new Uri(DefaultUrl)];
 
-    public Uri Url { get; init; } = new(DefaultUrl);
+    /// <summary>The first node; setting it makes it the only one.</summary>
+    public Uri Url
+    {
+        get => _nodes[0];
+        init => _nodes = [value];
+    }
 
     /// <summary>
     /// Every API node the load is spread over, <see cref="Url"/> first: a cluster's nodes share
@@ -20,7 +25,7 @@ public sealed record TargetOptions
     /// </summary>
     public IReadOnlyList<Uri> Nodes
     {
-        get => _nodes ?? [Url];
+        get => _nodes;
         init => _nodes = value.Count > 0 ? value : throw new ArgumentException("A target has at least one node.", nameof(value));
     }
 
