@@ -3,6 +3,8 @@ using FlashSale.Api.Extensions;
 using FlashSale.Cluster;
 using FlashSale.Live;
 using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
 namespace FlashSale.Api.Hubs;
 
@@ -31,7 +33,8 @@ public static class LiveStockExtensions
             signalR.AddStackExchangeRedis(builder.Configuration.RedisConnectionString(),
                 o => o.Configuration.ChannelPrefix = StackExchange.Redis.RedisChannel.Literal("flashsale"));
         }
-        builder.Services.AddOptions<LiveStockOptions>().Bind(builder.Configuration.GetSection(LiveStockOptions.Section));
+        builder.Services.AddOptions<LiveStockOptions>().Bind(builder.Configuration.GetSection(LiveStockOptions.Section)).ValidateOnStart();
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<LiveStockOptions>, LiveStockOptionsValidation>());
         var clusterMode = builder.Configuration.IsClusterMode();
         builder.Services.AddOptions<EdgeOptions>().Bind(builder.Configuration.GetSection(EdgeOptions.Section))
             .PostConfigure(o => o.Enabled ??= !clusterMode).ValidateDataAnnotations().ValidateOnStart();
