@@ -3,25 +3,31 @@ using Orleans.Concurrency;
 namespace FlashSale.Live;
 
 /// <summary>
-/// One per API host (GPSTracker's pattern): the host's relay from the engine to SignalR. Each
-/// batch is handed to one host, which sends each of its items to one SignalR group, in order; the
-/// group send reaches the watchers on every API node (through the Redis backplane in a cluster).
-/// There is no grain call and no timer per connection, and no update is handed to two hosts.
+/// One per API host (GPSTracker's pattern): the host's relay from the engine to SignalR. Every
+/// silo's relay hands every batch to every host, and each host sends each item to one SignalR
+/// group of its own connections, in order. There is no grain call and no timer per connection,
+/// and no backplane: a watcher hears an update from the host it is connected to.
 /// </summary>
 public interface ISaleFeedObserver : IGrainObserver
 {
     /// <summary>
-    /// Relays every item of <paramref name="batch"/> in order. Fails (so the silo's relay hands
-    /// the batch to the next host) when this host cannot send it, or has left the feed.
+    /// Relays every item of <paramref name="batch"/> to this host's connections, starting the
+    /// sends in the batch's order. One-way: the relay hands the batch over and goes on, so no
+    /// relay ever waits on an API host. A client's observer takes its calls strictly one at a
+    /// time and drops those that waited past the response timeout, so a relay that waited for
+    /// each answer stalled behind any slow host (docs/architecture.md, "Live stock"); a host
+    /// must therefore return at once and let the sends finish on their own.
     /// </summary>
+    [OneWay]
     Task OnBatch(LiveBatch batch);
 }
 
 /// <summary>
-/// The control path of the live feed: where API hosts subscribe and renew, and where each silo's
-/// <see cref="ISaleFeedRelayGrain"/> reads the host list every few seconds. It is never called per
-/// update. It keeps no durable state: hosts subscribe again every few seconds, so a restarted
-/// registry knows them all again within one period.
+/// The control path of the live feed: where API hosts subscribe, renew and leave, and where each
+/// silo's <see cref="ISaleFeedRelayGrain"/> reads the host list every few seconds. It is never
+/// called per update. It keeps no durable state: hosts subscribe again every few seconds, so a
+/// restarted registry knows them all again within one period (and relays keep the hosts they
+/// knew for that long).
 /// </summary>
 public interface ISaleFeedHostsGrain : IGrainWithIntegerKey
 {
@@ -34,8 +40,8 @@ public interface ISaleFeedHostsGrain : IGrainWithIntegerKey
 
 /// <summary>
 /// The data path of the live feed: one activation per silo (a local stateless worker), which
-/// batches the updates published on its silo for a few milliseconds and sends each batch to one
-/// API host, failing over to the next. Publishers call key 0 and never wait for it.
+/// batches the updates published on its silo for a few milliseconds and hands each batch to
+/// every API host, one-way. Publishers call key 0 and never wait for it.
 /// </summary>
 public interface ISaleFeedRelayGrain : IGrainWithIntegerKey
 {
@@ -49,9 +55,16 @@ public interface ISaleFeedRelayGrain : IGrainWithIntegerKey
     Task PublishQueue(QueueProgress progress);
 }
 
-/// <summary>The API hosts subscribed to the live feed.</summary>
+/// <summary>
+/// The API hosts subscribed to the live feed, and those known to have gone: unsubscribed, or
+/// whose subscription lapsed, within the last subscription lifetime. A relay stops sending to a
+/// host in <paramref name="Left"/> at once; a host it simply no longer sees listed (the registry
+/// restarted) it keeps for a lifetime, by which time a live host has subscribed again.
+/// </summary>
 [GenerateSerializer, Immutable]
-public sealed record SaleFeedHosts([property: Id(0)] IReadOnlyList<ISaleFeedObserver> Hosts);
+public sealed record SaleFeedHosts(
+    [property: Id(0)] IReadOnlyList<ISaleFeedObserver> Hosts,
+    [property: Id(1)] IReadOnlyList<ISaleFeedObserver> Left);
 
 /// <summary>Updates published on one silo, in the order they were published there.</summary>
 [GenerateSerializer, Immutable]

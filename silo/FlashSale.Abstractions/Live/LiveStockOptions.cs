@@ -13,7 +13,12 @@ public sealed class LiveStockOptions
     /// </summary>
     public TimeSpan PublishInterval { get; set; } = TimeSpan.FromMilliseconds(100);
 
-    /// <summary>How long a host's subscription lasts without renewal; hosts renew at a third of it.</summary>
+    /// <summary>
+    /// How long a host's subscription lasts without renewal; hosts renew at a third of it. It is
+    /// also how long relays may go on sending to an API host that died without a word (until its
+    /// subscription lapses, plus one <see cref="HostListRefresh"/>), and how long a relay keeps a
+    /// host that a restarted registry does not list yet.
+    /// </summary>
     public TimeSpan HostSubscriptionLifetime { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Held units that expire within this window count as "expiring soon" for the seller.</summary>
@@ -31,11 +36,21 @@ public sealed class LiveStockOptions
     public int MaxBatchSize { get; set; } = 256;
 
     /// <summary>
-    /// How long a silo's relay uses the host list it read before it reads it again (at once while
-    /// its list is empty). Shorter than <see cref="HostSubscriptionLifetime"/>, so a relay never
-    /// relies on a list older than a subscription.
+    /// How often a silo's relay reads the host list again, in the background (and at once while
+    /// its list is empty). Shorter than <see cref="HostSubscriptionLifetime"/>, so a relay sees a
+    /// host's departure before the registry forgets it. It bounds how long a host that left
+    /// still gets batches, and how long a new API host waits before it serves
+    /// (<see cref="HostJoinDelay"/>).
     /// </summary>
-    public TimeSpan HostListRefresh { get; set; } = TimeSpan.FromSeconds(5);
+    public TimeSpan HostListRefresh { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// How long a new API host of a cluster waits after subscribing before it takes connections:
+    /// by then every relay has read a host list that names it (one refresh for the next read to
+    /// start, one more for it to land), so a watcher never joins a lot's group on a host that
+    /// relays do not yet send to.
+    /// </summary>
+    public TimeSpan HostJoinDelay() => HostListRefresh * 2;
 
     /// <summary>The failure a host refuses to start with, or empty.</summary>
     public string Invalidity() =>

@@ -6,37 +6,39 @@ namespace FlashSale.Live;
 
 /// <summary>
 /// A silo's push notifier (GPSTracker's pattern): every lot, order and waiting room on this silo
-/// publishes here, locally, and this relay sends the updates to one API host in batches, so no
+/// publishes here, locally, and this relay hands the updates to every API host in batches, so no
 /// single grain carries the whole sale's live traffic.
 /// <list type="bullet">
 /// <item>One activation per silo: one lot's updates come from one activation on one silo, so they
-/// arrive here in order, and batches leave one at a time (the next only once a host has taken the
-/// last), so they reach the hosts in that order too.</item>
+/// arrive here in order, and leave in that order: batches are handed over one after another.</item>
 /// <item>A batch is sent <see cref="LiveStockOptions.BatchInterval"/> after its first update, or at
-/// once when it reaches <see cref="LiveStockOptions.MaxBatchSize"/>; whatever arrives while one is
-/// in flight goes in the next, right after it.</item>
-/// <item>Each batch goes to one host: the first in this silo's order of preference, a stable hash
-/// of the silo and the host (rendezvous hashing), so different silos prefer different hosts and a
-/// host joining or leaving moves only its own share. A host that fails the batch is dropped from
-/// this relay's list (and from the registry, until it renews) and the next host gets the batch.</item>
-/// <item>The host list is read from <see cref="ISaleFeedHostsGrain"/> when it is older than
-/// <see cref="LiveStockOptions.HostListRefresh"/> or empty, never per update.</item>
+/// once when it reaches <see cref="LiveStockOptions.MaxBatchSize"/>.</item>
+/// <item>Each batch goes to every host, one-way (<see cref="ISaleFeedObserver.OnBatch"/>): each
+/// host sends it to its own connections, so a host that is slow, stuck or dead costs only its own
+/// watchers, and the relay never waits on any host. The first relay waited for each host's
+/// answer before the next batch, and one unanswered call held all its updates for the 30 s
+/// response timeout (docs/benchmarks.md).</item>
+/// <item>The host list is read from <see cref="ISaleFeedHostsGrain"/> every
+/// <see cref="LiveStockOptions.HostListRefresh"/> in the background, never per update; a batch
+/// waits for a read only while the relay knows no host at all (<see cref="RelayHostList"/> says
+/// which hosts it keeps).</item>
 /// </list>
-/// Orleans does not promise message order, and messages that reach a worker while it is still
-/// activating were seen to be handled out of order; so the relay activates once per silo and stays
-/// (no idle removal, no collection), and a message's version (or its whole state) lets watchers
-/// drop anything older, as before.
+/// Orleans does not keep one-way messages in order: a client dispatches the messages of one
+/// socket read as separate thread-pool work items (a burst of batches was seen to reach a host
+/// reversed), and one connected to several gateways is reached through any of them. Messages
+/// that reach a worker while it is still activating were seen out of order too. So the relay
+/// activates once per silo and stays (no idle removal, no collection), and a message's version
+/// (or its whole state) lets watchers keep the newest.
 /// </summary>
 [StatelessWorker(1, removeIdleWorkers: false)]
 internal sealed partial class SaleFeedRelayGrain : Grain, ISaleFeedRelayGrain
 {
     private readonly LiveStockOptions _options;
     private readonly TimeProvider _wallClock;
-    private readonly string _silo;
     private readonly ILogger<SaleFeedRelayGrain> _logger;
     private readonly List<LiveItem> _pending = [];
-    private List<ISaleFeedObserver> _hosts = [];
-    private DateTimeOffset _hostsReadAt = DateTimeOffset.MinValue;
+    private readonly RelayHostList _hosts;
+    private Task _reading = Task.CompletedTask;
     private IGrainTimer? _flushTimer;
     private bool _flushScheduled;
     private bool _flushing;
@@ -45,16 +47,12 @@ internal sealed partial class SaleFeedRelayGrain : Grain, ISaleFeedRelayGrain
     /// Real time, like the lots' publication pacing: the host list's age is not engine time, which
     /// tests move by minutes.
     /// </param>
-    public SaleFeedRelayGrain(
-        IOptions<LiveStockOptions> options,
-        TimeProvider wallClock,
-        ILocalSiloDetails silo,
-        ILogger<SaleFeedRelayGrain> logger)
+    public SaleFeedRelayGrain(IOptions<LiveStockOptions> options, TimeProvider wallClock, ILogger<SaleFeedRelayGrain> logger)
     {
         _options = options.Value;
         _wallClock = wallClock;
-        _silo = silo.SiloAddress.ToString();
         _logger = logger;
+        _hosts = new RelayHostList(_options.HostSubscriptionLifetime);
     }
 
     public Task PublishStock(StockUpdate update, SellThroughUpdate sellThrough) => Enqueue(new LiveStock(update, sellThrough));
@@ -66,6 +64,11 @@ internal sealed partial class SaleFeedRelayGrain : Grain, ISaleFeedRelayGrain
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         DelayDeactivation(TimeSpan.FromDays(365));
+        // On a timer rather than when a batch finds the list old: a relay that was idle for a
+        // while must not send its next batch with a list from before a host joined, and reading
+        // in the background keeps the registry out of every batch's path.
+        this.RegisterGrainTimer(static (relay, _) => relay.ReadHosts(), this,
+            new GrainTimerCreationOptions(_options.HostListRefresh, _options.HostListRefresh) { Interleave = true });
         return Task.CompletedTask;
     }
 
@@ -78,36 +81,12 @@ internal sealed partial class SaleFeedRelayGrain : Grain, ISaleFeedRelayGrain
         }
     }
 
-    /// <summary>
-    /// This silo's order of preference over <paramref name="hosts"/>: highest stable hash of
-    /// (silo, host) first, so the order is the same on every read and differs from silo to silo.
-    /// </summary>
-    internal static List<ISaleFeedObserver> PreferenceOrder(string silo, IEnumerable<ISaleFeedObserver> hosts) =>
-        hosts
-            .Select(host => (Host: host, Id: host.GetGrainId().ToString()))
-            .OrderByDescending(h => StableHash(silo, h.Id))
-            .ThenBy(h => h.Id, StringComparer.Ordinal)
-            .Select(h => h.Host)
-            .ToList();
-
-    /// <summary>FNV-1a: the same on every process and run, unlike <see cref="string.GetHashCode()"/>.</summary>
-    private static ulong StableHash(string silo, string host)
-    {
-        var hash = 14695981039346656037UL;
-        foreach (var c in silo + "|" + host)
-        {
-            hash = (hash ^ c) * 1099511628211UL;
-        }
-
-        return hash;
-    }
-
     private Task Enqueue(LiveItem item)
     {
         _pending.Add(item);
         if (_flushing)
         {
-            return Task.CompletedTask; // the flush in progress sends it right after the batch in flight
+            return Task.CompletedTask; // the flush in progress sends it after the batches before it
         }
 
         if (_pending.Count >= _options.MaxBatchSize)
@@ -124,7 +103,7 @@ internal sealed partial class SaleFeedRelayGrain : Grain, ISaleFeedRelayGrain
 
     private void ScheduleFlush(TimeSpan due)
     {
-        // Interleaved, so updates keep arriving while a batch is with a host.
+        // Interleaved, so updates keep arriving while a flush waits for a first host list.
         _flushTimer ??= this.RegisterGrainTimer(static (relay, _) => relay.Flush(), this,
             new GrainTimerCreationOptions(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan) { Interleave = true });
         _flushTimer.Change(due, Timeout.InfiniteTimeSpan);
@@ -139,10 +118,17 @@ internal sealed partial class SaleFeedRelayGrain : Grain, ISaleFeedRelayGrain
         {
             while (_pending.Count > 0)
             {
+                if (_hosts.Current.Count == 0)
+                {
+                    // The only wait in a batch's path, and on the registry, never on a host: with
+                    // no host known there is nowhere to send it yet (a new relay, or no API host).
+                    await ReadHosts();
+                }
+
                 var count = Math.Min(_pending.Count, _options.MaxBatchSize);
                 var batch = new LiveBatch(_pending.GetRange(0, count));
                 _pending.RemoveRange(0, count);
-                await Send(batch);
+                Send(batch);
             }
         }
         finally
@@ -152,59 +138,66 @@ internal sealed partial class SaleFeedRelayGrain : Grain, ISaleFeedRelayGrain
     }
 
     /// <summary>
-    /// Hands <paramref name="batch"/> to the first host that takes it. Each host is tried at most
-    /// once per batch, so a host the registry still lists after failing is not retried in a loop.
+    /// Hands <paramref name="batch"/> to every host. One-way: each call returns once Orleans has
+    /// taken the message, whatever the host does with it, so a slow or dead host holds up neither
+    /// the other hosts nor the next batch.
     /// </summary>
-    private async Task Send(LiveBatch batch)
+    private void Send(LiveBatch batch)
     {
-        List<ISaleFeedObserver> failed = [];
-        while (true)
+        var hosts = _hosts.Current;
+        if (hosts.Count == 0)
         {
-            if (_hosts.Count == 0 || _wallClock.GetUtcNow() - _hostsReadAt >= _options.HostListRefresh)
-            {
-                await ReadHosts(failed);
-            }
+            LogNoHost(batch.Items.Count);
+            return;
+        }
 
-            if (_hosts.Count == 0)
-            {
-                LogNoHost(batch.Items.Count);
-                return;
-            }
-
-            var host = _hosts[0];
+        foreach (var host in hosts)
+        {
             try
             {
-                await host.OnBatch(batch);
-                return;
+                var sent = host.OnBatch(batch);
+                if (!sent.IsCompletedSuccessfully)
+                {
+                    _ = Observed(sent, batch.Items.Count);
+                }
             }
             catch (Exception ex)
             {
-                LogHostFailed(ex, batch.Items.Count);
-                _hosts.Remove(host);
-                failed.Add(host);
-                // Other silos' relays stop choosing it at their next read; a host that is alive
-                // subscribes again at its next renewal.
-                GrainFactory.GetGrain<ISaleFeedHostsGrain>(0).Unsubscribe(host).Ignore();
+                LogHostFailed(ex, batch.Items.Count); // the other hosts still get it
             }
         }
     }
 
-    private async Task ReadHosts(List<ISaleFeedObserver> failed)
+    private async Task Observed(Task sent, int count)
     {
         try
         {
-            var read = await GrainFactory.GetGrain<ISaleFeedHostsGrain>(0).GetHosts();
-            _hosts = PreferenceOrder(_silo, read.Hosts.Where(host => !failed.Contains(host)));
+            await sent;
         }
         catch (Exception ex)
         {
-            LogHostListUnreadable(ex); // keep the list this relay has, until the next refresh
+            LogHostFailed(ex, count);
         }
-
-        _hostsReadAt = _wallClock.GetUtcNow();
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "An API host did not take a live batch of {Count} updates; trying the next")]
+    /// <summary>The read in flight, or a new one: at most one at a time, shared by the timer and a flush.</summary>
+    private Task ReadHosts() => _reading.IsCompleted ? _reading = ReadHostsOnce() : _reading;
+
+    private async Task ReadHostsOnce()
+    {
+        var startedAt = _wallClock.GetUtcNow();
+        try
+        {
+            var read = await GrainFactory.GetGrain<ISaleFeedHostsGrain>(0).GetHosts();
+            _hosts.Apply(read, startedAt);
+        }
+        catch (Exception ex)
+        {
+            LogHostListUnreadable(ex); // keep the hosts this relay has, until the next read
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A live batch of {Count} updates could not be handed to an API host")]
     private partial void LogHostFailed(Exception exception, int count);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not read the live feed's host list")]

@@ -6,14 +6,11 @@ using static FlashSale.Tests.Infrastructure.Sale;
 
 namespace FlashSale.Tests.Live;
 
+/// <summary>What the lots publish, as the collection's API host receives it through the publishers' relay.</summary>
 [Collection(EngineCluster.Name)]
-public sealed class SaleFeedTests(EngineClusterFixture cluster) : IAsyncLifetime
+public sealed class SaleFeedTests(EngineClusterFixture cluster)
 {
-    private RecordingFeedHost _host = null!;
-
-    public async Task InitializeAsync() => _host = await RecordingFeedHost.Subscribe(cluster.Grains);
-
-    public async Task DisposeAsync() => await _host.DisposeAsync();
+    private RecordingFeedHost Host => cluster.FeedHost;
 
     [Fact]
     public async Task A_burst_of_1000_holds_is_coalesced_and_the_last_update_equals_the_lot()
@@ -28,9 +25,9 @@ public sealed class SaleFeedTests(EngineClusterFixture cluster) : IAsyncLifetime
         }
 
         var final = (await lot.Get())!;
-        await _host.Until(h => h.Stock(lotId).LastOrDefault()?.Version == final.Version, "the newest state should arrive after the burst");
+        await Host.Until(h => h.Stock(lotId).Any(u => u.Version == final.Version), "the newest state should arrive after the burst");
         var elapsed = DateTimeOffset.UtcNow - started;
-        var updates = _host.Stock(lotId);
+        var updates = Host.Stock(lotId);
         var last = updates.MaxBy(u => u.Version)!;
         Assert.Equal((final.Available, final.Reserved, final.Sold, "live"), (last.Available, last.Reserved, last.Sold, last.Status));
 
@@ -38,11 +35,11 @@ public sealed class SaleFeedTests(EngineClusterFixture cluster) : IAsyncLifetime
         // not a performance threshold. 1,000 holds never become 1,000 messages.
         Assert.InRange(updates.Count, 1, (int)(elapsed / TimeSpan.FromMilliseconds(100)) + 2);
         Assert.True(updates.Count < 1000);
-        // The lot publishes on one silo, whose relay sends batches one at a time: its updates
-        // reach the host in the order they were published, each version once, ending at the lot's.
-        Assert.Equal(updates.Select(u => u.Version).Order(), updates.Select(u => u.Version));
+        // Each version once, the newest the lot's. The relay hands its batches over in the order
+        // they were published, but Orleans may deliver one-way messages out of order, so the
+        // order they arrive in is not asserted: clients keep the highest version.
         Assert.Equal(updates.Count, updates.Select(u => u.Version).Distinct().Count());
-        Assert.Equal(final.Version, updates[^1].Version);
+        Assert.Equal(final.Version, last.Version);
     }
 
     [Fact]
@@ -53,8 +50,8 @@ public sealed class SaleFeedTests(EngineClusterFixture cluster) : IAsyncLifetime
         await lot.SetHold(NewShopper(), 3, cluster.Clock.GetUtcNow().AddSeconds(30));
         var held = (await lot.Get())!;
 
-        await _host.Until(h => h.SellThrough(lotId).LastOrDefault()?.Version == held.Version);
-        var view = _host.SellThrough(lotId)[^1];
+        await Host.Until(h => h.SellThrough(lotId).Any(v => v.Version == held.Version));
+        var view = Host.SellThrough(lotId).Single(v => v.Version == held.Version);
         Assert.Equal((seller, 3, 7, 3), (view.SellerId, view.Reserved, view.Available, view.HoldsExpiringSoon));
         Assert.Equal(view, Value(await lot.GetSellThrough(seller)) with { SellThrough = view.SellThrough });
     }
@@ -63,10 +60,10 @@ public sealed class SaleFeedTests(EngineClusterFixture cluster) : IAsyncLifetime
     public async Task A_scheduled_opening_is_published_without_any_request()
     {
         var (lotId, _) = await CreateLot(cluster.Grains, startsAt: cluster.Clock.GetUtcNow().AddMinutes(5));
-        await _host.Until(h => h.Stock(lotId).LastOrDefault()?.Status == "scheduled");
+        await Host.Until(h => h.Stock(lotId).Any(u => u.Status == "scheduled"));
 
         cluster.Clock.Advance(TimeSpan.FromMinutes(5));
 
-        await _host.Until(h => h.Stock(lotId).LastOrDefault()?.Status == "live");
+        await Host.Until(h => h.Stock(lotId).Any(u => u.Status == "live"));
     }
 }

@@ -116,7 +116,7 @@ public sealed class WaitingRoomGrainTests(EngineClusterFixture cluster)
     [Fact]
     public async Task The_room_draws_at_the_opening_and_reports_admissions_without_anyone_asking()
     {
-        await using var host = await RecordingFeedHost.Subscribe(Grains);
+        var host = cluster.FeedHost;
         var (lotId, _) = await LotWithRoom(TimeSpan.FromMinutes(5));
         var room = Grains.GetGrain<IWaitingRoomGrain>(lotId);
         foreach (var shopper in Enumerable.Range(0, 30).Select(_ => NewShopper()))
