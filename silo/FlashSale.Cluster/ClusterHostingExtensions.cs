@@ -4,7 +4,6 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Orleans.Configuration;
-using Orleans.Dashboard;
 using StackExchange.Redis;
 
 namespace FlashSale.Cluster;
@@ -72,7 +71,7 @@ public static class ClusterHostingExtensions
         });
         silo.AddIncomingGrainCallFilter<RedisFailureFilter>();
         silo.AddFlashSaleEngine(configuration);
-        silo.AddDashboard();
+        silo.AddFlashSaleDashboard(configuration);
         return silo;
     }
 

@@ -1,7 +1,6 @@
 using FlashSale.Cluster.Embedded;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Orleans.Dashboard;
 
 namespace FlashSale.Cluster;
 
@@ -27,7 +26,7 @@ public static class EngineHostingExtensions
         var configuration = builder.Configuration;
         if (configuration.IsClusterMode())
         {
-            builder.UseOrleansClient(client => client.UseFlashSaleClusterClient(configuration).AddDashboard());
+            builder.UseOrleansClient(client => client.UseFlashSaleClusterClient(configuration).AddFlashSaleDashboard(configuration));
             builder.Services.AddFlashSalePayments(configuration);
             return builder;
         }

@@ -52,7 +52,8 @@ public static class EngineSiloExtensions
             .Validate(o => o.MaxLiveLotsPerSeller is >= 1 and <= 100_000, $"{LotQuotaOptions.Section}:MaxLiveLotsPerSeller must be 1 to 100000.").ValidateOnStart();
         services.AddFlashSalePayments(configuration);
         services.AddOptions<Phone.PhoneChannelOptions>().Bind(configuration.GetSection(Phone.PhoneChannelOptions.Section))
-            .Validate(o => o.IsValid(out _), $"{Phone.PhoneChannelOptions.Section}: ActionBudget must be 0-10 s, SessionLifetime 30 s-1 h, and every currency in Methods needs a method.").ValidateOnStart();
+            .Validate(o => o.IsValid(out _), $"{Phone.PhoneChannelOptions.Section}: ActionBudget must be 0-10 s, SessionLifetime 30 s-1 h, LotListFreshness 0-10 s, and every currency in Methods needs a method.").ValidateOnStart();
+        services.TryAddSingleton<Phone.PhoneLotListing>();
         services.TryAddSingleton<ISmsGateway, SandboxSmsGateway>(); // sign-in codes; a host registers a real gateway first
 
         // Grain state is written on every hold (the cart) and every order step. Orleans' default

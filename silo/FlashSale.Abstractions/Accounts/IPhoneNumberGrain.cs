@@ -37,4 +37,11 @@ public interface IPhoneNumberGrain : IGrainWithStringKey
     /// The same one account as the web's phone sign-in, whichever comes first.
     /// </summary>
     Task<Account> BindAccount();
+
+    /// <summary>
+    /// The account bound to this number, or null if it has none yet; makes nothing. The phone
+    /// channel reads this when a session opens and binds only when the number first acts, so a
+    /// number that only looks writes nothing.
+    /// </summary>
+    Task<Account?> BoundAccount();
 }

@@ -92,6 +92,9 @@ internal sealed class PhoneNumberGrain(
         return await GrainFactory.GetGrain<IAccountGrain>(state.State.AccountId).Open(Phone);
     }
 
+    public async Task<Account?> BoundAccount() =>
+        state.State.AccountId is { } accountId ? await GrainFactory.GetGrain<IAccountGrain>(accountId).Get() : null;
+
     private static byte[] HashOf(string code, byte[] salt) =>
         Rfc2898DeriveBytes.Pbkdf2(Encoding.UTF8.GetBytes(code), salt, HashIterations, HashAlgorithmName.SHA256, 32);
 }

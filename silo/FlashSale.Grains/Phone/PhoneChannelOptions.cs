@@ -15,6 +15,14 @@ public sealed class PhoneChannelOptions
     /// <summary>A USSD session's longest life; the gateways' own is about three minutes.</summary>
     public TimeSpan SessionLifetime { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// How long a silo's copy of the USSD lot lists is served before the lots are read again
+    /// (a lot added or removed, and a lot opening or closing by the clock, are seen at once
+    /// regardless). Zero reads the lots for every list. At most 10 s: a list older than that
+    /// would send too many shoppers to a lot that has sold out.
+    /// </summary>
+    public TimeSpan LotListFreshness { get; set; } = TimeSpan.FromSeconds(1);
+
     /// <summary>What the service code is called in texts ("dial *384*12# again").</summary>
     public string ServiceCode { get; set; } = "*384*12#";
 
@@ -35,6 +43,8 @@ public sealed class PhoneChannelOptions
             ? $"{Section}:ActionBudget must be 0 to 10 seconds (gateways drop a session after 10-20 s)."
             : SessionLifetime < TimeSpan.FromSeconds(30) || SessionLifetime > TimeSpan.FromHours(1)
                 ? $"{Section}:SessionLifetime must be 30 seconds to 1 hour."
+                : LotListFreshness < TimeSpan.Zero || LotListFreshness > TimeSpan.FromSeconds(10)
+                    ? $"{Section}:LotListFreshness must be 0 to 10 seconds."
                 : Methods.Values.Any(m => m.Count == 0)
                     ? $"{Section}:Methods has a currency with no method."
                     : "";

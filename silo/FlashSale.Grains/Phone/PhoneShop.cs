@@ -33,15 +33,8 @@ internal sealed class PhoneShop(IGrainFactory grains, PaymentOptions payments, P
     /// <summary>The shopper the number is: its one account, made on first use.</summary>
     public Task<Account> AccountOf(string phone) => grains.GetGrain<IPhoneNumberGrain>(phone).BindAccount();
 
-    /// <summary>Live lots, newest first (the highest phone code: the sale just announced), or the ones that open later, soonest first.</summary>
-    public async Task<IReadOnlyList<Lot>> Lots(bool live)
-    {
-        var ids = await grains.GetGrain<ILotCatalogGrain>(0).List();
-        var lots = (await Task.WhenAll(ids.Select(id => grains.GetGrain<IProduceLotGrain>(id).Get()))).OfType<Lot>();
-        return live
-            ? lots.Where(l => l.Status is LotStatus.Live).OrderByDescending(l => l.PhoneCode ?? 0).ThenBy(l => l.LotId, StringComparer.Ordinal).ToList()
-            : lots.Where(l => l.Status is LotStatus.Scheduled).OrderBy(l => l.StartsAt).ThenBy(l => l.LotId, StringComparer.Ordinal).ToList();
-    }
+    /// <summary>The number's account if it has one; null for a number that never acted (nothing is made).</summary>
+    public Task<Account?> ExistingAccountOf(string phone) => grains.GetGrain<IPhoneNumberGrain>(phone).BoundAccount();
 
     public Task<Lot?> Lot(string lotId) => grains.GetGrain<IProduceLotGrain>(lotId).Get();
 

@@ -35,6 +35,7 @@ internal sealed partial class UssdSessionGrain(
     IOptions<PhoneChannelOptions> options,
     IOptions<PaymentOptions> payments,
     ISmsGateway sms,
+    PhoneLotListing lotListing,
     [FromKeyedServices(FlashSaleClock.Key)] TimeProvider clock,
     TimeProvider wallClock,
     ILogger<UssdSessionGrain> logger) : Grain, IUssdSessionGrain
@@ -49,7 +50,9 @@ internal sealed partial class UssdSessionGrain(
     private DateTimeOffset _startedAt;
     private CultureInfo _culture = CultureInfo.InvariantCulture;
     private Menu _menu = new(Page.Main);
+    /// <summary>The number's account; null while the number has never acted (see <see cref="BindBeforeActing"/>).</summary>
     private Account? _account;
+    private string _phone = "";
     private string _serviceCode = "";
 
     /// <summary>The villager an agent's session acts for, once chosen; null for a shopper's own session.</summary>
@@ -86,13 +89,17 @@ internal sealed partial class UssdSessionGrain(
 
     private PhoneShop Shop => _shop ??= new PhoneShop(GrainFactory, payments.Value, options.Value);
 
-    /// <summary>Whose cart and orders the session shows: the chosen villager's for an agent, else the number's own.</summary>
-    private string ShopperId => _villager?.ShopperId ?? _account!.ShopperId;
+    /// <summary>
+    /// Whose cart and orders the session shows: the chosen villager's for an agent, else the
+    /// number's own; null for a number with no account yet, which has no cart and no orders.
+    /// </summary>
+    private string? ShopperIdIfAny => _villager?.ShopperId ?? _account?.ShopperId;
+
+    /// <summary>The shopper an action is for; only reached once the number is bound.</summary>
+    private string ShopperId => ShopperIdIfAny ?? throw new InvalidOperationException("The session acts only once its number is bound to an account.");
 
     /// <summary>The agent the number is, or null for a shopper (only an approved agent's account has an agent id).</summary>
-    private string? AgentId => _account!.AgentId;
-
-    private string Phone => _account!.Phone;
+    private string? AgentId => _account?.AgentId;
 
     public async Task<UssdScreen> Step(UssdStep step)
     {
@@ -107,6 +114,7 @@ internal sealed partial class UssdSessionGrain(
         {
             _startedAt = clock.GetUtcNow();
             _culture = PhoneChannel.CultureOf(step.Phone);
+            _phone = step.Phone;
         }
 
         if (_ended || clock.GetUtcNow() - _startedAt > options.Value.SessionLifetime)
@@ -125,8 +133,9 @@ internal sealed partial class UssdSessionGrain(
         {
             if (_newest is null)
             {
-                _account = await Shop.AccountOf(step.Phone);
-                var opening = _account.Suspended ? End(PhoneTexts.Suspended) : await Show(new Menu(AgentId is null ? Page.Main : Page.Villagers));
+                // Read, not made: a number that only looks at the menu leaves nothing in storage.
+                _account = await Shop.ExistingAccountOf(step.Phone);
+                var opening = _account is { Suspended: true } ? End(PhoneTexts.Suspended) : await Show(new Menu(AgentId is null ? Page.Main : Page.Villagers));
                 Remember("", opening);
                 known = 0;
                 if (opening.Ends)
@@ -375,7 +384,7 @@ internal sealed partial class UssdSessionGrain(
 
     private async Task<(UssdScreen, Menu)> LotList(Menu menu)
     {
-        var lots = await Shop.Lots(menu.Live);
+        var lots = await lotListing.Lots(menu.Live);
         var page = lots.Skip(menu.Offset).Take(PageSize + 1).ToList(); // one more tells whether "More" is offered
         if (page.Count == 0)
         {
@@ -426,8 +435,8 @@ internal sealed partial class UssdSessionGrain(
 
     private async Task<(UssdScreen, Menu)> CartScreen(Menu menu)
     {
-        var cart = await Shop.Cart(ShopperId);
-        if (cart.Items.Count == 0)
+        var cart = ShopperIdIfAny is { } shopperId ? await Shop.Cart(shopperId) : null;
+        if (cart is null || cart.Items.Count == 0)
         {
             return (Continue(T(PhoneTexts.CartEmpty), "0 " + T(PhoneTexts.Back)), menu with { Choices = [] });
         }
@@ -443,8 +452,8 @@ internal sealed partial class UssdSessionGrain(
 
     private async Task<(UssdScreen, Menu)> PayMethodScreen(Menu menu)
     {
-        var cart = await Shop.Cart(ShopperId);
-        if (cart.Items.Count == 0 || cart.Currency is null)
+        var cart = ShopperIdIfAny is { } shopperId ? await Shop.Cart(shopperId) : null;
+        if (cart is null || cart.Items.Count == 0 || cart.Currency is null)
         {
             return (End(PhoneTexts.CartEmpty), menu);
         }
@@ -458,7 +467,7 @@ internal sealed partial class UssdSessionGrain(
 
     private async Task<(UssdScreen, Menu)> OrdersScreen(Menu menu)
     {
-        var orders = (await Shop.Orders(ShopperId)).Take(PageSize).ToList();
+        var orders = ShopperIdIfAny is { } shopperId ? (await Shop.Orders(shopperId)).Take(PageSize).ToList() : [];
         if (orders.Count == 0)
         {
             return (Continue(T(PhoneTexts.NoOrders), "0 " + T(PhoneTexts.Back)), menu with { Choices = [] });
@@ -471,7 +480,7 @@ internal sealed partial class UssdSessionGrain(
 
     private async Task<(UssdScreen, Menu)> OrderScreen(Menu menu)
     {
-        if (await GrainFactory.GetGrain<IOrderGrain>(menu.OrderId!).Get() is not { } order || !string.Equals(order.ShopperId, ShopperId, StringComparison.Ordinal))
+        if (await GrainFactory.GetGrain<IOrderGrain>(menu.OrderId!).Get() is not { } order || !string.Equals(order.ShopperId, ShopperIdIfAny, StringComparison.Ordinal))
         {
             return (End(PhoneTexts.SmsNoSuchOrder.Format(PhoneChannel.ReferenceOf(menu.OrderId!))), menu);
         }
@@ -496,6 +505,11 @@ internal sealed partial class UssdSessionGrain(
         if (quantity < 1 || quantity > lot.PerShopperLimit)
         {
             return End(PhoneTexts.HowMany.Format(lot.Unit, lot.PerShopperLimit));
+        }
+
+        if (await BindBeforeActing() is { } refused)
+        {
+            return refused;
         }
 
         var shopperId = ShopperId;
@@ -544,6 +558,11 @@ internal sealed partial class UssdSessionGrain(
             return End(PhoneTexts.LotEnded);
         }
 
+        if (await BindBeforeActing() is { } refused)
+        {
+            return refused;
+        }
+
         var ticket = await GrainFactory.GetGrain<IWaitingRoomGrain>(lotId).JoinByPhone(ShopperId, TextOnAdmission(lot));
         return ticket.Succeeded ? End(QueuedText(new PhoneHold.Queued(lot, ticket.Value))) : End(ticket.Refusal.DetailIn(_culture));
     }
@@ -552,7 +571,36 @@ internal sealed partial class UssdSessionGrain(
     /// Who the waiting room texts when this session's queue ticket is admitted: the number that
     /// dialled, in the session's language, with the code it dialled; for an agent, naming the villager.
     /// </summary>
-    private AdmissionSmsRecipient TextOnAdmission(Lot lot) => new(Phone, _culture.Name, _serviceCode, lot.PhoneCode, _villager?.Name);
+    private AdmissionSmsRecipient TextOnAdmission(Lot lot) => new(_phone, _culture.Name, _serviceCode, lot.PhoneCode, _villager?.Name);
+
+    /// <summary>
+    /// Binds the number to its account (made now if it has none) before its first action; null
+    /// when the session may act. A number that only looks never gets an account, so a crowd
+    /// dialling a sale writes nothing until someone holds. The account may have been made
+    /// meanwhile by a web sign-in: a suspended one stops here, and one that is an agent's ends the
+    /// session (the next dial shows the agent's own menu).
+    /// </summary>
+    private async Task<UssdScreen?> BindBeforeActing()
+    {
+        if (_account is not null)
+        {
+            return null;
+        }
+
+        var account = await Shop.AccountOf(_phone);
+        if (account.Suspended)
+        {
+            return End(PhoneTexts.Suspended);
+        }
+
+        if (account.AgentId is not null)
+        {
+            return End(PhoneTexts.SessionOver.Format(_serviceCode));
+        }
+
+        _account = account;
+        return null;
+    }
 
     private async Task<UssdScreen> Release(IReadOnlyList<string> lotIds)
     {
@@ -615,7 +663,7 @@ internal sealed partial class UssdSessionGrain(
             await stop.CancelAsync();
             if (first != work)
             {
-                var phone = Phone;
+                var phone = _phone;
                 _ = SendWhenDone(phone, work, message);
                 return End(PhoneTexts.WorkingOnIt);
             }
@@ -624,7 +672,7 @@ internal sealed partial class UssdSessionGrain(
         var result = await work;
         if (smsAlsoOnTime)
         {
-            _ = SendWhenDone(Phone, work, message);
+            _ = SendWhenDone(_phone, work, message);
         }
 
         return onTime(result);
