@@ -7,7 +7,7 @@ public sealed class FlashSaleClusterOptions
 
     /// <summary>
     /// The one setting that switches from embedded to cluster: the Redis connection string. With
-    /// it, membership, grain state, lot journals and the SignalR backplane all live in Redis.
+    /// it, membership, grain state and lot journals all live in Redis.
     /// </summary>
     public const string RedisKey = "FlashSale:Redis";
 

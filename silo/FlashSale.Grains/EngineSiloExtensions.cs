@@ -29,7 +29,8 @@ public static class EngineSiloExtensions
         var services = silo.Services;
         services.TryAddKeyedSingleton(FlashSaleClock.Key, TimeProvider.System);
         services.TryAddSingleton(TimeProvider.System); // the wall clock that paces live updates
-        services.AddOptions<LiveStockOptions>().Bind(configuration.GetSection(LiveStockOptions.Section));
+        services.AddOptions<LiveStockOptions>().Bind(configuration.GetSection(LiveStockOptions.Section)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<LiveStockOptions>, LiveStockOptionsValidation>());
         services.AddHostedService<ActivationGauge>();
         services.TryAddSingleton<ILotJournal, InMemoryLotJournal>();
         services.AddOptions<LotJournalOptions>().Bind(configuration.GetSection("FlashSale:LotJournal"));

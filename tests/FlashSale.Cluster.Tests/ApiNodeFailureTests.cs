@@ -8,7 +8,7 @@ namespace FlashSale.Cluster.Tests;
 
 /// <summary>
 /// Two API nodes in front of the silos: a watcher on one node sees changes made through the other
-/// (the feed hands each update to one node and the Redis backplane carries it to the rest), and a
+/// (every silo's feed relay hands every update to every node; there is no backplane), and a
 /// watcher behind a load balancer follows the death of its node to the surviving one.
 /// </summary>
 public sealed class ApiNodeFailureTests(ITestOutputHelper output)

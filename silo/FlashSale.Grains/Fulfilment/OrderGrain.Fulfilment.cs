@@ -524,7 +524,7 @@ internal sealed partial class OrderGrain : IOrderFulfilmentGrain
     {
         if (state.State.Order is { } order)
         {
-            GrainFactory.GetGrain<ISaleFeedGrain>(0).PublishOrder(UpdateOf(order)).Ignore();
+            GrainFactory.GetGrain<ISaleFeedRelayGrain>(0).PublishOrder(UpdateOf(order)).Ignore();
         }
     }
 

@@ -514,7 +514,7 @@ internal sealed partial class ProduceLotGrain : Grain, IProduceLotGrain, IRemind
         var (stock, sellThrough) = Updates(Now);
         _pacer.Published(_wallClock.GetUtcNow());
         _publishedVersion = stock.Version;
-        GrainFactory.GetGrain<ISaleFeedGrain>(0).PublishStock(stock, sellThrough).Ignore();
+        GrainFactory.GetGrain<ISaleFeedRelayGrain>(0).PublishStock(stock, sellThrough).Ignore();
     }
 
     private (StockUpdate Stock, SellThroughUpdate SellThrough) Updates(DateTimeOffset now)

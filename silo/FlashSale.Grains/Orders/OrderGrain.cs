@@ -546,7 +546,7 @@ internal sealed partial class OrderGrain(
             }
 
             _publishedStatus = order.Status;
-            GrainFactory.GetGrain<ISaleFeedGrain>(0).PublishOrder(UpdateOf(order)).Ignore();
+            GrainFactory.GetGrain<ISaleFeedRelayGrain>(0).PublishOrder(UpdateOf(order)).Ignore();
         }
 
         await DeliverNotices();

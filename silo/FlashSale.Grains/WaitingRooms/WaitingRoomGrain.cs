@@ -375,7 +375,7 @@ internal sealed class WaitingRoomGrain : Grain, IWaitingRoomGrain, IRemindable
     {
         _pacer.Published(_wallClock.GetUtcNow());
         var now = _time.GetUtcNow();
-        GrainFactory.GetGrain<ISaleFeedGrain>(0)
+        GrainFactory.GetGrain<ISaleFeedRelayGrain>(0)
             .PublishQueue(new QueueProgress(LotId, Room.Drawn, Room.Queue.Count, AdmittedCount(now), Room.Pending.Count, now))
             .Ignore();
     }

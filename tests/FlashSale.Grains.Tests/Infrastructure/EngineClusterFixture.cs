@@ -1,4 +1,5 @@
 using FlashSale.Common;
+using FlashSale.Live;
 using FlashSale.Lots.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -25,6 +26,20 @@ public sealed class EngineClusterFixture : IAsyncLifetime
 
     public IGrainFactory Grains => _cluster!.Client;
 
+    /// <summary>
+    /// The collection's API host on the live feed, subscribed before any lot exists: the
+    /// publishers' relay then lists it from its first read, so every update of every test reaches
+    /// it. A host subscribed by a test would reach that relay only at its next background read,
+    /// after updates the test waits for. Tests tell their updates apart by their own lots.
+    /// </summary>
+    public RecordingFeedHost FeedHost { get; private set; } = null!;
+
+    /// <summary>
+    /// Longer than any run of the collection, so <see cref="FeedHost"/> needs no renewals (the
+    /// lapse of a subscription is tested on the registry's table itself).
+    /// </summary>
+    public static readonly TimeSpan HostSubscriptionLifetime = TimeSpan.FromHours(6);
+
     /// <summary>The silo's own container, for tests of how the engine is wired.</summary>
     public IServiceProvider SiloServices => _cluster!.Silos[0].ServiceProvider;
 
@@ -47,11 +62,17 @@ public sealed class EngineClusterFixture : IAsyncLifetime
             silo.Services.AddSingleton<InMemoryLotJournal>();
             silo.Services.AddSingleton<ControllableLotJournal>();
             silo.Services.AddSingleton<ILotJournal>(sp => sp.GetRequiredService<ControllableLotJournal>());
-            silo.AddFlashSaleEngine(new ConfigurationBuilder().Build());
+            silo.AddFlashSaleEngine(new ConfigurationBuilder()
+                .AddInMemoryCollection(new Dictionary<string, string?>
+                {
+                    [$"{LiveStockOptions.Section}:{nameof(LiveStockOptions.HostSubscriptionLifetime)}"] = HostSubscriptionLifetime.ToString(),
+                })
+                .Build());
         });
         _cluster = builder.Build();
         await _cluster.DeployAsync();
         Journal = _cluster.Silos[0].ServiceProvider.GetRequiredService<ControllableLotJournal>();
+        FeedHost = await RecordingFeedHost.Subscribe(Grains);
     }
 
     public async Task DisposeAsync()

@@ -1,7 +1,5 @@
-using System.Collections.Concurrent;
 using FlashSale.Carts;
 using FlashSale.Common;
-using FlashSale.Live;
 using FlashSale.Lots;
 using FlashSale.Tests.Infrastructure;
 using FlashSale.WaitingRooms;
@@ -118,48 +116,21 @@ public sealed class WaitingRoomGrainTests(EngineClusterFixture cluster)
     [Fact]
     public async Task The_room_draws_at_the_opening_and_reports_admissions_without_anyone_asking()
     {
-        var progress = new ConcurrentQueue<QueueProgress>();
-        var host = new QueueRecordingHost(progress);
-        var reference = Grains.CreateObjectReference<ISaleFeedObserver>(host);
-        var feed = Grains.GetGrain<ISaleFeedGrain>(0);
-        await feed.Subscribe(reference);
-        try
+        var host = cluster.FeedHost;
+        var (lotId, _) = await LotWithRoom(TimeSpan.FromMinutes(5));
+        var room = Grains.GetGrain<IWaitingRoomGrain>(lotId);
+        foreach (var shopper in Enumerable.Range(0, 30).Select(_ => NewShopper()))
         {
-            var (lotId, _) = await LotWithRoom(TimeSpan.FromMinutes(5));
-            var room = Grains.GetGrain<IWaitingRoomGrain>(lotId);
-            foreach (var shopper in Enumerable.Range(0, 30).Select(_ => NewShopper()))
-            {
-                Value(await room.Join(shopper));
-            }
-
-            // Only the clock moves: no join, no ticket asked for.
-            cluster.Clock.Advance(TimeSpan.FromMinutes(5));
-            await Eventually.True(() => progress.Any(p => p.LotId == lotId && p.Drawn && p.Positions == 30 && p.AwaitingDraw == 0),
-                "the opening should draw the room and publish it");
-
-            cluster.Clock.Advance(TimeSpan.FromSeconds(1));
-            await Eventually.True(() => progress.Any(p => p.LotId == lotId && p.AdmittedThrough >= AdmitPerSecond),
-                "a second of admissions should be published without anyone asking");
+            Value(await room.Join(shopper));
         }
-        finally
-        {
-            await feed.Unsubscribe(reference);
-            Grains.DeleteObjectReference<ISaleFeedObserver>(reference);
-        }
-    }
 
-    private sealed class QueueRecordingHost(ConcurrentQueue<QueueProgress> progress) : ISaleFeedObserver
-    {
-        public Task OnStock(StockUpdate update) => Task.CompletedTask;
+        // Only the clock moves: no join, no ticket asked for.
+        cluster.Clock.Advance(TimeSpan.FromMinutes(5));
+        await host.Until(h => h.Queue(lotId).Any(p => p.Drawn && p.Positions == 30 && p.AwaitingDraw == 0),
+            "the opening should draw the room and publish it");
 
-        public Task OnSellThrough(SellThroughUpdate update) => Task.CompletedTask;
-
-        public Task OnOrder(OrderUpdate update) => Task.CompletedTask;
-
-        public Task OnQueue(QueueProgress update)
-        {
-            progress.Enqueue(update);
-            return Task.CompletedTask;
-        }
+        cluster.Clock.Advance(TimeSpan.FromSeconds(1));
+        await host.Until(h => h.Queue(lotId).Any(p => p.AdmittedThrough >= AdmitPerSecond),
+            "a second of admissions should be published without anyone asking");
     }
 }
