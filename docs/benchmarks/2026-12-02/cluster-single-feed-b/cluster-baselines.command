@@ -1,0 +1,1 @@
+loadtests baselines --url http://127.0.0.1:17201,http://127.0.0.1:17202 --redis-lua http://127.0.0.1:17091 --concurrency 64 --duration 15 --warm-up 3 --label cluster: 3 silos + 2 API nodes, Redis appendfsync always; redis-lua here is appendfsync always
