@@ -5,8 +5,6 @@ using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Toolchains.InProcess.Emit;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Mvc.Testing;
 
 namespace FlashSale.Benchmarks.Catalog;
 
@@ -19,38 +17,23 @@ namespace FlashSale.Benchmarks.Catalog;
 /// </summary>
 [Config(typeof(CatalogBenchmarkConfig))]
 [MemoryDiagnoser]
-public class CatalogPageBenchmarks
+public class CatalogPageBenchmarks : InProcessApiBenchmark
 {
     private const int Lots = 10_000;
     private const int SellersNeeded = 100; // the live-lot quota is lifted below, but lots spread over sellers as in a marketplace
 
-    private WebApplicationFactory<Program> _api = null!;
-    private HttpClient _http = null!;
-    private string _lotId = null!;
     private string _middleCursor = null!;
 
     [GlobalSetup]
     public async Task Setup()
     {
-        // The factory looks for the API's folder beside a solution file above this assembly, which
-        // --artifacts-path puts elsewhere; it is named instead (the benchmarks run from the repository).
-        var apiFolder = Path.Combine(Directory.GetCurrentDirectory(), "api", "FlashSale.Api");
-        Environment.SetEnvironmentVariable("ASPNETCORE_TEST_CONTENTROOT_FLASHSALE_API", Directory.Exists(apiFolder) ? apiFolder : Directory.GetCurrentDirectory());
-        _api = new WebApplicationFactory<Program>().WithWebHostBuilder(builder =>
-        {
-            builder.UseEnvironment("Development");
-            builder.UseSetting("FlashSale:Data:InMemory", "true");
-            builder.UseSetting("FlashSale:Demo:Seed", "false");
-            builder.UseSetting("FlashSale:RateLimits:Enabled", "false");
-            builder.UseSetting("FlashSale:Limits:MaxLiveLotsPerSeller", Lots.ToString(CultureInfo.InvariantCulture));
-            builder.UseSetting("Logging:LogLevel:Default", "Warning");
-        });
-        _http = _api.CreateClient();
+        Api = InProcessApi.Create(("FlashSale:Limits:MaxLiveLotsPerSeller", Lots.ToString(CultureInfo.InvariantCulture)));
+        Http = Api.CreateClient();
 
         var sellers = new List<string>();
         for (var s = 0; s < SellersNeeded; s++)
         {
-            using var signedUp = await _http.PostAsJsonAsync("/api/sellers", new { name = $"Farm {s}" });
+            using var signedUp = await Http.PostAsJsonAsync("/api/sellers", new { name = $"Farm {s}" });
             sellers.Add((await signedUp.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString()!);
         }
 
@@ -62,7 +45,7 @@ public class CatalogPageBenchmarks
                 Content = JsonContent.Create(new { name = $"Lot {i}", unit = "box", priceMinor = 1000 + i, currency = "CNY", quantity = 100, perShopperLimit = 5 }),
             };
             request.Headers.Authorization = new("Bearer", sellers[i % sellers.Count]);
-            using var response = await _http.SendAsync(request, cancellationToken);
+            using var response = await Http.SendAsync(request, cancellationToken);
             response.EnsureSuccessStatusCode();
             if (Interlocked.Increment(ref created) % 1000 == 0)
             {
@@ -71,35 +54,25 @@ public class CatalogPageBenchmarks
         });
 
         // The middle of the catalog, for a page far from the start.
-        var page = await _http.GetFromJsonAsync<JsonElement>("/api/lots?limit=100");
-        _lotId = page.GetProperty("items")[0].GetProperty("lotId").GetString()!;
+        var page = await Http.GetFromJsonAsync<JsonElement>("/api/lots?limit=100");
+        BaselineLotId = page.GetProperty("items")[0].GetProperty("lotId").GetString()!;
         var cursor = page.GetProperty("next").GetString()!;
         for (var p = 1; p < Lots / 100 / 2; p++)
         {
-            cursor = (await _http.GetFromJsonAsync<JsonElement>($"/api/lots?limit=100&after={cursor}")).GetProperty("next").GetString()!;
+            cursor = (await Http.GetFromJsonAsync<JsonElement>($"/api/lots?limit=100&after={cursor}")).GetProperty("next").GetString()!;
         }
 
         _middleCursor = cursor;
     }
 
-    [GlobalCleanup]
-    public async Task Cleanup()
-    {
-        _http.Dispose();
-        await _api.DisposeAsync();
-    }
-
-    [Benchmark(Baseline = true, Description = "GET /api/lots/{lotId}")]
-    public Task<string> OneLot() => _http.GetStringAsync($"/api/lots/{_lotId}");
-
     [Benchmark(Description = "GET /api/lots?limit=50")]
-    public Task<string> FirstPage() => _http.GetStringAsync("/api/lots?limit=50");
+    public Task<string> FirstPage() => Http.GetStringAsync("/api/lots?limit=50");
 
     [Benchmark(Description = "GET /api/lots?limit=50&after=<middle>")]
-    public Task<string> MiddlePage() => _http.GetStringAsync($"/api/lots?limit=50&after={_middleCursor}");
+    public Task<string> MiddlePage() => Http.GetStringAsync($"/api/lots?limit=50&after={_middleCursor}");
 
     [Benchmark(Description = "GET /api/lots?limit=50&status=live&currency=CNY")]
-    public Task<string> FilteredPage() => _http.GetStringAsync("/api/lots?limit=50&status=live&currency=CNY");
+    public Task<string> FilteredPage() => Http.GetStringAsync("/api/lots?limit=50&status=live&currency=CNY");
 }
 
 /// <summary>In process (no generated project to build), a few minutes on a 2-core machine.</summary>

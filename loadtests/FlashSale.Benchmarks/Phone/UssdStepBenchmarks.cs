@@ -3,8 +3,6 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using BenchmarkDotNet.Attributes;
 using FlashSale.Benchmarks.Catalog;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Mvc.Testing;
 
 namespace FlashSale.Benchmarks.Phone;
 
@@ -24,11 +22,8 @@ namespace FlashSale.Benchmarks.Phone;
 /// </summary>
 [Config(typeof(CatalogBenchmarkConfig))]
 [MemoryDiagnoser]
-public class UssdStepBenchmarks
+public class UssdStepBenchmarks : InProcessApiBenchmark
 {
-    private WebApplicationFactory<Program> _api = null!;
-    private HttpClient _http = null!;
-    private string _lotId = null!;
     private string _knownPhone = null!;
     private string _repeatSession = null!;
     private long _nextNumber;
@@ -40,20 +35,10 @@ public class UssdStepBenchmarks
     [GlobalSetup]
     public async Task Setup()
     {
-        var apiFolder = Path.Combine(Directory.GetCurrentDirectory(), "api", "FlashSale.Api");
-        Environment.SetEnvironmentVariable("ASPNETCORE_TEST_CONTENTROOT_FLASHSALE_API", Directory.Exists(apiFolder) ? apiFolder : Directory.GetCurrentDirectory());
-        _api = new WebApplicationFactory<Program>().WithWebHostBuilder(builder =>
-        {
-            builder.UseEnvironment("Development"); // the sandbox gateway's routes
-            builder.UseSetting("FlashSale:Data:InMemory", "true");
-            builder.UseSetting("FlashSale:Demo:Seed", "false");
-            builder.UseSetting("FlashSale:RateLimits:Enabled", "false");
-            builder.UseSetting("FlashSale:Limits:MaxLiveLotsPerSeller", "1000");
-            builder.UseSetting("Logging:LogLevel:Default", "Warning");
-        });
-        _http = _api.CreateClient();
+        Api = InProcessApi.Create(("FlashSale:Limits:MaxLiveLotsPerSeller", "1000"));
+        Http = Api.CreateClient();
 
-        using var signedUp = await _http.PostAsJsonAsync("/api/sellers", new { name = "Kisii co-op" });
+        using var signedUp = await Http.PostAsJsonAsync("/api/sellers", new { name = "Kisii co-op" });
         var seller = (await signedUp.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString()!;
         for (var i = 0; i < LotsOnSale; i++)
         {
@@ -62,9 +47,9 @@ public class UssdStepBenchmarks
                 Content = JsonContent.Create(new { name = $"Bananas {i}", unit = "bunch", priceMinor = 25000, currency = "KES", quantity = 1_000_000, perShopperLimit = 5 }),
             };
             request.Headers.Authorization = new("Bearer", seller);
-            using var created = await _http.SendAsync(request);
+            using var created = await Http.SendAsync(request);
             created.EnsureSuccessStatusCode();
-            _lotId = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("lotId").GetString()!;
+            BaselineLotId = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("lotId").GetString()!;
         }
 
         _nextNumber = Random.Shared.NextInt64(10_000_000, 50_000_000);
@@ -73,16 +58,6 @@ public class UssdStepBenchmarks
         await Step(_repeatSession, _knownPhone, "");
         await Step(_repeatSession, _knownPhone, "1");
     }
-
-    [GlobalCleanup]
-    public async Task Cleanup()
-    {
-        _http.Dispose();
-        await _api.DisposeAsync();
-    }
-
-    [Benchmark(Baseline = true, Description = "GET /api/lots/{lotId}")]
-    public Task<string> OneLot() => _http.GetStringAsync($"/api/lots/{_lotId}");
 
     /// <summary>A gateway's repeated callback: answered from the session's memory, the fixed cost of any step.</summary>
     [Benchmark(Description = "repeated step (answered from memory)")]
@@ -104,7 +79,7 @@ public class UssdStepBenchmarks
 
     private async Task<string> Step(string sessionId, string phoneNumber, string text)
     {
-        using var response = await _http.PostAsJsonAsync("/api/sandbox/phone/ussd", new { sessionId, phoneNumber, text });
+        using var response = await Http.PostAsJsonAsync("/api/sandbox/phone/ussd", new { sessionId, phoneNumber, text });
         var screen = await response.Content.ReadAsStringAsync();
         return response.IsSuccessStatusCode && screen.StartsWith("CON ", StringComparison.Ordinal)
             ? screen

@@ -1,5 +1,6 @@
 using FlashSale.Accounts;
 using FlashSale.Api.Tests.Infrastructure;
+using FlashSale.Lots;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace FlashSale.Api.Tests.Phone;
@@ -13,6 +14,19 @@ namespace FlashSale.Api.Tests.Phone;
 public sealed class UssdAccountBindingTests(PhoneApiFactory api)
 {
     private IPhoneNumberGrain Number(string phone) => api.Services.GetRequiredService<IGrainFactory>().GetGrain<IPhoneNumberGrain>(phone);
+
+    /// <summary>A new number's session on a new lot, at "How many?": it has browsed, not yet acted.</summary>
+    private async Task<(Lot Lot, Handset Phone)> NewNumberAskedHowMany()
+    {
+        var seller = await api.SignUpSeller();
+        var lot = await seller.CreateLot(quantity: 10, perShopperLimit: 3, priceMinor: 5000, currency: "KES");
+        var phone = new Handset(api, Handset.NewKenyanPhone());
+        await phone.Dial();
+        var live = await phone.Press("1");
+        Screens.AssertContinues(await phone.Press(Screens.ChoiceOf(live, $"#{lot.PhoneCode} ")), "1 Hold");
+        Screens.AssertContinues(await phone.Press("1"), "How many");
+        return (lot, phone);
+    }
 
     [Fact]
     public async Task A_number_that_only_browses_has_no_account_and_its_first_hold_makes_one()
@@ -46,14 +60,8 @@ public sealed class UssdAccountBindingTests(PhoneApiFactory api)
     [Fact]
     public async Task A_number_signed_in_on_the_web_mid_session_holds_for_that_same_account()
     {
-        var seller = await api.SignUpSeller();
-        var lot = await seller.CreateLot(quantity: 10, perShopperLimit: 3, priceMinor: 5000, currency: "KES");
-        var number = Handset.NewKenyanPhone();
-        var phone = new Handset(api, number);
-        await phone.Dial();
-        var live = await phone.Press("1");
-        Screens.AssertContinues(await phone.Press(Screens.ChoiceOf(live, $"#{lot.PhoneCode} ")), "1 Hold");
-        Screens.AssertContinues(await phone.Press("1"), "How many");
+        var (lot, phone) = await NewNumberAskedHowMany();
+        var number = phone.Phone;
 
         var web = await api.SignInByPhone(number);
 
@@ -66,14 +74,8 @@ public sealed class UssdAccountBindingTests(PhoneApiFactory api)
     [Fact]
     public async Task A_number_whose_account_is_suspended_mid_session_cannot_hold_and_the_lot_does_not_move()
     {
-        var seller = await api.SignUpSeller();
-        var lot = await seller.CreateLot(quantity: 10, perShopperLimit: 3, priceMinor: 5000, currency: "KES");
-        var number = Handset.NewKenyanPhone();
-        var phone = new Handset(api, number);
-        await phone.Dial();
-        var live = await phone.Press("1");
-        Screens.AssertContinues(await phone.Press(Screens.ChoiceOf(live, $"#{lot.PhoneCode} ")), "1 Hold");
-        Screens.AssertContinues(await phone.Press("1"), "How many");
+        var (lot, phone) = await NewNumberAskedHowMany();
+        var number = phone.Phone;
 
         var web = await api.SignInByPhone(number);
         Assert.NotNull(await api.Services.GetRequiredService<IGrainFactory>().GetGrain<IAccountGrain>(web.AccountId).Suspend());
