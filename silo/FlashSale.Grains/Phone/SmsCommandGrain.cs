@@ -81,9 +81,11 @@ internal sealed partial class SmsCommandGrain(
             return PhoneTexts.SmsHelp.In(culture);
         }
 
+        // Only a purchase binds the number to an account (made now if it has none), as on the
+        // USSD menu: a number that only asks STATUS or CANCEL has no orders unless it has one.
         var shop = Shop;
-        var account = await shop.AccountOf(phone);
-        if (account.Suspended)
+        var account = command.Kind is SmsCommandKind.Buy ? await shop.AccountOf(phone) : await shop.ExistingAccountOf(phone);
+        if (account is { Suspended: true })
         {
             return PhoneTexts.Suspended.In(culture);
         }
@@ -106,7 +108,8 @@ internal sealed partial class SmsCommandGrain(
                     return PhoneTexts.SmsRefused.Format(EngineTexts.AtMostPerShopper.Format(lot.PerShopperLimit, lot.Unit)).In(culture);
                 }
 
-                var held = await shop.Hold(account.ShopperId, lot, command.Quantity, new AdmissionSmsRecipient(phone, culture.Name, options.Value.ServiceCode, lot.PhoneCode));
+                var buyer = account ?? throw new InvalidOperationException("A purchase binds the number to its account first.");
+                var held = await shop.Hold(buyer.ShopperId, lot, command.Quantity, new AdmissionSmsRecipient(phone, culture.Name, options.Value.ServiceCode, lot.PhoneCode));
                 switch (held)
                 {
                     case PhoneHold.Refused refused:
@@ -117,13 +120,13 @@ internal sealed partial class SmsCommandGrain(
                             : PhoneTexts.QueuedAwaitingDraw.Format(lot.PhoneCode, PhoneShop.When(lot.StartsAt))).In(culture);
                 }
 
-                var placed = await shop.Checkout(account.ShopperId, "sms-" + PhoneChannel.KeyPart(MessageId), method);
+                var placed = await shop.Checkout(buyer.ShopperId, "sms-" + PhoneChannel.KeyPart(MessageId), method);
                 return placed.Succeeded
                     ? await shop.OrderMessage(placed.Value, culture)
                     : PhoneTexts.SmsRefused.Format(placed.Refusal.DetailIn(culture)).In(culture);
 
             case SmsCommandKind.Status:
-                var open = (await shop.Orders(account.ShopperId))
+                var open = (account is null ? [] : await shop.Orders(account.ShopperId))
                     .Where(o => o.Status is OrderStatus.AwaitingPayment or OrderStatus.ConfirmedCod or OrderStatus.Paid)
                     .Take(MaxOrdersListed).ToList();
                 if (open.Count == 0)
@@ -135,14 +138,14 @@ internal sealed partial class SmsCommandGrain(
                 return string.Join(" | ", messages);
 
             case SmsCommandKind.Cancel:
-                var orders = await shop.Orders(account.ShopperId);
+                var orders = account is null ? [] : await shop.Orders(account.ShopperId);
                 var matches = orders.Where(o => string.Equals(PhoneChannel.ReferenceOf(o.OrderId), command.Reference, StringComparison.Ordinal)).ToList();
                 if (matches is not [var order])
                 {
                     return PhoneTexts.SmsNoSuchOrder.Format(command.Reference).In(culture);
                 }
 
-                var cancelled = await shop.Cancel(account.ShopperId, order.OrderId);
+                var cancelled = await shop.Cancel(account!.ShopperId, order.OrderId);
                 return cancelled.Succeeded
                     ? PhoneTexts.Cancelled.Format(command.Reference).In(culture)
                     : PhoneTexts.SmsRefused.Format(cancelled.Refusal.DetailIn(culture)).In(culture);

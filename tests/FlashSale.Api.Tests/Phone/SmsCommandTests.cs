@@ -1,5 +1,8 @@
+using FlashSale.Accounts;
 using FlashSale.Api.Tests.Infrastructure;
 using FlashSale.Orders;
+using FlashSale.Phone;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace FlashSale.Api.Tests.Phone;
 
@@ -53,6 +56,26 @@ public sealed class SmsCommandTests(PhoneApiFactory api)
             Assert.Contains(order.Fulfilment!.PickupCode!, answered, StringComparison.Ordinal);
             Assert.Equal(2, (await api.CreateAnonymousClient().GetLot(lot.LotId)).Sold);
         }
+    }
+
+    [Fact]
+    public async Task A_number_that_only_asks_gets_no_account_and_its_first_buy_makes_one()
+    {
+        var seller = await api.SignUpSeller();
+        var lot = await seller.CreateLot(quantity: 20, perShopperLimit: 4);
+        var phone = Handset.NewKenyanPhone();
+        var number = api.Services.GetRequiredService<IGrainFactory>().GetGrain<IPhoneNumberGrain>(phone);
+
+        Assert.Contains("no open orders", await api.SandboxSms(phone, "STATUS"), StringComparison.Ordinal);
+        Assert.Contains("You have no order ZZZZZZ", await api.SandboxSms(phone, "CANCEL ZZZZZZ"), StringComparison.Ordinal);
+        Assert.Contains("BUY <code> <qty>", await api.SandboxSms(phone, "hello"), StringComparison.Ordinal);
+        Assert.Null(await number.AccountId());
+
+        await api.SandboxSms(phone, $"BUY {lot.PhoneCode} 1");
+        var account = await number.BoundAccount();
+        Assert.NotNull(account);
+        var order = Assert.Single(await new Handset(api, phone).Orders());
+        Assert.Contains(PhoneChannel.ReferenceOf(order.OrderId), await api.SandboxSms(phone, "STATUS"), StringComparison.Ordinal);
     }
 
     [Fact]
