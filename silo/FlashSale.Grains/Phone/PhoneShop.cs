@@ -119,6 +119,13 @@ internal sealed class PhoneShop(IGrainFactory grains, PaymentOptions payments, P
             : [];
 
     /// <summary>
+    /// <paramref name="methods"/> without those paid on delivery, for a cart with a presale: its
+    /// deposit is paid before the harvest, and the cart refuses a method paid on delivery.
+    /// </summary>
+    public IReadOnlyList<string> PaidBeforeDelivery(string currency, IReadOnlyList<string> methods) =>
+        methods.Where(m => payments.Find(currency, m) is not { Flow: PaymentFlow.OnDelivery }).ToList();
+
+    /// <summary>
     /// The methods an agent may check a villager out with, the agent's own first: as on
     /// <c>POST /api/agent/villagers/{id}/checkout</c>, the villager has no phone, so the agent
     /// collects the cash now (village agent) or on delivery.

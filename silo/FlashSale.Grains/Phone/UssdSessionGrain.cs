@@ -459,6 +459,12 @@ internal sealed partial class UssdSessionGrain(
         }
 
         var methods = AgentId is null ? Shop.MethodsFor(cart.Currency) : Shop.AgentMethodsFor(cart.Currency);
+        if ((await Task.WhenAll(cart.Items.Select(i => Shop.Lot(i.LotId)))).Any(l => l?.Presale is not null))
+        {
+            // Offered, cash on delivery would only be refused at checkout (a deposit is paid before the harvest).
+            methods = Shop.PaidBeforeDelivery(cart.Currency, methods);
+        }
+
         var lines = new List<string> { T(PhoneTexts.PayHow.Format(PhoneShop.Money(cart.TotalMinor, cart.Currency))) };
         lines.AddRange(methods.Select((m, i) => $"{i + 1} {T(PhoneShop.MethodName(m, payments.Value, cart.Currency))}"));
         lines.Add("0 " + T(PhoneTexts.Back));

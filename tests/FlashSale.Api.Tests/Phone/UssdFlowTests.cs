@@ -202,6 +202,32 @@ public sealed class UssdFlowTests(PhoneApiFactory api)
         Assert.Equal(3, (await api.CreateAnonymousClient().GetLot(lot.LotId)).Reserved);
     }
 
+    [Fact]
+    public async Task A_presale_in_the_cart_is_offered_no_method_paid_on_delivery()
+    {
+        var seller = await api.SignUpSeller();
+        var now = api.Clock.GetUtcNow();
+        using var created = await seller.Http.PostAsJsonAsync("/api/lots", new
+        {
+            name = "Gannan navel oranges", unit = "box", priceMinor = 6800, currency = "CNY", quantity = 10, perShopperLimit = 5,
+            kind = "presale", depositPercent = 30, harvestFrom = now.AddDays(1), harvestTo = now.AddDays(20), balanceWindowHours = 48, allocation = "pro-rata",
+        }, ApiJson.Options);
+        var lot = await created.ReadAs<FlashSale.Lots.Lot>(System.Net.HttpStatusCode.Created);
+        var phone = new Handset(api, PhoneAccounts.NewPhone()); // +86: Chinese menus, CNY's methods
+
+        await phone.Dial();
+        var live = await phone.Press("1");
+        await phone.Press(Screens.ChoiceOf(live, $"#{lot.PhoneCode} "));
+        await phone.Press("1");
+        await phone.Press("1");
+        var methods = await phone.Press("1");
+
+        Screens.AssertContinues(methods, "1 银行转账");
+        Assert.DoesNotContain("货到付款", methods, StringComparison.Ordinal);
+        Screens.AssertEnds(await phone.Press("1"), "订单 ", "详情见短信");
+        Assert.Equal("bank-transfer", Assert.Single(await phone.Orders()).Payment.Method);
+    }
+
     private static string PhoneReference(Order order) => order.OrderId[^6..].ToUpperInvariant();
 
     internal static async Task<T> Eventually<T>(Func<Task<T?>> probe)
