@@ -98,7 +98,10 @@ internal sealed partial class SmsCommandGrain(
                     return PhoneTexts.SmsNoSuchCode.Format(command.PhoneCode).In(culture);
                 }
 
-                if (shop.MethodsFor(lot.Currency) is not [var method, ..])
+                // The market's default phone method; for a presale the first one paid before
+                // delivery, since its deposit is paid before the harvest.
+                var methods = lot.Presale is null ? shop.MethodsFor(lot.Currency) : shop.PaidBeforeDelivery(lot.Currency, shop.MethodsFor(lot.Currency));
+                if (methods is not [var method, ..])
                 {
                     return PhoneTexts.SmsRefused.Format(EngineTexts.NotAPaymentMethod.Format("-", lot.Currency)).In(culture);
                 }

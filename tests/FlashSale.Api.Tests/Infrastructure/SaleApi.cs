@@ -22,6 +22,17 @@ public static class SaleApi
         return await response.ReadAs<Lot>(HttpStatusCode.Created);
     }
 
+    /// <summary>A CNY presale of 10 boxes: a 30% deposit, harvest from tomorrow for 20 days, shared pro rata.</summary>
+    public static async Task<Lot> CreatePresaleLot(this Caller seller, DateTimeOffset now)
+    {
+        using var response = await seller.Http.PostAsJsonAsync("/api/lots", new
+        {
+            name = "Gannan navel oranges", unit = "box", priceMinor = 6800, currency = "CNY", quantity = 10, perShopperLimit = 5,
+            kind = "presale", depositPercent = 30, harvestFrom = now.AddDays(1), harvestTo = now.AddDays(20), balanceWindowHours = 48, allocation = "pro-rata",
+        }, ApiJson.Options);
+        return await response.ReadAs<Lot>(HttpStatusCode.Created);
+    }
+
     public static async Task<Lot> GetLot(this HttpClient http, string lotId)
     {
         using var response = await http.GetAsync(new Uri($"/api/lots/{lotId}", UriKind.Relative));

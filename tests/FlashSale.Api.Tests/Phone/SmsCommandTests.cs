@@ -79,6 +79,20 @@ public sealed class SmsCommandTests(PhoneApiFactory api)
     }
 
     [Fact]
+    public async Task Buying_a_presale_by_sms_pays_its_deposit_by_the_first_method_paid_before_delivery()
+    {
+        var seller = await api.SignUpSeller();
+        var lot = await seller.CreatePresaleLot(api.Clock.GetUtcNow());
+        var phone = new Handset(api, PhoneAccounts.NewPhone()); // +86: CNY's default phone method is cash on delivery
+
+        var reply = await api.SandboxSms(phone.Phone, $"BUY {lot.PhoneCode} 2");
+
+        var order = Assert.Single(await phone.Orders());
+        Assert.Equal(("bank-transfer", OrderStatus.AwaitingPayment), (order.Payment.Method, order.Status));
+        Assert.Contains(PhoneChannel.ReferenceOf(order.OrderId), reply, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Status_lists_open_orders_and_cancel_cancels_one_by_its_reference()
     {
         var seller = await api.SignUpSeller();

@@ -206,13 +206,7 @@ public sealed class UssdFlowTests(PhoneApiFactory api)
     public async Task A_presale_in_the_cart_is_offered_no_method_paid_on_delivery()
     {
         var seller = await api.SignUpSeller();
-        var now = api.Clock.GetUtcNow();
-        using var created = await seller.Http.PostAsJsonAsync("/api/lots", new
-        {
-            name = "Gannan navel oranges", unit = "box", priceMinor = 6800, currency = "CNY", quantity = 10, perShopperLimit = 5,
-            kind = "presale", depositPercent = 30, harvestFrom = now.AddDays(1), harvestTo = now.AddDays(20), balanceWindowHours = 48, allocation = "pro-rata",
-        }, ApiJson.Options);
-        var lot = await created.ReadAs<FlashSale.Lots.Lot>(System.Net.HttpStatusCode.Created);
+        var lot = await seller.CreatePresaleLot(api.Clock.GetUtcNow());
         var phone = new Handset(api, PhoneAccounts.NewPhone()); // +86: Chinese menus, CNY's methods
 
         await phone.Dial();
