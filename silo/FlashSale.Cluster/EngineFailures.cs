@@ -70,11 +70,11 @@ public static class EngineFailures
     /// Awaits <paramref name="call"/>; a Redis client failure in it becomes the serializable
     /// <see cref="Unavailable"/>, so it can cross a grain boundary. Anything else passes unchanged.
     /// </summary>
-    public static async Task RedisFailureAsUnavailable(string what, Task call)
+    public static async Task<T> RedisFailureAsUnavailable<T>(string what, Task<T> call)
     {
         try
         {
-            await call;
+            return await call;
         }
         catch (Exception ex) when (IsRedisClientFailure(ex))
         {

@@ -82,17 +82,7 @@ public sealed class RedisLotJournal(IConnectionMultiplexer redis, Serializer ser
         }
     }
 
-    private static async Task<T> Unavailable<T>(string lotId, Task<T> call)
-    {
-        try
-        {
-            return await call;
-        }
-        catch (Exception ex) when (EngineFailures.IsRedisClientFailure(ex))
-        {
-            throw EngineFailures.Unavailable($"The journal of lot {lotId}", ex);
-        }
-    }
+    private static Task<T> Unavailable<T>(string lotId, Task<T> call) => EngineFailures.RedisFailureAsUnavailable($"The journal of lot {lotId}", call);
 
     private static RedisKey[] Keys(string lotId) =>
         [$"flashsale:lot:{{{lotId}}}:seq", $"flashsale:lot:{{{lotId}}}:events", $"flashsale:lot:{{{lotId}}}:snapshot"];

@@ -23,7 +23,7 @@ public sealed class EngineFailuresTests
     public async Task A_Redis_failure_becomes_the_serializable_unavailable_one_naming_what_failed()
     {
         var thrown = await Assert.ThrowsAsync<EngineUnavailableException>(() =>
-            EngineFailures.RedisFailureAsUnavailable("The live backplane", Task.FromException(new InvalidOperationException("send failed", RedisDown))));
+            EngineFailures.RedisFailureAsUnavailable("The live backplane", Task.FromException<long>(new InvalidOperationException("send failed", RedisDown))));
 
         Assert.StartsWith("The live backplane did not answer (RedisConnectionException: It was not possible", thrown.Message, StringComparison.Ordinal);
         Assert.True(EngineFailures.IsTransient(thrown));
@@ -61,7 +61,7 @@ public sealed class EngineFailuresTests
     {
         var bug = new InvalidOperationException("a bug");
 
-        var thrown = await Assert.ThrowsAsync<InvalidOperationException>(() => EngineFailures.RedisFailureAsUnavailable("The live backplane", Task.FromException(bug)));
+        var thrown = await Assert.ThrowsAsync<InvalidOperationException>(() => EngineFailures.RedisFailureAsUnavailable("The live backplane", Task.FromException<long>(bug)));
 
         Assert.Same(bug, thrown);
         Assert.False(EngineFailures.IsTransient(bug));
