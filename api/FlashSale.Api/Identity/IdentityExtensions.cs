@@ -15,6 +15,12 @@ public static class IdentityExtensions
         builder.Services.AddOptions<TokenOptions>().Bind(builder.Configuration.GetSection(TokenOptions.Section));
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<TokenService>();
+        builder.Services.AddOptions<ValidatedTokenCacheOptions>().Bind(builder.Configuration.GetSection(ValidatedTokenCacheOptions.Section))
+            .ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton(services => new ValidatedTokenCache(
+            new JsonWebTokenHandler { MapInboundClaims = false },
+            services.GetRequiredService<IOptions<ValidatedTokenCacheOptions>>(),
+            services.GetRequiredService<TimeProvider>()));
         builder.Services
             .AddAuthentication(JwtBearerDefaults.AuthenticationScheme)
             .AddJwtBearer(jwt =>
@@ -38,25 +44,12 @@ public static class IdentityExtensions
         // The keys come from the validated options (configured, or generated in Development),
         // so they are read when the first token is checked, not while the host is being built.
         builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
-            .Configure<IOptions<TokenOptions>>((jwt, tokens) =>
+            .Configure<IOptions<TokenOptions>, ValidatedTokenCache>((jwt, tokens, cache) =>
             {
-                var options = tokens.Value;
-                jwt.TokenValidationParameters = new TokenValidationParameters
-                {
-                    ValidIssuer = options.Issuer,
-                    ValidAudience = options.Issuer,
-                    IssuerSigningKeys = TokenService.KeysFrom(options),
-
-                    // A token must name its key (kid) and be HS256: a wrong or missing kid is not
-                    // retried against every key, and no other algorithm (none included) is accepted.
-                    TryAllIssuerSigningKeys = false,
-                    ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
-                    RequireSignedTokens = true,
-                    RequireExpirationTime = true,
-                    NameClaimType = JwtRegisteredClaimNames.Name,
-                    RoleClaimType = ClaimTypes.Role,
-                    ClockSkew = TimeSpan.FromMinutes(1),
-                };
+                // One handler, which remembers the tokens it has validated (see ValidatedTokenCache).
+                jwt.TokenHandlers.Clear();
+                jwt.TokenHandlers.Add(cache);
+                jwt.TokenValidationParameters = TokenService.ValidationParameters(tokens.Value);
             });
         builder.Services.AddAuthorizationBuilder()
             .AddPolicy(Roles.Seller, p => p.RequireRole(Roles.Seller))

@@ -15,6 +15,24 @@ public sealed class TokenService(IOptions<TokenOptions> options, TimeProvider ti
     public static IReadOnlyList<SymmetricSecurityKey> KeysFrom(TokenOptions options) =>
         options.SigningKeys.Select(k => new SymmetricSecurityKey(Encoding.UTF8.GetBytes(k.Key)) { KeyId = k.Id }).ToList();
 
+    /// <summary>How every API node checks a bearer token this installation issued.</summary>
+    public static TokenValidationParameters ValidationParameters(TokenOptions options) => new()
+    {
+        ValidIssuer = options.Issuer,
+        ValidAudience = options.Issuer,
+        IssuerSigningKeys = KeysFrom(options),
+
+        // A token must name its key (kid) and be HS256: a wrong or missing kid is not
+        // retried against every key, and no other algorithm (none included) is accepted.
+        TryAllIssuerSigningKeys = false,
+        ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
+        RequireSignedTokens = true,
+        RequireExpirationTime = true,
+        NameClaimType = JwtRegisteredClaimNames.Name,
+        RoleClaimType = ClaimTypes.Role,
+        ClockSkew = TimeSpan.FromMinutes(1),
+    };
+
     public string Issue(string subjectId, string role, string name) =>
         Issue(subjectId, [role], name, options.Value.TokenLifetime, []).Token;
 

@@ -23,6 +23,9 @@ public static class FlashSaleMetrics
     /// <summary>Holds an API node refused itself, without a grain call (<c>LotEdgeCache</c>), tagged with <c>outcome</c>.</summary>
     public static readonly Counter<long> EdgeAnswers = Meter.CreateCounter<long>("flashsale.edge.answers", "{request}", "Holds refused at the API node from a fresh view of the lot.");
 
+    /// <summary>Bearer tokens checked at an API node, tagged <c>cache</c> = hit (remembered from an earlier full validation) or miss.</summary>
+    public static readonly Counter<long> TokenValidations = Meter.CreateCounter<long>("flashsale.tokens.validations", "{token}", "Bearer tokens checked, by whether the validated-token cache answered (hit) or a full validation ran (miss).");
+
     /// <summary>Holds and order reservations that reached their time and went back on sale, tagged with <c>kind</c>.</summary>
     public static readonly Counter<long> Expiries = Meter.CreateCounter<long>("flashsale.expiries", "{hold}", "Holds and reservations returned to stock at expiry.");
 

@@ -127,7 +127,7 @@ internal static class GatewayApi
         var grains = api.Services.GetRequiredService<IGrainFactory>();
         var payment = await grains.GetGrain<ISandboxPaymentGrain>(paymentId).Get() ?? throw new InvalidOperationException($"no sandbox payment {paymentId}");
         var order = await grains.GetGrain<IOrderGrain>(payment.Terms.OrderId).Get() ?? throw new InvalidOperationException($"no order {payment.Terms.OrderId}");
-        return api.CreateClientWithToken(api.Services.GetRequiredService<TokenService>().Issue(order.ShopperId, Identity.Roles.Shopper, "payer"));
+        return api.CreateClientWithToken(api.Services.GetRequiredService<TokenService>().Issue(order.ShopperId, FlashSale.Api.Identity.Roles.Shopper, "payer"));
     }
 
     public static async Task<SandboxCompletion> Complete(this FlashSaleApiFactory api, string paymentId, string outcome = "succeeded", int? copies = null, int? delaySeconds = null)
@@ -146,7 +146,7 @@ internal static class GatewayApi
 
     public static async Task<OrderPaymentRecord> PaymentRecord(this Caller owner, string orderId)
     {
-        var prefix = owner.Role == Identity.Roles.Agent ? "/api/agent/orders/" : "/api/orders/";
+        var prefix = owner.Role == FlashSale.Api.Identity.Roles.Agent ? "/api/agent/orders/" : "/api/orders/";
         using var response = await owner.Http.GetAsync(new Uri($"{prefix}{orderId}/payment", UriKind.Relative));
         return await response.ReadAs<OrderPaymentRecord>();
     }
@@ -154,7 +154,7 @@ internal static class GatewayApi
     /// <summary>Waits until the order reaches a status, by asking as its owner would; the wait only guards a broken test.</summary>
     public static async Task<Order> WaitFor(this Caller owner, string orderId, OrderStatus status)
     {
-        var prefix = owner.Role == Identity.Roles.Agent ? "/api/agent/orders/" : "/api/orders/";
+        var prefix = owner.Role == FlashSale.Api.Identity.Roles.Agent ? "/api/agent/orders/" : "/api/orders/";
         using var bound = new CancellationTokenSource(TimeSpan.FromSeconds(20));
         while (true)
         {
