@@ -68,8 +68,31 @@ public sealed partial class ServerTextsTests
     {
         var filled = EngineTexts.NotFound.Format(EngineTexts.TheLot);
 
-        Assert.Equal(new LocalText("The lot was not found.", "未找到该批次。"), filled);
+        Assert.Equal(new LocalText("The lot was not found.", "未找到该批次。", "Hatukupata bidhaa hiyo."), filled);
     }
+
+    /// <summary>A text that has Swahili (the phone's, and the engine's refusals a phone shows) takes the same holes as its English.</summary>
+    [Theory]
+    [MemberData(nameof(Catalog))]
+    public void A_swahili_twin_has_the_same_holes(string name)
+    {
+        var text = Texts().Single(t => t.Name == name).Text;
+
+        if (text.Sw is { } sw)
+        {
+            Assert.False(string.IsNullOrWhiteSpace(sw), $"{name} has an empty Swahili");
+            Assert.Equal(Holes(text.En), Holes(sw));
+        }
+    }
+
+    [Fact]
+    public void Every_default_kes_instruction_has_swahili()
+    {
+        var methods = PaymentOptions.CreateDefault().Markets["KES"];
+
+        Assert.All(methods, m => Assert.False(string.IsNullOrWhiteSpace(m.InstructionsSw), $"{m.Method} has no Swahili instructions"));
+    }
+
 
     private static IEnumerable<(string Name, LocalText Text)> Texts() =>
         new[] { typeof(EngineTexts), typeof(ApiTexts), typeof(FlashSale.Phone.PhoneTexts) }
