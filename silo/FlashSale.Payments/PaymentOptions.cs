@@ -24,8 +24,8 @@ public sealed class PaymentOptions
             ],
             ["KES"] =
             [
-                new() { Method = "mobile-money", DisplayName = "Mobile money", Flow = PaymentFlow.Redirect, PaymentWindow = TimeSpan.FromMinutes(15), Instructions = "Approve the payment prompt on your phone.", InstructionsZhCn = "请在手机上确认付款提示。" },
-                new() { Method = "cash-on-delivery", DisplayName = "Cash on delivery", Flow = PaymentFlow.OnDelivery, PaymentWindow = TimeSpan.FromDays(7), Instructions = "Pay the rider in cash when the produce arrives.", InstructionsZhCn = "农产品送达时，请以现金付给骑手。" },
+                new() { Method = "mobile-money", DisplayName = "Mobile money", Flow = PaymentFlow.Redirect, PaymentWindow = TimeSpan.FromMinutes(15), Instructions = "Approve the payment prompt on your phone.", InstructionsZhCn = "请在手机上确认付款提示。", InstructionsSw = "Thibitisha ombi la malipo kwenye simu yako." },
+                new() { Method = "cash-on-delivery", DisplayName = "Cash on delivery", Flow = PaymentFlow.OnDelivery, PaymentWindow = TimeSpan.FromDays(7), Instructions = "Pay the rider in cash when the produce arrives.", InstructionsZhCn = "农产品送达时，请以现金付给骑手。", InstructionsSw = "Mlipe mpeleka-mzigo pesa taslimu mazao yakifika." },
             ],
         },
     };
@@ -61,4 +61,10 @@ public sealed class PaymentMethodOptions
 
     /// <summary>The same words in Simplified Chinese; without them a Chinese reader gets the English words and Chinese particulars.</summary>
     public string? InstructionsZhCn { get; set; }
+
+    /// <summary>
+    /// The same words in Swahili, for the phone channel's Kenyan numbers; without them such a
+    /// number reads the English words and Swahili particulars.
+    /// </summary>
+    public string? InstructionsSw { get; set; }
 }

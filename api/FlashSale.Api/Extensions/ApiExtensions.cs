@@ -30,7 +30,8 @@ public static class ApiExtensions
     /// <summary>
     /// An order's <c>payment.instructions</c> is written in the request's language: the payment
     /// keeps its English and Chinese texts side by side, and the JSON shows the reader's one
-    /// under the contract's single field name (the Chinese field itself is never written).
+    /// under the contract's single field name (the Chinese field itself is never written, nor the
+    /// Swahili one, which only the phone channel reads).
     /// </summary>
     public static void PaymentInstructionsInReadersLanguage(JsonTypeInfo info)
     {
@@ -42,7 +43,7 @@ public static class ApiExtensions
         foreach (var property in info.Properties)
         {
             var name = (property.AttributeProvider as System.Reflection.MemberInfo)?.Name;
-            if (name == nameof(Orders.OrderPayment.InstructionsZhCn))
+            if (name is nameof(Orders.OrderPayment.InstructionsZhCn) or nameof(Orders.OrderPayment.InstructionsSw))
             {
                 property.ShouldSerialize = (_, _) => false;
             }

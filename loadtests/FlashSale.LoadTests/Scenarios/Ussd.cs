@@ -9,7 +9,7 @@ public sealed record UssdOptions
 {
     public TargetOptions Target { get; init; } = new();
 
-    /// <summary>Feature phones, each with its own number (a Kenyan mobile number: the menu reads English).</summary>
+    /// <summary>Feature phones, each with its own number (a Nigerian mobile number: the menu reads English).</summary>
     public int Handsets { get; init; } = 5_000;
 
     public int Quantity { get; init; } = 500;
@@ -36,9 +36,10 @@ public static partial class Ussd
         var ledger = new SaleLedger();
         var (_, lot) = await CreateSellerAndLot(client, ledger, "Dangshan pears (ussd)", options.Quantity, 1, cancellation);
         var code = lot.PhoneCode ?? throw new InvalidOperationException("POST /api/lots answered a lot without a phoneCode: the target has no phone channel");
-        // Numbers nobody else uses: a per-run block of Kenyan mobile numbers.
+        // Numbers nobody else uses: a per-run block of Nigerian mobile numbers (+234 80x), whose
+        // menus read English, the words the steps below look for (a Kenyan +254 number reads Swahili).
         var first = Random.Shared.NextInt64(10_000_000, 99_000_000 - options.Handsets);
-        var handsets = Enumerable.Range(0, options.Handsets).Select(i => new HandsetRecord(S($"+2547{first + i:D8}"))).ToArray();
+        var handsets = Enumerable.Range(0, options.Handsets).Select(i => new HandsetRecord(S($"+23480{first + i:D8}"))).ToArray();
         var answers = new SurgeAnswersByPhone();
 
         var scenario = new ScenarioDefinition

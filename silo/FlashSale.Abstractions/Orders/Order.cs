@@ -12,6 +12,8 @@ public sealed record OrderItem(
 /// Simplified Chinese, written beside it when the payment starts (null for older orders). The API
 /// shows one of them, as <c>instructions</c>, in the reader's language. <see cref="AmountMinor"/> is
 /// what this payment asks for when it is not the order's whole total (a presale's deposit or balance).
+/// <see cref="InstructionsSw"/> is the Swahili the phone channel texts a Kenyan number (null where the
+/// market has none); the API never writes it.
 /// </summary>
 [GenerateSerializer, Immutable]
 public sealed record OrderPayment(
@@ -21,11 +23,14 @@ public sealed record OrderPayment(
     [property: Id(3)] DateTimeOffset ExpiresAt,
     [property: Id(4)] string? Instructions,
     [property: Id(5)] string? InstructionsZhCn = null,
-    [property: Id(6), System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] long? AmountMinor = null)
+    [property: Id(6), System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] long? AmountMinor = null,
+    [property: Id(7)] string? InstructionsSw = null)
 {
     /// <summary>The instructions in <paramref name="culture"/>'s language; English when there is no translation.</summary>
     public string? InstructionsIn(System.Globalization.CultureInfo culture) =>
-        Common.TextLanguages.IsChineseSimplified(culture) && InstructionsZhCn is { } zh ? zh : Instructions;
+        Common.TextLanguages.IsChineseSimplified(culture) && InstructionsZhCn is { } zh ? zh
+        : Common.TextLanguages.IsSwahili(culture) && InstructionsSw is { } sw ? sw
+        : Instructions;
 }
 
 [GenerateSerializer, Immutable]

@@ -27,7 +27,8 @@ public interface IPaymentProvider
 
 /// <summary>
 /// What a provider needs to open a payment for an order. <see cref="MarketInstructions"/> is the
-/// market's English text; <see cref="MarketInstructionsZhCn"/> the same in Simplified Chinese.
+/// market's English text; <see cref="MarketInstructionsZhCn"/> the same in Simplified Chinese, and
+/// <see cref="MarketInstructionsSw"/> in Swahili (for the phone channel's Kenyan numbers).
 /// </summary>
 public sealed record PaymentStartRequest(
     string PaymentId,
@@ -37,21 +38,31 @@ public sealed record PaymentStartRequest(
     string Currency,
     DateTimeOffset ExpiresAt,
     string? MarketInstructions,
-    string? MarketInstructionsZhCn = null)
+    string? MarketInstructionsZhCn = null,
+    string? MarketInstructionsSw = null)
 {
-    /// <summary>The market's words in each language (English where there is no translation), or null when the market has none.</summary>
+    /// <summary>
+    /// The market's words in each language (English where there is no Chinese; no Swahili where
+    /// there is none), or null when the market has none.
+    /// </summary>
     public Common.LocalText? LocalMarketInstructions =>
-        MarketInstructions is null ? null : new Common.LocalText(MarketInstructions, string.IsNullOrWhiteSpace(MarketInstructionsZhCn) ? MarketInstructions : MarketInstructionsZhCn);
+        MarketInstructions is null
+            ? null
+            : new Common.LocalText(
+                MarketInstructions,
+                string.IsNullOrWhiteSpace(MarketInstructionsZhCn) ? MarketInstructions : MarketInstructionsZhCn,
+                string.IsNullOrWhiteSpace(MarketInstructionsSw) ? null : MarketInstructionsSw);
 }
 
 /// <summary>
 /// What the shopper must do next; <see cref="Instructions"/> is the order's <c>payment.instructions</c>
-/// in English, <see cref="InstructionsZhCn"/> the same in Simplified Chinese.
+/// in English, <see cref="InstructionsZhCn"/> the same in Simplified Chinese, <see cref="InstructionsSw"/>
+/// in Swahili (null when there is none).
 /// </summary>
-public sealed record PaymentStart(string Instructions, string? RedirectUrl, string? InstructionsZhCn = null)
+public sealed record PaymentStart(string Instructions, string? RedirectUrl, string? InstructionsZhCn = null, string? InstructionsSw = null)
 {
     public PaymentStart(Common.LocalText instructions, string? redirectUrl)
-        : this(instructions.En, redirectUrl, instructions.ZhCn)
+        : this(instructions.En, redirectUrl, instructions.ZhCn, instructions.Sw)
     {
     }
 }

@@ -6,7 +6,7 @@ namespace FlashSale.Phone;
 /// page to watch its place, so the room texts it instead.
 /// </summary>
 /// <param name="Phone">The number that asked (E.164): the shopper's own, or the village agent's that queued a villager.</param>
-/// <param name="Language">The language the phone was using (<c>en</c> or <c>zh-CN</c>), so the text reads as the menu did.</param>
+/// <param name="Language">The language the phone was using (<c>en</c>, <c>zh-CN</c> or <c>sw</c>), so the text reads as the menu (or the SMS command) did.</param>
 /// <param name="ServiceCode">The USSD code to dial to hold, as the phone dialled it.</param>
 /// <param name="PhoneCode">The lot's phone code, for <c>BUY &lt;code&gt; &lt;qty&gt;</c>; null for a lot that has none.</param>
 /// <param name="VillagerName">

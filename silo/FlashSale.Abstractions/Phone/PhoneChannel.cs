@@ -82,9 +82,43 @@ public static class PhoneChannel
     /// <summary>The key of one admission's text: the lot and the queue position (a re-join gets a new position, so a new text).</summary>
     public static string AdmissionSmsKey(string lotId, int position) => $"{lotId}/{position.ToString(CultureInfo.InvariantCulture)}";
 
-    /// <summary>The language a number's market reads: Simplified Chinese for China (+86), English elsewhere.</summary>
-    public static CultureInfo CultureOf(string phoneE164) =>
-        CultureInfo.GetCultureInfo(phoneE164.StartsWith("+86", StringComparison.Ordinal) ? Common.TextLanguages.ChineseSimplified : Common.TextLanguages.English);
+    /// <summary>The language a number's market reads: Simplified Chinese for China (+86), Swahili for Kenya (+254), English elsewhere.</summary>
+    public static CultureInfo CultureOf(string phoneE164) => LanguagesOf(phoneE164).First;
+
+    /// <summary>
+    /// The two languages a number's menu speaks: the market's own, which a session starts in, and
+    /// the other one its language switch (option 9) offers. China (+86) reads Chinese and switches
+    /// to English; Kenya (+254) reads Swahili and switches to English; any other number reads
+    /// English and switches to Chinese.
+    /// </summary>
+    public static (CultureInfo First, CultureInfo Second) LanguagesOf(string phoneE164)
+    {
+        if (phoneE164.StartsWith("+86", StringComparison.Ordinal))
+        {
+            return (Chinese, English);
+        }
+
+        return phoneE164.StartsWith("+254", StringComparison.Ordinal) ? (Swahili, English) : (English, Chinese);
+    }
+
+    /// <summary>The language option 9 switches a session of <paramref name="phoneE164"/> to from <paramref name="current"/>: the other of the number's two.</summary>
+    public static CultureInfo SwitchedLanguage(string phoneE164, CultureInfo current)
+    {
+        var (first, second) = LanguagesOf(phoneE164);
+        return string.Equals(current.Name, first.Name, StringComparison.OrdinalIgnoreCase) ? second : first;
+    }
+
+    /// <summary>The switch's words for <paramref name="target"/>, written in that language so its reader finds it.</summary>
+    public static string SwitchTo(CultureInfo target) =>
+        Common.TextLanguages.IsChineseSimplified(target) ? PhoneTexts.SwitchToChinese
+        : Common.TextLanguages.IsSwahili(target) ? PhoneTexts.SwitchToSwahili
+        : PhoneTexts.SwitchToEnglish;
+
+    private static CultureInfo English => CultureInfo.GetCultureInfo(Common.TextLanguages.English);
+
+    private static CultureInfo Chinese => CultureInfo.GetCultureInfo(Common.TextLanguages.ChineseSimplified);
+
+    private static CultureInfo Swahili => CultureInfo.GetCultureInfo(Common.TextLanguages.Swahili);
 
     /// <summary>An order's short reference for SMS and menus: the last six characters of its id, upper case.</summary>
     public static string ReferenceOf(string orderId) => orderId[^6..].ToUpperInvariant();

@@ -177,11 +177,11 @@ internal sealed partial class OrderGrain
 
             var deadline = now + TimeSpan.FromHours(presale.BalanceWindowHours);
             var balanceId = PaymentIds.BalanceFor(OrderId);
-            var start = await provider.StartAsync(new PaymentStartRequest(balanceId, OrderId, order.ShopperId, balance, order.Currency, deadline, method.Instructions, method.InstructionsZhCn));
+            var start = await provider.StartAsync(new PaymentStartRequest(balanceId, OrderId, order.ShopperId, balance, order.Currency, deadline, method.Instructions, method.InstructionsZhCn, method.InstructionsSw));
             state.State.Order = taken with
             {
                 Status = OrderStatus.AwaitingBalance,
-                Payment = new OrderPayment(balanceId, method.Method, PaymentStatus.Pending, deadline, start.Instructions, start.InstructionsZhCn, balance),
+                Payment = new OrderPayment(balanceId, method.Method, PaymentStatus.Pending, deadline, start.Instructions, start.InstructionsZhCn, balance, start.InstructionsSw),
             };
         }
 

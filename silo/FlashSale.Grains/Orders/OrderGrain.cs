@@ -149,7 +149,7 @@ internal sealed partial class OrderGrain(
         var paymentId = PaymentIds.For(OrderId);
         var amountDue = presale?.Terms?.DepositMinor ?? total;
         await RememberSellers(items);
-        var start = await provider.StartAsync(new PaymentStartRequest(paymentId, OrderId, command.ShopperId, amountDue, command.Currency, deadline, method.Instructions, method.InstructionsZhCn));
+        var start = await provider.StartAsync(new PaymentStartRequest(paymentId, OrderId, command.ShopperId, amountDue, command.Currency, deadline, method.Instructions, method.InstructionsZhCn, method.InstructionsSw));
         var payment = new OrderPayment(
             paymentId,
             method.Method,
@@ -157,7 +157,8 @@ internal sealed partial class OrderGrain(
             deadline,
             start.Instructions,
             start.InstructionsZhCn,
-            presale is null ? null : amountDue);
+            presale is null ? null : amountDue,
+            start.InstructionsSw);
         state.State.Order = new Order(
             OrderId, command.ShopperId, onDelivery ? OrderStatus.ConfirmedCod : OrderStatus.AwaitingPayment,
             items, total, command.Currency, payment, now, Presale: presale?.Terms);

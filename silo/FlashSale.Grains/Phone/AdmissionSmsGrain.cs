@@ -54,7 +54,7 @@ internal sealed partial class AdmissionSmsGrain(
     /// <summary>The text in the phone's language: how to hold (the menu, or BUY when it would buy for this shopper) and until when.</summary>
     internal static string TextOf(AdmissionSmsRecipient recipient, DateTimeOffset admittedUntil)
     {
-        var culture = CultureInfo.GetCultureInfo(recipient.Language is TextLanguages.ChineseSimplified ? TextLanguages.ChineseSimplified : TextLanguages.English);
+        var culture = TextLanguages.CultureFor(recipient.Language);
         var code = recipient.PhoneCode is { } phoneCode ? phoneCode.ToString(CultureInfo.InvariantCulture) : "?";
         var until = PhoneShop.When(admittedUntil);
         if (recipient.VillagerName is { } villager)

@@ -45,10 +45,10 @@ internal sealed partial class SmsCommandGrain(
         s.ReceivedAt = clock.GetUtcNow();
         await state.WriteStateAsync();
 
+        // The reply is in the command's language (BUY: English, 买: Chinese, NUNUA: Swahili) from
+        // any number; a text that is no command at all gets the help in the number's market's.
         var command = SmsCommand.Parse(text);
-        var culture = command.Chinese ?? TextLanguages.IsChineseSimplified(PhoneChannel.CultureOf(fromE164))
-            ? CultureInfo.GetCultureInfo(TextLanguages.ChineseSimplified)
-            : CultureInfo.GetCultureInfo(TextLanguages.English);
+        var culture = command.Language is { } language ? TextLanguages.CultureFor(language) : PhoneChannel.CultureOf(fromE164);
         string reply;
         try
         {
@@ -191,9 +191,11 @@ internal enum SmsCommandKind
 /// <summary>
 /// An SMS command, read as people type them: any case, extra spaces, full-width digits and
 /// spaces from a Chinese keypad, the Chinese verb written against its number (<c>买101 2</c>).
-/// Anything that is not exactly one command is <see cref="SmsCommandKind.Help"/>.
+/// The verbs are English (BUY, STATUS, CANCEL), Chinese (买, 状态, 取消) or Swahili (NUNUA,
+/// HALI, GHAIRI); <see cref="Language"/> is the verb's (null for a text with no verb), and the
+/// reply is written in it. Anything that is not exactly one command is <see cref="SmsCommandKind.Help"/>.
 /// </summary>
-internal sealed record SmsCommand(SmsCommandKind Kind, int PhoneCode = 0, int Quantity = 0, string Reference = "", bool? Chinese = null)
+internal sealed record SmsCommand(SmsCommandKind Kind, int PhoneCode = 0, int Quantity = 0, string Reference = "", string? Language = null)
 {
     private const int MaxNumberDigits = 6;
 
@@ -202,24 +204,27 @@ internal sealed record SmsCommand(SmsCommandKind Kind, int PhoneCode = 0, int Qu
         var normalized = Normalize(text);
         var (verb, rest) = SplitVerb(normalized);
         var words = rest.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        var (kind, chinese) = verb switch
+        var (kind, language) = verb switch
         {
-            "BUY" => (SmsCommandKind.Buy, false),
-            "买" or "購" or "购买" => (SmsCommandKind.Buy, true),
-            "STATUS" => (SmsCommandKind.Status, false),
-            "状态" => (SmsCommandKind.Status, true),
-            "CANCEL" => (SmsCommandKind.Cancel, false),
-            "取消" => (SmsCommandKind.Cancel, true),
-            _ => (SmsCommandKind.Help, (bool?)null),
+            "BUY" => (SmsCommandKind.Buy, TextLanguages.English),
+            "买" or "購" or "购买" => (SmsCommandKind.Buy, TextLanguages.ChineseSimplified),
+            "NUNUA" => (SmsCommandKind.Buy, TextLanguages.Swahili),
+            "STATUS" => (SmsCommandKind.Status, TextLanguages.English),
+            "状态" => (SmsCommandKind.Status, TextLanguages.ChineseSimplified),
+            "HALI" => (SmsCommandKind.Status, TextLanguages.Swahili),
+            "CANCEL" => (SmsCommandKind.Cancel, TextLanguages.English),
+            "取消" => (SmsCommandKind.Cancel, TextLanguages.ChineseSimplified),
+            "GHAIRI" => (SmsCommandKind.Cancel, TextLanguages.Swahili),
+            _ => (SmsCommandKind.Help, (string?)null),
         };
         return kind switch
         {
             SmsCommandKind.Buy when words is [var code, var quantity] && Number(code) is { } c && Number(quantity) is { } q && q >= 1 =>
-                new SmsCommand(kind, c, q, Chinese: chinese),
-            SmsCommandKind.Status when words.Length == 0 => new SmsCommand(kind, Chinese: chinese),
+                new SmsCommand(kind, c, q, Language: language),
+            SmsCommandKind.Status when words.Length == 0 => new SmsCommand(kind, Language: language),
             SmsCommandKind.Cancel when words is [var reference] && reference.Length == 6 && reference.All(char.IsAsciiLetterOrDigit) =>
-                new SmsCommand(kind, Reference: reference, Chinese: chinese),
-            _ => new SmsCommand(SmsCommandKind.Help, Chinese: chinese),
+                new SmsCommand(kind, Reference: reference, Language: language),
+            _ => new SmsCommand(SmsCommandKind.Help, Language: language),
         };
     }
 

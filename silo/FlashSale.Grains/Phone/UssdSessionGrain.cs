@@ -302,9 +302,10 @@ internal sealed partial class UssdSessionGrain(
 
     private UssdScreen OutOfStep() => End(PhoneTexts.OutOfStep.Format(_serviceCode));
 
+    /// <summary>Option 9: the other of the number's two languages (see <see cref="PhoneChannel.LanguagesOf"/>).</summary>
     private Task<UssdScreen> SwitchLanguage()
     {
-        _culture = CultureInfo.GetCultureInfo(TextLanguages.IsChineseSimplified(_culture) ? TextLanguages.English : TextLanguages.ChineseSimplified);
+        _culture = PhoneChannel.SwitchedLanguage(_phone, _culture);
         return Show(new Menu(_menu.Page is Page.Villagers ? Page.Villagers : Page.Main));
     }
 
@@ -355,7 +356,7 @@ internal sealed partial class UssdSessionGrain(
         _villager is null ? null : "0 " + T(PhoneTexts.OtherVillager),
         "9 " + LanguageSwitch);
 
-    private string LanguageSwitch => TextLanguages.IsChineseSimplified(_culture) ? PhoneTexts.SwitchToEnglish : PhoneTexts.SwitchToChinese;
+    private string LanguageSwitch => PhoneChannel.SwitchTo(PhoneChannel.SwitchedLanguage(_phone, _culture));
 
     private async Task<(UssdScreen, Menu)> VillagersScreen(Menu menu)
     {

@@ -30,11 +30,18 @@ internal abstract class CashPaymentProvider(TimeProvider time) : IPaymentProvide
     /// <summary>The order's <c>payment.instructions</c>, in each language.</summary>
     protected abstract LocalText Describe(PaymentStartRequest request);
 
-    /// <summary>The market's words (or <paramref name="fallback"/>), then the particulars: a space between in English, none in Chinese.</summary>
+    /// <summary>
+    /// The market's words (or <paramref name="fallback"/>), then the particulars: a space between
+    /// in English and Swahili, none in Chinese. Swahili when either part has it (the other part in
+    /// English), else none.
+    /// </summary>
     protected static LocalText Join(LocalText? marketInstructions, LocalText fallback, LocalText particulars)
     {
         var words = marketInstructions ?? fallback;
-        return new LocalText($"{words.En} {particulars.En}".Trim(), (words.ZhCn + particulars.ZhCn).Trim());
+        return new LocalText(
+            $"{words.En} {particulars.En}".Trim(),
+            (words.ZhCn + particulars.ZhCn).Trim(),
+            words.Sw is null && particulars.Sw is null ? null : $"{words.SwOrEn} {particulars.SwOrEn}".Trim());
     }
 }
 

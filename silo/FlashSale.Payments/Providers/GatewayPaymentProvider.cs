@@ -37,9 +37,14 @@ internal abstract class GatewayPaymentProvider(IPaymentGateway gateway, IOptions
     /// <summary>The order's <c>payment.instructions</c> in each language: the market's words, then this payment's particulars.</summary>
     protected abstract LocalText Describe(PaymentStartRequest request, GatewaySession session);
 
-    /// <summary>A space between the two in English, none in Chinese.</summary>
+    /// <summary>A space between the two in English and Swahili, none in Chinese; Swahili when either part has it (the other in English).</summary>
     protected static LocalText Join(LocalText? marketInstructions, LocalText particulars) =>
-        string.IsNullOrWhiteSpace(marketInstructions?.En) ? particulars : new LocalText($"{marketInstructions.En} {particulars.En}", marketInstructions.ZhCn + particulars.ZhCn);
+        string.IsNullOrWhiteSpace(marketInstructions?.En)
+            ? particulars
+            : new LocalText(
+                $"{marketInstructions.En} {particulars.En}",
+                marketInstructions.ZhCn + particulars.ZhCn,
+                marketInstructions.Sw is null && particulars.Sw is null ? null : $"{marketInstructions.SwOrEn} {particulars.SwOrEn}");
 }
 
 /// <summary>A mobile wallet: the shopper is redirected to approve; the wallet confirms within minutes.</summary>

@@ -68,8 +68,61 @@ public sealed partial class ServerTextsTests
     {
         var filled = EngineTexts.NotFound.Format(EngineTexts.TheLot);
 
-        Assert.Equal(new LocalText("The lot was not found.", "未找到该批次。"), filled);
+        Assert.Equal(new LocalText("The lot was not found.", "未找到该批次。", "Hatukupata bidhaa hiyo."), filled);
     }
+
+    public static TheoryData<string> PhoneCatalog()
+    {
+        var names = new TheoryData<string>();
+        foreach (var (name, _) in Texts().Where(t => t.Name.StartsWith(nameof(FlashSale.Phone.PhoneTexts) + ".", StringComparison.Ordinal)))
+        {
+            names.Add(name);
+        }
+
+        return names;
+    }
+
+    /// <summary>
+    /// Every phone text has Swahili (for +254), and fits a USSD screen as a whole <c>END</c>
+    /// answer (160 characters, "END " included) with its holes filled by values as long as a
+    /// phone shows (a time such as <c>12-31 23:59 UTC</c>, an amount such as <c>99,999.00 KES</c>):
+    /// so no Swahili screen built from it is ever cut where the English was not.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(PhoneCatalog))]
+    public void Every_phone_text_has_swahili_that_fits_a_screen(string name)
+    {
+        var text = Texts().Single(t => t.Name == name).Text;
+
+        Assert.False(string.IsNullOrWhiteSpace(text.Sw), $"{name} has no Swahili");
+        Assert.False(Han().IsMatch(text.Sw!), $"{name}'s Swahili is Chinese: {text.Sw}");
+        var filled = Filled(text.Sw!);
+        Assert.True("END ".Length + filled.Length <= FlashSale.Phone.PhoneChannel.MaxScreenLength, $"{name}: {"END ".Length + filled.Length} characters: {filled}");
+    }
+
+    /// <summary>A text that has Swahili (the phone's, and the engine's refusals a phone shows) takes the same holes as its English.</summary>
+    [Theory]
+    [MemberData(nameof(Catalog))]
+    public void A_swahili_twin_has_the_same_holes(string name)
+    {
+        var text = Texts().Single(t => t.Name == name).Text;
+
+        if (text.Sw is { } sw)
+        {
+            Assert.False(string.IsNullOrWhiteSpace(sw), $"{name} has an empty Swahili");
+            Assert.Equal(Holes(text.En), Holes(sw));
+        }
+    }
+
+    [Fact]
+    public void Every_default_kes_instruction_has_swahili()
+    {
+        var methods = PaymentOptions.CreateDefault().Markets["KES"];
+
+        Assert.All(methods, m => Assert.False(string.IsNullOrWhiteSpace(m.InstructionsSw), $"{m.Method} has no Swahili instructions"));
+    }
+
+    private static string Filled(string template) => Hole().Replace(template, "99,999.00 KES__");
 
     private static IEnumerable<(string Name, LocalText Text)> Texts() =>
         new[] { typeof(EngineTexts), typeof(ApiTexts), typeof(FlashSale.Phone.PhoneTexts) }

@@ -22,7 +22,7 @@ public sealed class AgentUssdTests(PhoneApiFactory api)
     [Fact]
     public async Task An_agent_orders_for_a_villager_in_english_within_the_agents_cap_and_cancels_from_the_villagers_orders()
     {
-        var number = Handset.NewKenyanPhone();
+        var number = Handset.NewEnglishPhone();
         var agent = await ApprovedAgent(number);
         var wu = await RegisterVillager(agent, "Grandma Wu");
         var chen = await RegisterVillager(agent, "Old Chen");
@@ -102,7 +102,7 @@ public sealed class AgentUssdTests(PhoneApiFactory api)
     public async Task A_shoppers_number_never_gets_the_agent_menu_and_an_agent_reaches_only_its_own_villagers()
     {
         // A shopper, and an applicant whose application is not approved yet: the shopper's menu, where 0 is no choice.
-        var shopper = new Handset(api, Handset.NewKenyanPhone());
+        var shopper = new Handset(api, Handset.NewEnglishPhone());
         var menu = await shopper.Dial();
         Screens.AssertContinues(menu, "FlashSale harvest", "1 Live lots");
         Assert.DoesNotContain("Agent", menu, StringComparison.Ordinal);
@@ -118,8 +118,8 @@ public sealed class AgentUssdTests(PhoneApiFactory api)
         Screens.AssertContinues(await new Handset(api, applicantNumber).Dial(), "丰收闪购", "1 在售");
 
         // Two agents: each lists only its own villagers, and a choice past its list is no choice.
-        var first = await ApprovedAgent(Handset.NewKenyanPhone());
-        var secondNumber = Handset.NewKenyanPhone();
+        var first = await ApprovedAgent(Handset.NewEnglishPhone());
+        var secondNumber = Handset.NewEnglishPhone();
         var second = await ApprovedAgent(secondNumber);
         var firstsVillager = await RegisterVillager(first, "Auntie Mei");
         await RegisterVillager(second, "Uncle Bo");
@@ -130,7 +130,7 @@ public sealed class AgentUssdTests(PhoneApiFactory api)
         Screens.AssertEnds(await phone.Press("2"), "Unknown choice");
 
         // An agent with no villager yet is told to register them; nothing else is offered.
-        var third = Handset.NewKenyanPhone();
+        var third = Handset.NewEnglishPhone();
         await ApprovedAgent(third);
         Screens.AssertEnds(await new Handset(api, third).Dial(), "You have no villagers yet.");
 

@@ -115,8 +115,14 @@ public sealed class Handset(FlashSaleApiFactory api, string phone)
 
     private static long _next = Random.Shared.NextInt64(10_000_000, 90_000_000);
 
-    /// <summary>A fresh Kenyan mobile number (+254 7xx): an English-speaking market that pays by mobile money.</summary>
+    /// <summary>A fresh Kenyan mobile number (+254 7xx): its menus and SMS read Swahili (9 switches to English); KES lots are paid by mobile money.</summary>
     public static string NewKenyanPhone() => $"+2547{Interlocked.Increment(ref _next) % 100_000_000:D8}";
+
+    /// <summary>
+    /// A fresh Nigerian mobile number (+234 80x): a market with no phone language of its own, so its
+    /// menus and SMS read English (9 switches to Chinese), as every number but China's did before Swahili.
+    /// </summary>
+    public static string NewEnglishPhone() => $"+23480{Interlocked.Increment(ref _next) % 100_000_000:D8}";
 }
 
 /// <summary>What every USSD answer must be.</summary>

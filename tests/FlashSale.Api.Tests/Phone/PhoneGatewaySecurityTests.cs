@@ -172,7 +172,7 @@ public sealed class PhoneGatewaySecurityTests(PhoneApiFactory api)
     {
         var seller = await api.SignUpSeller();
         var lot = await seller.CreateLot(quantity: 20, perShopperLimit: 4, priceMinor: 10000, currency: "KES", name: "Bananas", unit: "bunch");
-        return (lot, new Handset(api, Handset.NewKenyanPhone()));
+        return (lot, new Handset(api, Handset.NewEnglishPhone()));
     }
 }
 

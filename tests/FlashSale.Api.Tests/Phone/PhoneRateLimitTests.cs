@@ -59,7 +59,7 @@ public sealed class PhoneRateLimitTests(PhoneRateLimitedApiFactory api)
     {
         var seller = await api.SignUpSeller();
         var lot = await seller.CreateLot(quantity: 10, perShopperLimit: 3);
-        var phone = new Handset(api, Handset.NewKenyanPhone());
+        var phone = new Handset(api, Handset.NewEnglishPhone());
 
         // Four steps spend the budget and reach "how many"; the fifth would hold 2.
         await phone.Dial();
@@ -76,7 +76,7 @@ public sealed class PhoneRateLimitTests(PhoneRateLimitedApiFactory api)
             Assert.Equal("END " + TooMany, await phone.Send(Handset.NewSessionId(), ""));
         }
 
-        Screens.AssertContinues(await new Handset(api, Handset.NewKenyanPhone()).Dial(), "1 Live lots");
+        Screens.AssertContinues(await new Handset(api, Handset.NewEnglishPhone()).Dial(), "1 Live lots");
 
         // The window is the engine clock's minute: a second short of it, still refused.
         api.Clock.Advance(TimeSpan.FromSeconds(59));
@@ -114,7 +114,7 @@ public sealed class PhoneRateLimitTests(PhoneRateLimitedApiFactory api)
     {
         var seller = await api.SignUpSeller();
         var lot = await seller.CreateLot(quantity: 10, perShopperLimit: 3);
-        var phone = new Handset(api, Handset.NewKenyanPhone());
+        var phone = new Handset(api, Handset.NewEnglishPhone());
         for (var i = 0; i < PhoneRateLimitedApiFactory.SmsPerMinute; i++)
         {
             Assert.Contains("no open orders", await api.SandboxSms(phone.Phone, "STATUS"), StringComparison.Ordinal);
@@ -133,7 +133,7 @@ public sealed class PhoneRateLimitTests(PhoneRateLimitedApiFactory api)
         Assert.Equal((10, 0, 0), (untouched.Available, untouched.Reserved, untouched.Sold));
         Assert.Single(await phone.Inbox(), m => m.Text == TooMany);
         Assert.Equal(PhoneRateLimitedApiFactory.SmsPerMinute + 1, (await phone.Inbox()).Count);
-        Assert.Contains("no open orders", await api.SandboxSms(Handset.NewKenyanPhone(), "STATUS"), StringComparison.Ordinal);
+        Assert.Contains("no open orders", await api.SandboxSms(Handset.NewEnglishPhone(), "STATUS"), StringComparison.Ordinal);
 
         // A minute on, the refused BUY delivered again is handled as new: it never reached the engine.
         api.Clock.Advance(TimeSpan.FromMinutes(1));

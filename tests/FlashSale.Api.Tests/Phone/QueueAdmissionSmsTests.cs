@@ -11,7 +11,7 @@ namespace FlashSale.Api.Tests.Phone;
 
 /// <summary>
 /// Waiting rooms by phone: a phone that joins a lot's queue (by the USSD menu or an SMS BUY) is
-/// texted once when its turn comes, in its language, with how to hold and until when; a shopper
+/// texted once when its turn comes, in its language (the menu's or the command's), with how to hold and until when; a shopper
 /// who joined on the web, though signed in with a phone number, is not texted.
 /// </summary>
 [Collection(PhoneApiCollection.Name)]
@@ -31,7 +31,7 @@ public sealed class QueueAdmissionSmsTests(PhoneApiFactory api)
         var code = lot.PhoneCode!.Value.ToString(CultureInfo.InvariantCulture);
 
         // An English phone joins by the menu, a Chinese one by SMS, and a shopper on the web.
-        var english = new Handset(api, Handset.NewKenyanPhone());
+        var english = new Handset(api, Handset.NewEnglishPhone());
         await english.Dial();
         var soon = await english.Press("2");
         await english.Press(Screens.ChoiceOf(soon, $"#{code} "));
@@ -81,6 +81,51 @@ public sealed class QueueAdmissionSmsTests(PhoneApiFactory api)
         var live = await english.Press("1");
         await english.Press(Screens.ChoiceOf(live, $"#{code} "), "1");
         Screens.AssertContinues(await english.Press("2"), "Held 2 box");
+    }
+
+    [Fact]
+    public async Task Kenyan_phones_are_texted_in_the_language_they_queued_in()
+    {
+        var seller = await api.SignUpSeller();
+        using var created = await seller.Http.PostAsJsonAsync("/api/lots", new
+        {
+            name = "Parachichi", unit = "kreti", priceMinor = 30000, currency = "KES", quantity = 50, perShopperLimit = 2,
+            startsAt = api.Clock.GetUtcNow().AddMinutes(30),
+            waitingRoom = new { admitPerSecond = 1, admissionWindowSeconds = 120 },
+        }, ApiJson.Options);
+        var lot = await created.ReadAs<FlashSale.Lots.Lot>(HttpStatusCode.Created);
+        var code = lot.PhoneCode!.Value.ToString(CultureInfo.InvariantCulture);
+
+        // One Kenyan phone queues by the Swahili menu, one by a Swahili SMS, and one after switching its menu to English.
+        var byMenu = new Handset(api, Handset.NewKenyanPhone());
+        await byMenu.Dial();
+        var soon = await byMenu.Press("2");
+        Screens.AssertContinues(await byMenu.Press(Screens.ChoiceOf(soon, $"#{code} ")), "Kuna foleni", "1 Jiunge na foleni");
+        Screens.AssertEnds(await byMenu.Press("1"), $"Uko kwenye foleni ya #{code}. Nafasi zitapangwa kwa bahati nasibu ");
+        var bySms = new Handset(api, Handset.NewKenyanPhone());
+        Assert.StartsWith($"Uko kwenye foleni ya #{code}.", await api.SandboxSms(bySms.Phone, $"nunua {code} 1"), StringComparison.Ordinal);
+        var inEnglish = new Handset(api, Handset.NewKenyanPhone());
+        await inEnglish.Dial();
+        await inEnglish.Press("9");
+        soon = await inEnglish.Press("2");
+        await inEnglish.Press(Screens.ChoiceOf(soon, $"#{code} "));
+        Screens.AssertEnds(await inEnglish.Press("1"), $"You are in the queue for #{code}.");
+
+        var room = Grains.GetGrain<IWaitingRoomGrain>(lot.LotId);
+        api.Clock.Advance(TimeSpan.FromMinutes(30));
+        await room.Advance();
+        api.Clock.Advance(TimeSpan.FromSeconds(3));
+        await room.Advance();
+
+        foreach (var phone in new[] { byMenu, bySms })
+        {
+            var ticket = (await room.TicketOf((await phone.Account()).ShopperId))!;
+            var text = await UssdFlowTests.Eventually(async () => (await phone.Inbox()).FirstOrDefault(m => m.Text.Contains("zamu yako", StringComparison.Ordinal)));
+            Assert.Equal($"FlashSale: zamu yako ya #{code} imefika. Hifadhi kabla ya {When(ticket.AdmittedUntil!.Value)}: piga *384*12# au tuma NUNUA {code} <idadi>.", text.Text);
+        }
+
+        var english = await UssdFlowTests.Eventually(async () => (await inEnglish.Inbox()).FirstOrDefault(m => m.Text.Contains("your turn", StringComparison.Ordinal)));
+        Assert.StartsWith($"FlashSale: your turn for #{code} has come.", english.Text, StringComparison.Ordinal);
     }
 
     private IGrainFactory Grains => api.Services.GetRequiredService<IGrainFactory>();

@@ -6,7 +6,11 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace FlashSale.Api.Tests.Phone;
 
-/// <summary>The SMS commands, in both languages and as people type them; every reply also goes out by SMS.</summary>
+/// <summary>
+/// The SMS commands, in each language and as people type them; every reply also goes out by SMS.
+/// A reply is in the command's language from any number; a text that is no command gets the help
+/// in the number's market's (Swahili for +254).
+/// </summary>
 [Collection(PhoneApiCollection.Name)]
 public sealed class SmsCommandTests(PhoneApiFactory api)
 {
@@ -35,7 +39,7 @@ public sealed class SmsCommandTests(PhoneApiFactory api)
     {
         var seller = await api.SignUpSeller();
         var lot = await seller.CreateLot(quantity: 20, perShopperLimit: 4);
-        var phone = new Handset(api, Handset.NewKenyanPhone());
+        var phone = new Handset(api, Handset.NewEnglishPhone());
         var text = command.Replace("{code}", lot.PhoneCode.ToString(), StringComparison.Ordinal);
 
         var answered = await api.SandboxSms(phone.Phone, text);
@@ -58,12 +62,79 @@ public sealed class SmsCommandTests(PhoneApiFactory api)
         }
     }
 
+    [Theory]
+    [InlineData("NUNUA {code} 2", "Oda ", "inasubiri malipo")]
+    [InlineData("nunua {code} 2", "Oda ", "inasubiri malipo")]
+    [InlineData("  Nunua   {code}   2 ", "Oda ", "inasubiri malipo")]
+    [InlineData("nUnUa　{code}　２", "Oda ", "inasubiri malipo")] // a full-width space and digit, as from a Chinese keypad
+    [InlineData("NUNUA 999999 1", "Hakuna bidhaa yenye nambari 999999.", null)]
+    [InlineData("NUNUA {code} 9", "Haijafanyika: Kila mnunuzi hadi 4", null)]
+    [InlineData("NUNUA {code}", "NUNUA <nambari> <idadi>", null)]
+    [InlineData("nunua x 2", "NUNUA <nambari> <idadi>", null)]
+    [InlineData("HALI", "Huna oda inayoendelea.", null)]
+    [InlineData("hali", "Huna oda inayoendelea.", null)]
+    [InlineData("Hali", "Huna oda inayoendelea.", null)]
+    [InlineData("GHAIRI ZZZZZZ", "Huna oda ZZZZZZ.", null)]
+    [InlineData("ghairi zzzzzz", "Huna oda ZZZZZZ.", null)]
+    [InlineData("Ghairi", "NUNUA <nambari> <idadi>", null)]
+    [InlineData("habari", "NUNUA <nambari> <idadi>", null)] // no command at all: the help, in the market's language
+    [InlineData("", "NUNUA <nambari> <idadi>", null)]
+    [InlineData("BUY {code} 2", "Order ", "awaiting payment")] // an English command from Kenya is answered in English
+    [InlineData("STATUS", "You have no open orders.", null)]
+    [InlineData("买 {code} 2", "订单 ", "待付款")]
+    public async Task Each_command_from_a_kenyan_phone_gets_its_reply_in_its_language(string command, string reply, string? status)
+    {
+        var seller = await api.SignUpSeller();
+        var lot = await seller.CreateLot(quantity: 20, perShopperLimit: 4, priceMinor: 10000, currency: "KES", unit: "kreti");
+        var phone = new Handset(api, Handset.NewKenyanPhone());
+        var text = command.Replace("{code}", lot.PhoneCode.ToString(), StringComparison.Ordinal);
+
+        var answered = await api.SandboxSms(phone.Phone, text);
+
+        Assert.Contains(reply, answered, StringComparison.Ordinal);
+        Assert.Equal(answered, Assert.Single(await phone.Inbox()).Text);
+        var orders = await phone.Orders();
+        if (status is null)
+        {
+            Assert.Empty(orders);
+            Assert.Equal(20, (await api.CreateAnonymousClient().GetLot(lot.LotId)).Available);
+        }
+        else
+        {
+            var order = Assert.Single(orders);
+            Assert.Equal(("mobile-money", OrderStatus.AwaitingPayment), (order.Payment.Method, order.Status)); // KES's default phone method
+            Assert.StartsWith(reply + PhoneChannel.ReferenceOf(order.OrderId), answered, StringComparison.Ordinal);
+            Assert.Contains(status, answered, StringComparison.Ordinal);
+            var culture = System.Globalization.CultureInfo.GetCultureInfo(status == "inasubiri malipo" ? "sw" : status == "待付款" ? "zh-CN" : "en");
+            Assert.EndsWith(" " + order.Payment.InstructionsIn(culture), answered, StringComparison.Ordinal); // the market's payment words in the reply's language
+        }
+    }
+
+    [Fact]
+    public async Task Hali_lists_open_orders_and_ghairi_cancels_one_in_swahili()
+    {
+        var seller = await api.SignUpSeller();
+        var lot = await seller.CreateLot(quantity: 20, perShopperLimit: 4, priceMinor: 10000, currency: "KES", unit: "kreti");
+        var phone = new Handset(api, Handset.NewKenyanPhone());
+        var bought = await api.SandboxSms(phone.Phone, $"Nunua {lot.PhoneCode} 1");
+        var order = Assert.Single(await phone.Orders());
+        var reference = PhoneChannel.ReferenceOf(order.OrderId);
+        Assert.StartsWith($"Oda {reference}: #{lot.PhoneCode} x1, 100.00 KES, inasubiri malipo. Lipa kabla ya ", bought, StringComparison.Ordinal);
+        Assert.Contains("Thibitisha ombi la malipo kwenye simu yako. Ombi la kulipa 100.00 KES (kumbukumbu ", bought, StringComparison.Ordinal);
+
+        Assert.StartsWith($"Oda {reference}: ", await api.SandboxSms(phone.Phone, "hali"), StringComparison.Ordinal);
+        Assert.Equal($"Oda {reference} imeghairiwa.", await api.SandboxSms(phone.Phone, $"ghairi {reference.ToLowerInvariant()}"));
+        Assert.Equal(OrderStatus.Cancelled, Assert.Single(await phone.Orders()).Status);
+        Assert.Equal("Huna oda inayoendelea.", await api.SandboxSms(phone.Phone, "HALI"));
+        Assert.StartsWith("Haijafanyika: Oda inayosubiri malipo tu ndiyo inaweza kughairiwa", await api.SandboxSms(phone.Phone, $"GHAIRI {reference}"), StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task A_number_that_only_asks_gets_no_account_and_its_first_buy_makes_one()
     {
         var seller = await api.SignUpSeller();
         var lot = await seller.CreateLot(quantity: 20, perShopperLimit: 4);
-        var phone = Handset.NewKenyanPhone();
+        var phone = Handset.NewEnglishPhone();
         var number = api.Services.GetRequiredService<IGrainFactory>().GetGrain<IPhoneNumberGrain>(phone);
 
         Assert.Contains("no open orders", await api.SandboxSms(phone, "STATUS"), StringComparison.Ordinal);
@@ -97,7 +168,7 @@ public sealed class SmsCommandTests(PhoneApiFactory api)
     {
         var seller = await api.SignUpSeller();
         var lot = await seller.CreateLot(quantity: 20, perShopperLimit: 4, priceMinor: 10000, currency: "KES");
-        var phone = new Handset(api, Handset.NewKenyanPhone());
+        var phone = new Handset(api, Handset.NewKenyanPhone()); // English commands from Kenya: English replies
         var bought = await api.SandboxSms(phone.Phone, $"BUY {lot.PhoneCode} 1");
         var order = Assert.Single(await phone.Orders());
         Assert.Equal(("mobile-money", OrderStatus.AwaitingPayment), (order.Payment.Method, order.Status)); // KES's default phone method
@@ -124,7 +195,7 @@ public sealed class SmsCommandTests(PhoneApiFactory api)
         Assert.Single(await phone.Orders());
         Assert.Equal(2, (await api.CreateAnonymousClient().GetLot(lot.LotId)).Sold);
         Assert.Single(await phone.Inbox()); // one reply sent, not one per copy
-        Assert.Equal("", await api.SandboxSms(Handset.NewKenyanPhone(), "STATUS", messageId)); // another sender's copy reads nothing
+        Assert.Equal("", await api.SandboxSms(Handset.NewEnglishPhone(), "STATUS", messageId)); // another sender's copy reads nothing
     }
 }
 
@@ -137,7 +208,7 @@ public sealed class PhoneLateWorkTests(PhoneNoBudgetApiFactory api)
     {
         var seller = await api.SignUpSeller();
         var lot = await seller.CreateLot(quantity: 20, perShopperLimit: 4);
-        var phone = new Handset(api, Handset.NewKenyanPhone());
+        var phone = new Handset(api, Handset.NewEnglishPhone());
         await phone.Dial();
         var live = await phone.Press("1");
         await phone.Press(Screens.ChoiceOf(live, $"#{lot.PhoneCode} "), "1");

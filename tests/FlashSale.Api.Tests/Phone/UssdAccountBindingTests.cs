@@ -20,7 +20,7 @@ public sealed class UssdAccountBindingTests(PhoneApiFactory api)
     {
         var seller = await api.SignUpSeller();
         var lot = await seller.CreateLot(quantity: 10, perShopperLimit: 3, priceMinor: 5000, currency: "KES");
-        var phone = new Handset(api, Handset.NewKenyanPhone());
+        var phone = new Handset(api, Handset.NewEnglishPhone());
         await phone.Dial();
         var live = await phone.Press("1");
         Screens.AssertContinues(await phone.Press(Screens.ChoiceOf(live, $"#{lot.PhoneCode} ")), "1 Hold");
@@ -33,7 +33,7 @@ public sealed class UssdAccountBindingTests(PhoneApiFactory api)
     {
         var seller = await api.SignUpSeller();
         var lot = await seller.CreateLot(quantity: 10, perShopperLimit: 3, priceMinor: 5000, currency: "KES");
-        var phone = new Handset(api, Handset.NewKenyanPhone());
+        var phone = new Handset(api, Handset.NewEnglishPhone());
 
         Screens.AssertContinues(await phone.Dial(), "1 Live lots");
         Screens.AssertContinues(await phone.Press("3"), "Your cart is empty.");

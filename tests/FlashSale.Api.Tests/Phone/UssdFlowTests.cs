@@ -7,20 +7,21 @@ using Microsoft.Extensions.DependencyInjection;
 namespace FlashSale.Api.Tests.Phone;
 
 /// <summary>
-/// Whole USSD sessions through the sandbox gateway, in both languages: the market's language by
-/// the number (+86 reads Chinese), browse, a lot's price and stock, hold, check out with the
-/// market's phone methods, my orders, cancel; the same account as the phone sign-in; waiting rooms.
+/// Whole USSD sessions through the sandbox gateway, in each language: the market's language by
+/// the number (+86 reads Chinese, +254 Swahili, others English), browse, a lot's price and stock,
+/// hold, check out with the market's phone methods, my orders, cancel; the same account as the
+/// phone sign-in; waiting rooms.
 /// </summary>
 [Collection(PhoneApiCollection.Name)]
 public sealed class UssdFlowTests(PhoneApiFactory api)
 {
     [Fact]
-    public async Task A_kenyan_phone_browses_holds_pays_by_mobile_money_and_cancels_in_english()
+    public async Task An_english_reading_phone_browses_holds_pays_kes_by_mobile_money_and_cancels()
     {
         var seller = await api.SignUpSeller();
         var lot = await seller.CreateLot(quantity: 30, perShopperLimit: 4, priceMinor: 25000, currency: "KES", name: "Kisii bananas", unit: "bunch");
         Assert.NotNull(lot.PhoneCode);
-        var phone = new Handset(api, Handset.NewKenyanPhone());
+        var phone = new Handset(api, Handset.NewEnglishPhone());
 
         Screens.AssertContinues(await phone.Dial(), "1 Live lots", "2 Opening soon", "3 My cart", "4 My orders", "9 中文");
         var live = await phone.Press("1");
@@ -52,6 +53,69 @@ public sealed class UssdFlowTests(PhoneApiFactory api)
         Assert.Equal(OrderStatus.Cancelled, Assert.Single(await phone.Orders()).Status);
         var after = await api.CreateAnonymousClient().GetLot(lot.LotId);
         Assert.Equal((30, 0, 0), (after.Available, after.Reserved, after.Sold));
+    }
+
+    [Fact]
+    public async Task A_kenyan_phone_reads_swahili_holds_pays_by_mobile_money_gets_its_sms_in_swahili_and_switches_to_english_and_back()
+    {
+        var seller = await api.SignUpSeller();
+        var lot = await seller.CreateLot(quantity: 30, perShopperLimit: 4, priceMinor: 25000, currency: "KES", name: "Ndizi za Kisii", unit: "mkungu");
+        var phone = new Handset(api, Handset.NewKenyanPhone());
+
+        // +254 starts in Swahili, and its switch offers English (not Chinese).
+        var menu = await phone.Dial();
+        Screens.AssertContinues(menu, "Mavuno ya FlashSale", "1 Zinazouzwa sasa", "2 Zinakuja hivi karibuni", "3 Kikapu changu", "4 Oda zangu", "9 English");
+        Assert.DoesNotContain("中文", menu, StringComparison.Ordinal);
+        var live = await phone.Press("1");
+        Screens.AssertContinues(live, $"#{lot.PhoneCode} Ndizi za Kisii 250.00 KES", "0 Rudi");
+        Screens.AssertContinues(await phone.Press(Screens.ChoiceOf(live, $"#{lot.PhoneCode} ")), "Ndizi za Kisii", "Bei 250.00 KES/mkungu", "Zimebaki 30 kati ya 30", "Kila mtu hadi 4", "1 Hifadhi", "0 Rudi");
+        Screens.AssertContinues(await phone.Press("1"), "Unataka mkungu ngapi? 1-4", "0 Rudi");
+        Screens.AssertContinues(await phone.Press("3"), "Umehifadhi 3 mkungu: 750.00 KES, hadi ", "1 Lipa", "2 Achilia", "0 Menyu kuu");
+
+        var methods = await phone.Press("1");
+        Screens.AssertContinues(methods, "Lipa vipi? Jumla 750.00 KES", "1 Pesa kwa simu", "2 Lipa ukipokea", "0 Rudi");
+        var placed = await phone.Press("1");
+        var order = Assert.Single(await phone.Orders());
+        Assert.Equal(("mobile-money", OrderStatus.AwaitingPayment), (order.Payment.Method, order.Status));
+        Screens.AssertEnds(placed, $"Oda {PhoneReference(order)}: 750.00 KES, inasubiri malipo. Utapata SMS.");
+
+        // The SMS is Swahili too, the market's payment words and the provider's particulars included.
+        var sms = await Eventually(async () => (await phone.Inbox()).LastOrDefault(m => m.Text.Contains(PhoneReference(order), StringComparison.Ordinal)));
+        Assert.StartsWith($"Oda {PhoneReference(order)}: #{lot.PhoneCode} x3, 750.00 KES, inasubiri malipo. Lipa kabla ya ", sms.Text, StringComparison.Ordinal);
+        Assert.Contains("Thibitisha ombi la malipo kwenye simu yako. Ombi la kulipa 750.00 KES (kumbukumbu ", sms.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain("Approve", sms.Text, StringComparison.Ordinal);
+
+        // A new session: 9 reads English, whose switch offers Swahili; 9 again reads Swahili.
+        await phone.Dial();
+        Screens.AssertContinues(await phone.Press("9"), "1 Live lots", "4 My orders", "9 Kiswahili");
+        Screens.AssertContinues(await phone.Press("4"), $"1 {PhoneReference(order)} awaiting payment 750.00 KES", "0 Back");
+        Screens.AssertContinues(await phone.Press("0"), "1 Live lots", "9 Kiswahili");
+        Screens.AssertContinues(await phone.Press("9"), "1 Zinazouzwa sasa", "9 English");
+        Screens.AssertContinues(await phone.Press("4"), $"1 {PhoneReference(order)} inasubiri malipo 750.00 KES", "0 Rudi");
+        Screens.AssertContinues(await phone.Press("1"), "750.00 KES", "Lipa kabla ya ", "1 Ghairi oda", "0 Rudi");
+        Screens.AssertEnds(await phone.Press("1"), $"Oda {PhoneReference(order)} imeghairiwa.");
+        Assert.Equal(OrderStatus.Cancelled, Assert.Single(await phone.Orders()).Status);
+        Assert.Equal(30, (await api.CreateAnonymousClient().GetLot(lot.LotId)).Available);
+    }
+
+    [Fact]
+    public async Task A_kenyan_phone_reads_engine_refusals_in_swahili()
+    {
+        var seller = await api.SignUpSeller();
+        var lot = await seller.CreateLot(quantity: 2, perShopperLimit: 2, priceMinor: 25000, currency: "KES", name: "Maembe", unit: "kreti");
+        var first = new Handset(api, Handset.NewEnglishPhone());
+        await first.Dial();
+        var live = await first.Press("1");
+        await first.Press(Screens.ChoiceOf(live, $"#{lot.PhoneCode} "), "1");
+        Screens.AssertContinues(await first.Press("1"), "Held 1 kreti");
+
+        // One is left: asking for two is the lot's refusal, in Swahili.
+        var phone = new Handset(api, Handset.NewKenyanPhone());
+        await phone.Dial();
+        live = await phone.Press("1");
+        await phone.Press(Screens.ChoiceOf(live, $"#{lot.PhoneCode} "), "1");
+        Screens.AssertEnds(await phone.Press("2"), "Zimebaki 1 kreti tu.");
+        Assert.Empty((await phone.Cart()).Items);
     }
 
     [Fact]
@@ -112,13 +176,14 @@ public sealed class UssdFlowTests(PhoneApiFactory api)
     [Fact]
     public async Task The_menu_switches_language_and_a_session_shortcut_walks_the_menu()
     {
-        var phone = new Handset(api, Handset.NewKenyanPhone());
+        // A number of a market with no phone language of its own reads English and switches to Chinese, as ever.
+        var phone = new Handset(api, Handset.NewEnglishPhone());
         await phone.Dial();
         Screens.AssertContinues(await phone.Press("9"), "1 在售", "9 English");
         Screens.AssertContinues(await phone.Press("9"), "1 Live lots");
 
         // *384*12*4# arrives as a first step with its input already in it.
-        var shortcut = new Handset(api, Handset.NewKenyanPhone());
+        var shortcut = new Handset(api, Handset.NewEnglishPhone());
         Screens.AssertContinues(await shortcut.Send(Handset.NewSessionId(), "4"), "You have no orders.");
     }
 
@@ -128,7 +193,7 @@ public sealed class UssdFlowTests(PhoneApiFactory api)
         var seller = await api.SignUpSeller();
         var opens = api.Clock.GetUtcNow().AddHours(3);
         var lot = await seller.CreateLot(startsAt: opens, name: "Early peaches");
-        var phone = new Handset(api, Handset.NewKenyanPhone());
+        var phone = new Handset(api, Handset.NewEnglishPhone());
         await phone.Dial();
         var soon = await phone.Press("2");
         Screens.AssertContinues(soon, $"#{lot.PhoneCode} Early peaches opens {opens.UtcDateTime.ToString("MM-dd HH:mm", CultureInfo.InvariantCulture)} UTC");
@@ -166,7 +231,7 @@ public sealed class UssdFlowTests(PhoneApiFactory api)
             waitingRoom = new { admitPerSecond = 1, admissionWindowSeconds = 120 },
         }, ApiJson.Options);
         var lot = await created.ReadAs<FlashSale.Lots.Lot>(System.Net.HttpStatusCode.Created);
-        var phone = new Handset(api, Handset.NewKenyanPhone());
+        var phone = new Handset(api, Handset.NewEnglishPhone());
         await phone.Dial();
         var soon = await phone.Press("2");
         Screens.AssertContinues(await phone.Press(Screens.ChoiceOf(soon, $"#{lot.PhoneCode} ")), "Queue on", "1 Join queue");
@@ -185,7 +250,7 @@ public sealed class UssdFlowTests(PhoneApiFactory api)
         // Another phone that never queued joins now, at the back, and holds nothing yet. The
         // engine clock has not moved since the draw, which admitted the first place at this
         // instant; the next place is one interval (a second) later, so it is always still ahead.
-        var late = new Handset(api, Handset.NewKenyanPhone());
+        var late = new Handset(api, Handset.NewEnglishPhone());
         await late.Dial();
         live = await late.Press("1");
         await late.Press(Screens.ChoiceOf(live, $"#{lot.PhoneCode} "), "1");

@@ -140,5 +140,18 @@ public sealed class AdmissionSmsTests(EngineClusterFixture cluster)
         Assert.Equal(
             "代 吴奶奶：#104 轮到了，请在 11-01 08:02 UTC 前拨 *384*12# 预留。",
             AdmissionSmsGrain.TextOf(new AdmissionSmsRecipient("+8613600000001", TextLanguages.ChineseSimplified, ServiceCode, 104, "吴奶奶"), until));
+        Assert.Equal(
+            "Kwa ajili ya Bibi Wanjiru: Zamu yako ya #104 imefika. Hifadhi kabla ya 11-01 08:02 UTC: piga *384*12#.",
+            AdmissionSmsGrain.TextOf(new AdmissionSmsRecipient("+254700000002", TextLanguages.Swahili, ServiceCode, 104, "Bibi Wanjiru"), until));
     }
+
+    [Theory]
+    [InlineData(TextLanguages.Swahili, 105, "FlashSale: zamu yako ya #105 imefika. Hifadhi kabla ya 11-01 08:02 UTC: piga *384*12# au tuma NUNUA 105 <idadi>.")]
+    [InlineData("sw-KE", 105, "FlashSale: zamu yako ya #105 imefika. Hifadhi kabla ya 11-01 08:02 UTC: piga *384*12# au tuma NUNUA 105 <idadi>.")]
+    [InlineData(TextLanguages.Swahili, null, "Zamu yako ya #? imefika. Hifadhi kabla ya 11-01 08:02 UTC: piga *384*12#.")]
+    [InlineData(TextLanguages.English, 105, "FlashSale: your turn for #105 has come. Hold by 11-01 08:02 UTC: dial *384*12# or text BUY 105 <qty>.")]
+    [InlineData("fr", 105, "FlashSale: your turn for #105 has come. Hold by 11-01 08:02 UTC: dial *384*12# or text BUY 105 <qty>.")]
+    public void A_kenyan_phone_that_queued_in_swahili_is_texted_in_swahili(string language, int? phoneCode, string expected) =>
+        Assert.Equal(expected, AdmissionSmsGrain.TextOf(
+            new AdmissionSmsRecipient("+254700000003", language, ServiceCode, phoneCode), new DateTimeOffset(2026, 11, 1, 8, 2, 0, TimeSpan.Zero)));
 }
