@@ -4,8 +4,8 @@
 #   - FlashSale embedded: one process, in memory (--in-memory); and the same durable on a fresh data folder (step durable-embedded)
 #   - FlashSale Redis-durable: one silo and one API node, redis-server with appendfsync always
 #   - the Redis-Lua baseline twice: on a redis-server without persistence, and with appendfsync always
-# Usage: loadtests/run-benchmarks.sh [--busy-ok] [baselines] [hot-lot] [live-holds] [durable-embedded] [spread] [opening-surge] [cold] [data-folder] [surge-100k] [marketplace] [watchers] [cluster] [counters] [trace] [profile]
-# (no argument runs all but cold, data-folder, surge-100k, cluster, counters, trace and profile; counters and trace need `dotnet tool install -g dotnet-counters` / `dotnet-trace`, profile needs Linux `perf`). Reports go to loadtest-reports/bench-<time>/. Every run is bounded.
+# Usage: loadtests/run-benchmarks.sh [--busy-ok] [baselines] [hot-lot] [live-holds] [durable-embedded] [spread] [opening-surge] [cold] [data-folder] [surge-100k] [marketplace] [watchers] [cluster] [counters] [trace] [profile] [profile-surge]
+# (no argument runs all but cold, data-folder, surge-100k, cluster, counters, trace, profile and profile-surge; counters and trace need `dotnet tool install -g dotnet-counters` / `dotnet-trace`, profile needs Linux `perf`). Reports go to loadtest-reports/bench-<time>/. Every run is bounded.
 # It refuses to start when the 1-minute load average is above 1.5 per core (nproc), unless --busy-ok
 # is given; the reports then say the run was busy. The load average is printed before and after each step.
 #   cold: the opening surge on a freshly started API process, then the same surge once it is warm;
@@ -20,6 +20,9 @@
 #   profile: a CPU profile (`perf record -g`, 499 Hz, PROFILE_SECONDS (15) long) of the in-memory embedded host
 #         in the second half of a closed hot-lot run (PROFILE_WARM_SECONDS (40) of the same load before it, so
 #         the JIT has settled), summarised by loadtests/perf-summary.py into profile.md and an SVG by subsystem.
+#   profile-surge: the same CPU profile, of the 100,000-shopper surge instead: a 20 s closed hot-lot run warms the
+#         host, the shoppers sign up, and perf records PROFILE_SECONDS (10) from the surge's first hold answer
+#         (the host's hold and edge-answer counters move), so sign-up is not in it.
 #   surge-100k: 100,000 shoppers within 2 s at one lot of 1,000 units, then the same with --arrival 1
 #         (SURGE_SHOPPERS overrides the count, for a smoke).
 set -euo pipefail
@@ -86,7 +89,7 @@ wait_up() { # url
 }
 
 api_dll=bin/Release/net10.0/FlashSale.Api.dll
-if want profile; then
+if want profile || want profile-surge; then
   command -v perf >/dev/null || { echo "the profile step needs Linux perf (apt-get install linux-perf)" >&2; exit 2; }
   # The runtime writes /tmp/perf-<pid>.map so perf can name JIT-compiled code; with W^X on, that
   # code runs from a memfd perf cannot map, so it is off for every process of a profiling run.
@@ -320,6 +323,25 @@ if want profile; then
   perf script -i "$run/perf.data" -F comm,tid,period,ip,sym,dso 2>/dev/null >"$run/perf.txt"
   python3 loadtests/perf-summary.py "$run/perf.txt" "$out/profile" "Hot lot, embedded in memory, closed loop of 64"
   { echo; echo "perf record: $(tail -1 "$run/perf.log")"; } >>"$out/profile/profile.md"
+fi
+if want profile-surge; then
+  surge_shoppers=${SURGE_SHOPPERS:-100000}
+  embedded_pid=$(cat "$run/embedded.pid")
+  answers() { curl -fs "$embedded/metrics" | awk '/^flashsale_(holds|edge_answers)_total/ { n += $NF } END { printf "%d", n }'; }
+  harness profile-surge-warming hot-lot --url "$embedded" --mode closed --shoppers 200 --concurrency 64 --duration 20 --warm-up 3
+  answers_before=$(answers)
+  (
+    # Sign-up answers no hold: the first hold or edge answer after it is the surge's first.
+    for _ in $(seq 1 6000); do [ "$(answers)" -gt "$answers_before" ] && break; sleep 0.1; done
+    perf record -F 499 -g -p "$embedded_pid" -o "$run/perf-surge.data" -- sleep "${PROFILE_SECONDS:-10}" >"$run/perf-surge.log" 2>&1
+  ) &
+  perf_pid=$!
+  harness "profile-surge-$surge_shoppers" opening-surge --url "$embedded" --shoppers "$surge_shoppers" --quantity 1000 --arrival 2 \
+    --connections 1024 --request-timeout 30 --max-run 1800
+  wait "$perf_pid" 2>/dev/null || true
+  perf script -i "$run/perf-surge.data" -F comm,tid,period,ip,sym,dso 2>/dev/null >"$run/perf-surge.txt"
+  python3 loadtests/perf-summary.py "$run/perf-surge.txt" "$out/profile-surge" "Opening surge of $surge_shoppers shoppers in 2 s, embedded in memory, warm"
+  { echo; echo "perf record: $(tail -1 "$run/perf-surge.log")"; } >>"$out/profile-surge/profile.md"
 fi
 echo "load average after: $(load_average)" | tee -a "$out/machine.txt"
 echo "Reports in $out"

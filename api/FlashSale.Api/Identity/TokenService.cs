@@ -7,9 +7,15 @@ using Microsoft.IdentityModel.Tokens;
 namespace FlashSale.Api.Identity;
 
 /// <summary>Issues bearer tokens: HS256 JWTs carrying the id, the role(s) and the signing key's id (<c>kid</c>).</summary>
-public sealed class TokenService(IOptions<TokenOptions> options, TimeProvider time)
+/// <remarks>
+/// Every token it issues is handed to <paramref name="issuedTokens"/> (the node's validated-token
+/// cache, when there is one), so a shopper who signs in before a sale is not validated again in
+/// its opening second.
+/// </remarks>
+public sealed class TokenService(IOptions<TokenOptions> options, TimeProvider time, ValidatedTokenCache? issuedTokens = null)
 {
     private readonly JsonWebTokenHandler _handler = new();
+    private readonly Lazy<TokenValidationParameters> _validation = new(() => ValidationParameters(options.Value));
 
     /// <summary>Every configured key, each with its id, as the token validation wants them.</summary>
     public static IReadOnlyList<SymmetricSecurityKey> KeysFrom(TokenOptions options) =>
@@ -57,6 +63,7 @@ public sealed class TokenService(IOptions<TokenOptions> options, TimeProvider ti
             ]),
             SigningCredentials = new SigningCredentials(KeysFrom(options.Value)[0], SecurityAlgorithms.HmacSha256),
         });
+        issuedTokens?.RememberIssued(token, _validation.Value);
         return new IssuedToken(token, expires);
     }
 }

@@ -94,12 +94,39 @@ public sealed class ValidatedTokenCache : TokenHandler, IDisposable
         }
 
         FlashSaleMetrics.TokenValidations.Add(1, Miss);
+        return await ValidateAndKeep(token, validationParameters, now);
+    }
+
+    /// <summary>
+    /// A token this node has just issued (a sign-up, a sign-in or a refresh), validated in full
+    /// now, so that its first request, often in the sale's opening second, is a hit. It goes
+    /// through the same validation as any other token, so nothing is remembered that a request
+    /// could not have earned.
+    /// </summary>
+    public void RememberIssued(string token, TokenValidationParameters validationParameters)
+    {
+        if (_entries is null || token.Length > MaxCachedTokenLength)
+        {
+            return;
+        }
+
+        // With the installation's static keys the validation completes before it returns; were it
+        // ever to go asynchronous, it would finish on its own, and a failure is simply not kept.
+        var validation = ValidateAndKeep(token, validationParameters, _time.GetUtcNow().UtcDateTime);
+        if (!validation.IsCompleted)
+        {
+            validation.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        }
+    }
+
+    private async Task<TokenValidationResult> ValidateAndKeep(string token, TokenValidationParameters validationParameters, DateTime now)
+    {
         var result = await _inner.ValidateTokenAsync(token, validationParameters);
         if (result.IsValid && result.SecurityToken is { } securityToken && result.ClaimsIdentity is { } identity)
         {
             var until = Min(securityToken.ValidTo + validationParameters.ClockSkew, now + _maxAge);
             var kept = new Entry(new ValidatedToken(securityToken), identity.Clone(), result.TokenType, result.Issuer, until);
-            _entries.Set(token, kept, new MemoryCacheEntryOptions { Size = 1, AbsoluteExpiration = new DateTimeOffset(until, TimeSpan.Zero) });
+            _entries!.Set(token, kept, new MemoryCacheEntryOptions { Size = 1, AbsoluteExpiration = new DateTimeOffset(until, TimeSpan.Zero) });
         }
 
         return result;

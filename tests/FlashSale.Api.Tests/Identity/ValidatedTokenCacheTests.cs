@@ -85,6 +85,33 @@ public sealed class ValidatedTokenCacheTests
         Assert.Equal(1, cache.Count);
     }
 
+    /// <summary>A shopper who signed in before the sale is not validated again in its opening second.</summary>
+    [Fact]
+    public async Task A_token_this_node_issued_is_answered_from_the_cache_on_its_first_request()
+    {
+        var (cache, inner) = Cache();
+        var token = new TokenService(Options(), _clock, cache).Issue("shp_a", Roles.Shopper, "A");
+        Assert.Equal(1, cache.Count);
+        Assert.Equal(1, inner.Calls);
+
+        var first = await Validate(cache, token);
+
+        Assert.True(first.IsValid);
+        Assert.Equal("shp_a", first.ClaimsIdentity.FindFirst(JwtRegisteredClaimNames.Sub)?.Value);
+        Assert.Equal(1, inner.Calls);
+    }
+
+    [Fact]
+    public void With_the_cache_off_issuing_remembers_and_validates_nothing()
+    {
+        var (cache, inner) = Cache(entries: 0);
+
+        new TokenService(Options(), _clock, cache).Issue("shp_a", Roles.Shopper, "A");
+
+        Assert.Equal(0, cache.Count);
+        Assert.Equal(0, inner.Calls);
+    }
+
     [Fact]
     public async Task A_refused_token_is_never_remembered()
     {
