@@ -462,6 +462,12 @@ internal sealed partial class UssdSessionGrain(
         var methods = AgentId is null ? Shop.MethodsFor(cart.Currency) : Shop.AgentMethodsFor(cart.Currency);
         if ((await Task.WhenAll(cart.Items.Select(i => Shop.Lot(i.LotId)))).Any(l => l?.Presale is not null))
         {
+            if (cart.Items.Count > 1)
+            {
+                // Checkout would refuse whichever method is chosen: say why now, and lead back to the cart.
+                return (Continue(T(EngineTexts.PresaleOnItsOwn), "0 " + T(PhoneTexts.Back)), menu with { Choices = [] });
+            }
+
             // Offered, cash on delivery would only be refused at checkout (a deposit is paid before the harvest).
             methods = Shop.PaidBeforeDelivery(cart.Currency, methods);
         }

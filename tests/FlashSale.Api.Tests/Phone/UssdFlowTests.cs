@@ -287,6 +287,35 @@ public sealed class UssdFlowTests(PhoneApiFactory api)
         Assert.Equal("bank-transfer", Assert.Single(await phone.Orders()).Payment.Method);
     }
 
+    /// <summary>
+    /// A presale is checked out on its own. A cart that mixes one with another lot is told so on
+    /// the pay screen, and led back to the cart, rather than offered a method checkout would refuse.
+    /// </summary>
+    [Fact]
+    public async Task A_cart_mixing_a_presale_with_another_lot_is_told_before_choosing_a_method()
+    {
+        var seller = await api.SignUpSeller();
+        var presale = await seller.CreatePresaleLot(api.Clock.GetUtcNow());
+        var pears = await seller.CreateLot(quantity: 10, perShopperLimit: 5);
+        var phone = new Handset(api, Handset.NewEnglishPhone());
+        foreach (var lot in new[] { presale, pears })
+        {
+            await phone.Dial();
+            var live = await phone.Press("1");
+            await phone.Press(Screens.ChoiceOf(live, $"#{lot.PhoneCode} "));
+            await phone.Press("1");
+            Screens.AssertContinues(await phone.Press("1"), "Held 1 ");
+        }
+
+        var pay = await phone.Press("1");
+
+        Screens.AssertContinues(pay, "A presale lot is checked out on its own", "0 Back");
+        Assert.DoesNotContain("Bank transfer", pay, StringComparison.Ordinal);
+        Screens.AssertContinues(await phone.Press("0"), "1 Check out", "2 Release");
+        Assert.Empty(await phone.Orders());
+        Assert.Equal(2, (await phone.Cart()).Items.Count);
+    }
+
     private static string PhoneReference(Order order) => order.OrderId[^6..].ToUpperInvariant();
 
     internal static async Task<T> Eventually<T>(Func<Task<T?>> probe)
