@@ -17,10 +17,10 @@ public sealed class PaymentOptions
         {
             ["CNY"] =
             [
-                new() { Method = "wallet", DisplayName = "Mobile wallet", Flow = PaymentFlow.Redirect, PaymentWindow = TimeSpan.FromMinutes(15), Instructions = "Confirm the payment in your wallet app.", InstructionsZhCn = "请在钱包应用中确认付款。" },
-                new() { Method = "bank-transfer", DisplayName = "Bank transfer", Flow = PaymentFlow.Offline, PaymentWindow = TimeSpan.FromHours(24), Instructions = "Transfer the total quoting the payment id as reference.", InstructionsZhCn = "请转账付清总额，并以付款编号作为附言。" },
-                new() { Method = "cash-on-delivery", DisplayName = "Cash on delivery", Flow = PaymentFlow.OnDelivery, PaymentWindow = TimeSpan.FromDays(7), Instructions = "Pay the courier in cash when the produce arrives.", InstructionsZhCn = "农产品送达时，请以现金付给快递员。" },
-                new() { Method = "village-agent", DisplayName = "Village agent", Flow = PaymentFlow.Agent, PaymentWindow = TimeSpan.FromHours(48), Instructions = "Pay your village agent in cash; the agent confirms it.", InstructionsZhCn = "请以现金付给您的村代理，由代理确认收款。" },
+                new() { Method = "wallet", DisplayName = "Mobile wallet", Flow = PaymentFlow.Redirect, PaymentWindow = TimeSpan.FromMinutes(15), Instructions = "Confirm the payment in your wallet app.", InstructionsZhCn = "请在钱包应用中确认付款。", InstructionsSw = "Thibitisha malipo kwenye programu ya pochi yako." },
+                new() { Method = "bank-transfer", DisplayName = "Bank transfer", Flow = PaymentFlow.Offline, PaymentWindow = TimeSpan.FromHours(24), Instructions = "Transfer the total quoting the payment id as reference.", InstructionsZhCn = "请转账付清总额，并以付款编号作为附言。", InstructionsSw = "Hamisha jumla yote ukitaja nambari ya malipo kama kumbukumbu." },
+                new() { Method = "cash-on-delivery", DisplayName = "Cash on delivery", Flow = PaymentFlow.OnDelivery, PaymentWindow = TimeSpan.FromDays(7), Instructions = "Pay the courier in cash when the produce arrives.", InstructionsZhCn = "农产品送达时，请以现金付给快递员。", InstructionsSw = "Mlipe msafirishaji pesa taslimu mazao yakifika." },
+                new() { Method = "village-agent", DisplayName = "Village agent", Flow = PaymentFlow.Agent, PaymentWindow = TimeSpan.FromHours(48), Instructions = "Pay your village agent in cash; the agent confirms it.", InstructionsZhCn = "请以现金付给您的村代理，由代理确认收款。", InstructionsSw = "Mlipe wakala wa kijiji chako pesa taslimu; wakala atathibitisha." },
             ],
             ["KES"] =
             [
