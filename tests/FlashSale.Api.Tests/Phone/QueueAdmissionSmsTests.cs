@@ -20,15 +20,7 @@ public sealed class QueueAdmissionSmsTests(PhoneApiFactory api)
     [Fact]
     public async Task Phones_that_queued_are_texted_once_when_admitted_in_their_language_and_a_web_shopper_is_not()
     {
-        var seller = await api.SignUpSeller();
-        using var created = await seller.Http.PostAsJsonAsync("/api/lots", new
-        {
-            name = "Queue kiwis", unit = "box", priceMinor = 6800, currency = "CNY", quantity = 50, perShopperLimit = 2,
-            startsAt = api.Clock.GetUtcNow().AddMinutes(30),
-            waitingRoom = new { admitPerSecond = 1, admissionWindowSeconds = 120 },
-        }, ApiJson.Options);
-        var lot = await created.ReadAs<FlashSale.Lots.Lot>(HttpStatusCode.Created);
-        var code = lot.PhoneCode!.Value.ToString(CultureInfo.InvariantCulture);
+        var (lot, code) = await QueuedLot("Queue kiwis", "box", 6800, "CNY");
 
         // An English phone joins by the menu, a Chinese one by SMS, and a shopper on the web.
         var english = new Handset(api, Handset.NewEnglishPhone());
@@ -86,15 +78,7 @@ public sealed class QueueAdmissionSmsTests(PhoneApiFactory api)
     [Fact]
     public async Task Kenyan_phones_are_texted_in_the_language_they_queued_in()
     {
-        var seller = await api.SignUpSeller();
-        using var created = await seller.Http.PostAsJsonAsync("/api/lots", new
-        {
-            name = "Parachichi", unit = "kreti", priceMinor = 30000, currency = "KES", quantity = 50, perShopperLimit = 2,
-            startsAt = api.Clock.GetUtcNow().AddMinutes(30),
-            waitingRoom = new { admitPerSecond = 1, admissionWindowSeconds = 120 },
-        }, ApiJson.Options);
-        var lot = await created.ReadAs<FlashSale.Lots.Lot>(HttpStatusCode.Created);
-        var code = lot.PhoneCode!.Value.ToString(CultureInfo.InvariantCulture);
+        var (lot, code) = await QueuedLot("Parachichi", "kreti", 30000, "KES");
 
         // One Kenyan phone queues by the Swahili menu, one by a Swahili SMS, and one after switching its menu to English.
         var byMenu = new Handset(api, Handset.NewKenyanPhone());
@@ -131,4 +115,18 @@ public sealed class QueueAdmissionSmsTests(PhoneApiFactory api)
     private IGrainFactory Grains => api.Services.GetRequiredService<IGrainFactory>();
 
     private static string When(DateTimeOffset at) => at.UtcDateTime.ToString("MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture);
+
+    /// <summary>A lot opening in 30 minutes behind a waiting room that admits one shopper a second, and its phone code.</summary>
+    private async Task<(FlashSale.Lots.Lot Lot, string Code)> QueuedLot(string name, string unit, long priceMinor, string currency)
+    {
+        var seller = await api.SignUpSeller();
+        using var created = await seller.Http.PostAsJsonAsync("/api/lots", new
+        {
+            name, unit, priceMinor, currency, quantity = 50, perShopperLimit = 2,
+            startsAt = api.Clock.GetUtcNow().AddMinutes(30),
+            waitingRoom = new { admitPerSecond = 1, admissionWindowSeconds = 120 },
+        }, ApiJson.Options);
+        var lot = await created.ReadAs<FlashSale.Lots.Lot>(HttpStatusCode.Created);
+        return (lot, lot.PhoneCode!.Value.ToString(CultureInfo.InvariantCulture));
+    }
 }
