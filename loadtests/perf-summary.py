@@ -34,6 +34,7 @@ SUBSYSTEMS = [
     ("FlashSale code", [r"\[FlashSale\."]),
     ("Logging", [r"Microsoft\.Extensions\.Logging"]),
     (".NET tasks, thread pool, collections", [r"System\.Private\.CoreLib", r"System\.Linq", r"System\.Collections", r"\[System\.Runtime\]", r"\[System\."]),
+    ("Redis server (its own process, when profiled)", [r"redis-server"]),
     ("Runtime native (GC, casts, stubs, JIT)", [r"libcoreclr", r"libclrjit", r"stub ", r"doublemapper"]),
     ("Kernel (scheduler, network stack)", [r"kernel\.kallsyms", r"\[k\]", r"vdso"]),
     ("libc", [r"libc\.so", r"ld-linux", r"libstdc"]),

@@ -4,8 +4,8 @@
 #   - FlashSale embedded: one process, in memory (--in-memory); and the same durable on a fresh data folder (step durable-embedded)
 #   - FlashSale Redis-durable: one silo and one API node, redis-server with appendfsync always
 #   - the Redis-Lua baseline twice: on a redis-server without persistence, and with appendfsync always
-# Usage: loadtests/run-benchmarks.sh [--busy-ok] [baselines] [hot-lot] [live-holds] [durable-embedded] [spread] [opening-surge] [cold] [data-folder] [surge-100k] [marketplace] [watchers] [cluster] [counters] [trace] [profile] [profile-surge]
-# (no argument runs all but cold, data-folder, surge-100k, cluster, counters, trace, profile and profile-surge; counters and trace need `dotnet tool install -g dotnet-counters` / `dotnet-trace`, profile needs Linux `perf`). Reports go to loadtest-reports/bench-<time>/. Every run is bounded.
+# Usage: loadtests/run-benchmarks.sh [--busy-ok] [baselines] [hot-lot] [live-holds] [durable-embedded] [spread] [opening-surge] [cold] [data-folder] [surge-100k] [marketplace] [watchers] [cluster] [counters] [trace] [profile] [profile-surge] [profile-durable]
+# (no argument runs all but cold, data-folder, surge-100k, cluster, counters, trace, profile, profile-surge and profile-durable; counters and trace need `dotnet tool install -g dotnet-counters` / `dotnet-trace`, profile needs Linux `perf`). Reports go to loadtest-reports/bench-<time>/. Every run is bounded.
 # It refuses to start when the 1-minute load average is above 1.5 per core (nproc), unless --busy-ok
 # is given; the reports then say the run was busy. The load average is printed before and after each step.
 #   cold: the opening surge on a freshly started API process, then the same surge once it is warm;
@@ -23,6 +23,8 @@
 #   profile-surge: the same CPU profile, of the 100,000-shopper surge instead: a 20 s closed hot-lot run warms the
 #         host, the shoppers sign up, and perf records PROFILE_SECONDS (10) from the surge's first hold answer
 #         (the host's hold and edge-answer counters move), so sign-up is not in it.
+#   profile-durable: the same CPU profile of the durable pair (its silo, its API node and their Redis on appendfsync always)
+#         in the second half of a closed hot-lot run against the API node, to see where a durable hold's time goes.
 #   surge-100k: 100,000 shoppers within 2 s at one lot of 1,000 units, then the same with --arrival 1
 #         (SURGE_SHOPPERS overrides the count, for a smoke).
 set -euo pipefail
@@ -89,7 +91,7 @@ wait_up() { # url
 }
 
 api_dll=bin/Release/net10.0/FlashSale.Api.dll
-if want profile || want profile-surge; then
+if want profile || want profile-surge || want profile-durable; then
   command -v perf >/dev/null || { echo "the profile step needs Linux perf (apt-get install linux-perf)" >&2; exit 2; }
   # The runtime writes /tmp/perf-<pid>.map so perf can name JIT-compiled code; with W^X on, that
   # code runs from a memfd perf cannot map, so it is off for every process of a profiling run.
@@ -113,7 +115,7 @@ start lua loadtests/FlashSale.RedisLuaBaseline bin/Release/net10.0/FlashSale.Red
   --urls "http://127.0.0.1:$lua_port" --Redis="127.0.0.1:$redis_fast"
 start lua-durable loadtests/FlashSale.RedisLuaBaseline bin/Release/net10.0/FlashSale.RedisLuaBaseline.dll \
   --urls "http://127.0.0.1:$lua_durable_port" --Redis="127.0.0.1:$redis_durable"
-if want baselines || want marketplace; then
+if want baselines || want marketplace || want profile-durable; then
   start silo silo/FlashSale.Silo bin/Release/net10.0/FlashSale.Silo.dll --FlashSale:Redis="127.0.0.1:$redis_durable" \
     --FlashSale:Cluster:ClusterId=bench --FlashSale:Cluster:SiloPort=$silo_port --FlashSale:Cluster:GatewayPort=$gateway_port \
     --urls "http://127.0.0.1:$silo_http" --Logging:LogLevel:Default=Warning
@@ -323,6 +325,19 @@ if want profile; then
   perf script -i "$run/perf.data" -F comm,tid,period,ip,sym,dso 2>/dev/null >"$run/perf.txt"
   python3 loadtests/perf-summary.py "$run/perf.txt" "$out/profile" "Hot lot, embedded in memory, closed loop of 64"
   { echo; echo "perf record: $(tail -1 "$run/perf.log")"; } >>"$out/profile/profile.md"
+fi
+if want profile-durable; then
+  profile_seconds=${PROFILE_SECONDS:-15}; profile_warm=${PROFILE_WARM_SECONDS:-40}
+  profiled="$(cat "$run/silo.pid"),$(cat "$run/durable.pid"),$(cat "$run/redis-durable.pid")"
+  (sleep "$((profile_warm + 3))" && perf record -F 499 -g -p "$profiled" -o "$run/perf-durable.data" -- sleep "$profile_seconds" >"$run/perf-durable.log" 2>&1) &
+  perf_pid=$!
+  harness profile-durable-hot-lot hot-lot --url "http://127.0.0.1:$durable_port" --mode closed --shoppers 200 --concurrency 64 \
+    --duration "$((profile_warm + profile_seconds + 5))" --warm-up 3
+  wait "$perf_pid" 2>/dev/null || true
+  perf script -i "$run/perf-durable.data" -F comm,tid,period,ip,sym,dso 2>/dev/null >"$run/perf-durable.txt"
+  python3 loadtests/perf-summary.py "$run/perf-durable.txt" "$out/profile-durable" \
+    "Hot lot, durable pair (1 silo + 1 API node + Redis appendfsync always), closed loop of 64"
+  { echo; echo "perf record: $(tail -1 "$run/perf-durable.log")"; } >>"$out/profile-durable/profile.md"
 fi
 if want profile-surge; then
   surge_shoppers=${SURGE_SHOPPERS:-100000}
