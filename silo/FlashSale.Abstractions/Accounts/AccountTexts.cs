@@ -14,5 +14,7 @@ public static class AccountTexts
     public static readonly LocalText Rejected = new("rejected", "拒绝");
 
     /// <summary>The SMS with the code; both languages in one message, since the sender cannot know the reader's.</summary>
-    public static readonly LocalText CodeMessage = new("FlashSale code: {0}. It expires in 5 minutes. Do not share it.", "FlashSale 验证码：{0}，5 分钟内有效，请勿告诉他人。");
+    public static readonly LocalText CodeMessage = new(
+        "FlashSale code: {0}. It expires in 5 minutes. Do not share it.", "FlashSale 验证码：{0}，5 分钟内有效，请勿告诉他人。",
+        "Nambari ya siri ya FlashSale: {0}. Itaisha baada ya dakika 5. Usimpe mtu yeyote.");
 }

@@ -40,8 +40,12 @@ internal sealed class PhoneNumberGrain(
 
         // Written before it is sent: a code that reached a phone is always one the engine knows.
         await state.WriteStateAsync();
+        // In both of the number's languages, its market's first (Swahili and English for Kenya,
+        // Chinese and English for China, English and Chinese elsewhere): the code comes before any
+        // menu choice could have said which the reader prefers.
         var text = AccountTexts.CodeMessage.Format(code);
-        await sms.SendAsync(Phone, $"{text.En} / {text.ZhCn}");
+        var (first, second) = FlashSale.Phone.PhoneChannel.LanguagesOf(Phone);
+        await sms.SendAsync(Phone, $"{text.In(first)} / {text.In(second)}");
         return new CodeRequest(s.CodeExpiresAt, null);
     }
 

@@ -33,6 +33,23 @@ public sealed partial class PhoneNumberGrainTests(EngineClusterFixture cluster)
         Assert.Equal((await Grains.GetGrain<IAccountGrain>(accountId!).Get())!.Phone, phone);
     }
 
+    /// <summary>The code's text is in the number's two languages, its market's first.</summary>
+    [Theory]
+    [InlineData("+2547", "Nambari ya siri ya FlashSale: ", " / FlashSale code: ")]
+    [InlineData("+86135", "FlashSale 验证码：", " / FlashSale code: ")]
+    [InlineData("+23480", "FlashSale code: ", " / FlashSale 验证码：")]
+    public async Task The_code_is_texted_in_the_numbers_languages_its_markets_first(string prefix, string opens, string then)
+    {
+        var phone = $"{prefix}{Interlocked.Increment(ref _next) % 100_000_000:D8}";
+
+        await Grains.GetGrain<IPhoneNumberGrain>(phone).RequestCode();
+
+        var text = (await Grains.GetGrain<ISandboxSmsOutboxGrain>(phone).List())[^1].Text;
+        var code = await LastCode(phone);
+        Assert.StartsWith(opens + code, text, StringComparison.Ordinal);
+        Assert.Contains(then, text, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task At_five_minutes_the_code_is_dead()
     {
