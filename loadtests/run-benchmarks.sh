@@ -137,6 +137,11 @@ harness() { # report name, harness arguments...
     | tee "$out/$name.txt" || echo "    ($name exited $?)"
   echo "    load average after $name: $(load_average)" | tee -a "$out/machine.txt"
 }
+summarise_profile() { # recording name in $run (NAME.data, NAME.log), report folder in $out, title
+  perf script -i "$run/$1.data" -F comm,tid,period,ip,sym,dso 2>/dev/null >"$run/$1.txt"
+  python3 loadtests/perf-summary.py "$run/$1.txt" "$out/$2" "$3"
+  { echo; echo "perf record: $(tail -1 "$run/$1.log")"; } >>"$out/$2/profile.md"
+}
 embedded=http://127.0.0.1:$embedded_port
 
 { echo "load average before the steps: $(load_average) on $(cores) cores"; machine_is_busy && echo "BUSY: above $busy_per_core per core"; true; } | tee -a "$out/machine.txt"
@@ -322,9 +327,7 @@ if want profile; then
   perf_pid=$!
   harness profile-hot-lot hot-lot --url "$embedded" --mode closed --shoppers 200 --concurrency 64 --duration "$((profile_warm + profile_seconds + 5))" --warm-up 3
   wait "$perf_pid" 2>/dev/null || true
-  perf script -i "$run/perf.data" -F comm,tid,period,ip,sym,dso 2>/dev/null >"$run/perf.txt"
-  python3 loadtests/perf-summary.py "$run/perf.txt" "$out/profile" "Hot lot, embedded in memory, closed loop of 64"
-  { echo; echo "perf record: $(tail -1 "$run/perf.log")"; } >>"$out/profile/profile.md"
+  summarise_profile perf profile "Hot lot, embedded in memory, closed loop of 64"
 fi
 if want profile-durable; then
   profile_seconds=${PROFILE_SECONDS:-15}; profile_warm=${PROFILE_WARM_SECONDS:-40}
@@ -334,10 +337,7 @@ if want profile-durable; then
   harness profile-durable-hot-lot hot-lot --url "http://127.0.0.1:$durable_port" --mode closed --shoppers 200 --concurrency 64 \
     --duration "$((profile_warm + profile_seconds + 5))" --warm-up 3
   wait "$perf_pid" 2>/dev/null || true
-  perf script -i "$run/perf-durable.data" -F comm,tid,period,ip,sym,dso 2>/dev/null >"$run/perf-durable.txt"
-  python3 loadtests/perf-summary.py "$run/perf-durable.txt" "$out/profile-durable" \
-    "Hot lot, durable pair (1 silo + 1 API node + Redis appendfsync always), closed loop of 64"
-  { echo; echo "perf record: $(tail -1 "$run/perf-durable.log")"; } >>"$out/profile-durable/profile.md"
+  summarise_profile perf-durable profile-durable "Hot lot, durable pair (1 silo + 1 API node + Redis appendfsync always), closed loop of 64"
 fi
 if want profile-surge; then
   surge_shoppers=${SURGE_SHOPPERS:-100000}
@@ -354,9 +354,7 @@ if want profile-surge; then
   harness "profile-surge-$surge_shoppers" opening-surge --url "$embedded" --shoppers "$surge_shoppers" --quantity 1000 --arrival 2 \
     --connections 1024 --request-timeout 30 --max-run 1800
   wait "$perf_pid" 2>/dev/null || true
-  perf script -i "$run/perf-surge.data" -F comm,tid,period,ip,sym,dso 2>/dev/null >"$run/perf-surge.txt"
-  python3 loadtests/perf-summary.py "$run/perf-surge.txt" "$out/profile-surge" "Opening surge of $surge_shoppers shoppers in 2 s, embedded in memory, warm"
-  { echo; echo "perf record: $(tail -1 "$run/perf-surge.log")"; } >>"$out/profile-surge/profile.md"
+  summarise_profile perf-surge profile-surge "Opening surge of $surge_shoppers shoppers in 2 s, embedded in memory, warm"
 fi
 echo "load average after: $(load_average)" | tee -a "$out/machine.txt"
 echo "Reports in $out"
