@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using FlashSale.Common;
+using FlashSale.Phone;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace FlashSale.Accounts;
@@ -44,7 +45,7 @@ internal sealed class PhoneNumberGrain(
         // Chinese and English for China, English and Chinese elsewhere): the code comes before any
         // menu choice could have said which the reader prefers.
         var text = AccountTexts.CodeMessage.Format(code);
-        var (first, second) = FlashSale.Phone.PhoneChannel.LanguagesOf(Phone);
+        var (first, second) = PhoneChannel.LanguagesOf(Phone);
         await sms.SendAsync(Phone, $"{text.In(first)} / {text.In(second)}");
         return new CodeRequest(s.CodeExpiresAt, null);
     }

@@ -39,14 +39,9 @@ public sealed class SmsCommandTests(PhoneApiFactory api)
     {
         var seller = await api.SignUpSeller();
         var lot = await seller.CreateLot(quantity: 20, perShopperLimit: 4);
-        var phone = new Handset(api, Handset.NewEnglishPhone());
-        var text = command.Replace("{code}", lot.PhoneCode.ToString(), StringComparison.Ordinal);
 
-        var answered = await api.SandboxSms(phone.Phone, text);
+        var (answered, orders) = await SendCommand(new Handset(api, Handset.NewEnglishPhone()), lot, command, reply);
 
-        Assert.Contains(reply, answered, StringComparison.Ordinal);
-        Assert.Equal(answered, Assert.Single(await phone.Inbox()).Text);
-        var orders = await phone.Orders();
         if (status is null)
         {
             Assert.Empty(orders);
@@ -86,14 +81,9 @@ public sealed class SmsCommandTests(PhoneApiFactory api)
     {
         var seller = await api.SignUpSeller();
         var lot = await seller.CreateLot(quantity: 20, perShopperLimit: 4, priceMinor: 10000, currency: "KES", unit: "kreti");
-        var phone = new Handset(api, Handset.NewKenyanPhone());
-        var text = command.Replace("{code}", lot.PhoneCode.ToString(), StringComparison.Ordinal);
 
-        var answered = await api.SandboxSms(phone.Phone, text);
+        var (answered, orders) = await SendCommand(new Handset(api, Handset.NewKenyanPhone()), lot, command, reply);
 
-        Assert.Contains(reply, answered, StringComparison.Ordinal);
-        Assert.Equal(answered, Assert.Single(await phone.Inbox()).Text);
-        var orders = await phone.Orders();
         if (status is null)
         {
             Assert.Empty(orders);
@@ -196,6 +186,20 @@ public sealed class SmsCommandTests(PhoneApiFactory api)
         Assert.Equal(2, (await api.CreateAnonymousClient().GetLot(lot.LotId)).Sold);
         Assert.Single(await phone.Inbox()); // one reply sent, not one per copy
         Assert.Equal("", await api.SandboxSms(Handset.NewEnglishPhone(), "STATUS", messageId)); // another sender's copy reads nothing
+    }
+
+    /// <summary>
+    /// Texts <paramref name="command"/> (its <c>{code}</c> is the lot's phone code) from a phone with
+    /// nothing in its inbox yet: the reply holds <paramref name="reply"/> and is the one text the
+    /// phone got. Returns it with the phone's orders after it.
+    /// </summary>
+    private async Task<(string Answered, IReadOnlyList<Order> Orders)> SendCommand(Handset phone, FlashSale.Lots.Lot lot, string command, string reply)
+    {
+        var answered = await api.SandboxSms(phone.Phone, command.Replace("{code}", lot.PhoneCode.ToString(), StringComparison.Ordinal));
+
+        Assert.Contains(reply, answered, StringComparison.Ordinal);
+        Assert.Equal(answered, Assert.Single(await phone.Inbox()).Text);
+        return (answered, await phone.Orders());
     }
 }
 
