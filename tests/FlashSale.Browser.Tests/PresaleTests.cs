@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using FlashSale.Browser.Tests.Infrastructure;
@@ -39,8 +38,8 @@ public sealed class PresaleTests(ClockedLiveApp app)
         await Expect(terms).ToBeVisibleAsync();
         await Expect(terms.GetByLabel("Hours to pay the balance after the harvest (1–720)")).ToHaveValueAsync("48");
         var now = app.Clock.GetUtcNow();
-        await terms.GetByLabel("Harvest from").FillAsync(LocalInput(now.AddDays(3)));
-        await terms.GetByLabel("Harvest until").FillAsync(LocalInput(now.AddDays(10)));
+        await terms.GetByLabel("Harvest from").FillAsync(DateTimeLocalInput.Format(now.AddDays(3)));
+        await terms.GetByLabel("Harvest until").FillAsync(DateTimeLocalInput.Format(now.AddDays(10)));
         await terms.GetByLabel("First come").CheckAsync();
         await terms.GetByLabel("Grade (optional, e.g. A)").FillAsync("A");
         await terms.GetByLabel("Unit weight in grams (optional)").FillAsync("5000");
@@ -337,12 +336,4 @@ public sealed class PresaleTests(ClockedLiveApp app)
         await Expect(agent.Locator("#villager-orders li[data-order]")).ToHaveAttributeAsync("data-status", "awaiting-payment");
         await agent.Context.CloseAsync();
     }
-
-    /// <summary>
-    /// An instant as a datetime-local field takes it: local time, to the second (the browser runs in
-    /// this machine's time zone). On a whole minute the seconds are left out, as Chromium writes the
-    /// value back: Playwright refuses a fill whose value reads back otherwise ("Malformed value").
-    /// </summary>
-    private static string LocalInput(DateTimeOffset at) =>
-        at.ToLocalTime().ToString(at.Second == 0 ? "yyyy-MM-dd'T'HH:mm" : "yyyy-MM-dd'T'HH:mm:ss", CultureInfo.InvariantCulture);
 }

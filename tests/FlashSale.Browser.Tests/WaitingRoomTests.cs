@@ -25,7 +25,7 @@ public sealed partial class WaitingRoomTests(LiveApp app)
         await seller.GetByLabel("Limit per shopper").FillAsync("5");
         // The browser and the test share the machine's time zone; the field takes local time.
         var opening = DateTimeOffset.Now.AddSeconds(15);
-        await seller.GetByLabel("Opens at (empty: now)").FillAsync(opening.ToString("yyyy-MM-dd'T'HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture));
+        await seller.GetByLabel("Opens at (empty: now)").FillAsync(DateTimeLocalInput.Format(opening));
         await seller.GetByLabel("Waiting room: shoppers let in per second (empty: none)").FillAsync("1");
         await seller.GetByRole(AriaRole.Button, new() { Name = "Create lot" }).ClickAsync();
         var card = seller.Locator("#dashboard .dashboard").Filter(new() { HasText = "Luochuan apples" });
