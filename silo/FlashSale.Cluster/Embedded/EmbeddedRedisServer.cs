@@ -25,8 +25,9 @@ public sealed class EmbeddedRedisServer : IDisposable
     private readonly DataFolderLock? _lock;
     private int _disposed;
 
-    private EmbeddedRedisServer(GarnetServer server, DataFolderLock? folderLock, int port, string password, string? dataPath, bool isNewDataFolder, bool waitsForDisk)
+    private EmbeddedRedisServer(GarnetServer server, DataFolderLock? folderLock, int port, string password, string? dataPath, bool isNewDataFolder, bool waitsForDisk, string? repairedBeforeRecovery)
     {
+        RepairedBeforeRecovery = repairedBeforeRecovery;
         WaitsForDisk = waitsForDisk;
         _server = server;
         _lock = folderLock;
@@ -55,6 +56,12 @@ public sealed class EmbeddedRedisServer : IDisposable
     /// <summary>True when this start created the data folder's store (always true in memory).</summary>
     public bool IsNewDataFolder { get; }
 
+    /// <summary>
+    /// What this start removed from the append-only file before recovering it (a commit a crash
+    /// cut short, see <see cref="AppendOnlyFileTail"/>), or null when the file was whole.
+    /// </summary>
+    public string? RepairedBeforeRecovery { get; }
+
     /// <summary>For StackExchange.Redis and the Orleans Redis providers; carries the password.</summary>
     public string ConnectionString { get; }
 
@@ -70,9 +77,15 @@ public sealed class EmbeddedRedisServer : IDisposable
             isNew = !Directory.Exists(Path.Combine(dataPath, StoreFolder));
         }
 
+        string? repaired = null;
         var password = Convert.ToHexString(RandomNumberGenerator.GetBytes(24));
         try
         {
+            if (dataPath is not null && !isNew)
+            {
+                repaired = AppendOnlyFileTail.RepairCutCommit(Path.Combine(dataPath, StoreFolder));
+            }
+
             // A free port is chosen, then bound by Garnet a moment later: another process's explicit
             // bind may take it in between, so a failed bind tries another one, a few times.
             for (var attempt = 1; ; attempt++)
@@ -83,7 +96,7 @@ public sealed class EmbeddedRedisServer : IDisposable
                 try
                 {
                     server.Start();
-                    started = new EmbeddedRedisServer(server, folderLock, port, password, dataPath, isNew, dataPath is not null && options.FsyncEveryCommit);
+                    started = new EmbeddedRedisServer(server, folderLock, port, password, dataPath, isNew, dataPath is not null && options.FsyncEveryCommit, repaired);
                 }
                 catch (Exception ex) when (attempt < 3 && ex is SocketException or IOException or InvalidOperationException)
                 {
@@ -204,7 +217,9 @@ public sealed class EmbeddedRedisServer : IDisposable
                 "--aof", "--aof-commit-freq", "0",
                 // A checkpoint frees the file only in whole segments: at Garnet's 1 GB, a surge's
                 // folder grew past 1.3 GB between checkpoints (docs/benchmarks.md, "data folder").
-                "--aof-segment-size", "128m",
+                "--aof-segment-size", (1L << AppendOnlyFileTail.SegmentSizeBits).ToString(CultureInfo.InvariantCulture),
+                // Garnet's default page size, named because AppendOnlyFileTail walks the pages.
+                "--aof-page-size", (1L << AppendOnlyFileTail.PageSizeBits).ToString(CultureInfo.InvariantCulture),
                 // The store spills to disk beyond memory instead of evicting: nothing is dropped.
                 // The managed device: the native one needs libaio, which a plain machine lacks.
                 "--storage-tier", "--device-type", "RandomAccess",

@@ -12,6 +12,11 @@ internal sealed partial class EmbeddedStoreLifetime(EmbeddedRedisServer redis, D
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        if (redis.RepairedBeforeRecovery is { } repaired)
+        {
+            LogRepaired(logger, repaired);
+        }
+
         if (!redis.Durable || options.CheckpointInterval <= TimeSpan.Zero)
         {
             return;
@@ -36,6 +41,9 @@ internal sealed partial class EmbeddedStoreLifetime(EmbeddedRedisServer redis, D
         await base.StopAsync(cancellationToken).ConfigureAwait(false);
         redis.Dispose();
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The last run was killed while writing a commit: the embedded store's append-only file was cut back to its last whole commit before recovery, and nothing acknowledged was in what was cut: {Repaired}")]
+    private static partial void LogRepaired(ILogger logger, string repaired);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The periodic checkpoint of the embedded store failed; the append-only file keeps every write, and the next period tries again")]
     private static partial void LogCheckpointFailed(ILogger logger, Exception exception);

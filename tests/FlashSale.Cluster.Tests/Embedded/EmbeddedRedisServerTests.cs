@@ -173,7 +173,7 @@ public sealed class EmbeddedRedisServerTests : IDisposable
     }
 
     /// <summary>The append-only file's begin and tail addresses, from <c>INFO persistence</c>.</summary>
-    private static async Task<(long Begin, long Tail)> AppendOnlyFileRange(EmbeddedRedisServer server)
+    internal static async Task<(long Begin, long Tail)> AppendOnlyFileRange(EmbeddedRedisServer server)
     {
         var options = ConfigurationOptions.Parse(server.ConnectionString);
         options.AllowAdmin = true;
