@@ -212,9 +212,11 @@ export const sandboxPay = (paymentId: string, outcome: "succeeded" | "failed") =
   call<unknown>("POST", `/api/sandbox/payments/${paymentId}/complete`, { as: "shopper", body: { outcome } });
 
 /**
- * Checkout with an Idempotency-Key that survives a lost answer: the key is kept until an answer
- * arrives, so pressing the button again after a dropped connection retries the same checkout
- * instead of placing a second order.
+ * Checkout with an Idempotency-Key that survives a lost answer: the key is kept until the server's
+ * final word arrives, so pressing the button again after a dropped connection, a 503 (the
+ * contract's "unavailable: a retry may succeed") or a 409 `idempotency-key-in-flight` retries the
+ * same checkout instead of placing a second one. A busy engine can answer 503 for a checkout that went through: the retry
+ * then answers that order, where a new key would find the cart already empty.
  */
 export async function checkout(path: string, paymentMethod: string, as: Caller, delivery?: Delivery): Promise<Order> {
   const body = { paymentMethod, delivery };
@@ -227,7 +229,9 @@ export async function checkout(path: string, paymentMethod: string, as: Caller, 
     sessionStorage.removeItem(pendingKey);
     return order;
   } catch (error) {
-    if (!(error instanceof ApiError) || error.status !== 0) sessionStorage.removeItem(pendingKey);
+    // No answer, a 5xx, or "the first try still runs": the outcome is not known yet, so the key stays.
+    const unsettled = error instanceof ApiError && (error.status === 0 || error.status >= 500 || error.code === "idempotency-key-in-flight");
+    if (!unsettled) sessionStorage.removeItem(pendingKey);
     throw error;
   }
 }

@@ -31,6 +31,19 @@ public sealed class OpeningSurgeSettings : RunSettings
     [Description("cash-on-delivery (no payment step) or a sandbox method such as wallet (adds the pay step).")]
     [DefaultValue(PaymentMethods.CashOnDelivery)]
     public string PaymentMethod { get; init; } = PaymentMethods.CashOnDelivery;
+
+    [CommandOption("--checkout-attempts <N>")]
+    [Description("Tries per checkout: a 503 or a timeout is retried with the same Idempotency-Key after Retry-After, as the contract allows; 1 never retries.")]
+    [DefaultValue(4)]
+    public int CheckoutAttempts { get; init; } = 4;
+
+    public override ValidationResult Validate()
+    {
+        var basic = base.Validate();
+        return !basic.Successful ? basic
+            : CheckoutAttempts is < 1 or > 20 ? ValidationResult.Error("--checkout-attempts must be 1 to 20.")
+            : ValidationResult.Success();
+    }
 }
 
 [Description("N shoppers arrive within seconds at one lot: hold, checkout, pay; then the audit.")]
@@ -47,6 +60,7 @@ public sealed class OpeningSurgeCommand : ScenarioCommand<OpeningSurgeSettings>
             PerShopperLimit = s.Limit,
             Arrival = Seconds(s.ArrivalSeconds),
             PaymentMethod = s.PaymentMethod,
+            CheckoutAttempts = s.CheckoutAttempts,
         }, progress, cancellation);
 }
 

@@ -16,6 +16,9 @@ public readonly record struct StepOutcome(OutcomeKind Kind, string Label, int St
 {
     public bool IsOk => Kind == OutcomeKind.Ok;
 
+    /// <summary>The answer's <c>Retry-After</c>, when it sent one.</summary>
+    public TimeSpan? RetryAfter { get; init; }
+
     public static StepOutcome Ok(string label = "ok", long bytesSent = 0, long bytesReceived = 0) => new(OutcomeKind.Ok, label, 200, bytesSent, bytesReceived);
 
     public static StepOutcome Fail(string label, int statusCode = 0) => new(OutcomeKind.Failed, label, statusCode);

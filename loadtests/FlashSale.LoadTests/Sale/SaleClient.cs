@@ -159,6 +159,30 @@ public sealed class SaleClient : IDisposable
         return (outcome, outcome.IsOk ? TryRead<OrderView>(answer) : null);
     }
 
+    /// <summary>
+    /// POST /api/checkout as a client that follows the contract: an answer of <c>unavailable</c>
+    /// (503) or none at all (a timeout) is retried with the same <c>Idempotency-Key</c>, after the
+    /// answer's <c>Retry-After</c>, up to <paramref name="attempts"/> tries in all. A retry of a
+    /// checkout that did go through answers the same order, so no retry can place a second one.
+    /// </summary>
+    public async Task<(StepOutcome Outcome, OrderView? Order, int Retries)> CheckoutRetrying(
+        Identity shopper, string paymentMethod, int attempts, CancellationToken cancellation)
+    {
+        var key = Guid.NewGuid().ToString("N");
+        var retries = 0;
+        while (true)
+        {
+            var (outcome, order) = await Checkout(shopper, paymentMethod, key, cancellation);
+            if (retries + 1 >= attempts || !ContractRetry.MayRetry(outcome))
+            {
+                return (outcome, order, retries);
+            }
+
+            retries++;
+            await Task.Delay(ContractRetry.Delay(outcome), cancellation);
+        }
+    }
+
     /// <summary>The sandbox gateway: the order's shopper completes its payment, which sends the signed webhook as a real gateway would.</summary>
     public async Task<StepOutcome> CompleteSandboxPayment(Identity shopper, string paymentId, string result, CancellationToken cancellation)
     {
@@ -259,7 +283,7 @@ public sealed class SaleClient : IDisposable
         {
             using var response = await _http.SendAsync(request, timeout.Token);
             var bytes = await response.Content.ReadAsByteArrayAsync(timeout.Token);
-            return new Answer(response.StatusCode, bytes, null);
+            return new Answer(response.StatusCode, bytes, null, RetryAfter(response.Headers.RetryAfter));
         }
         catch (OperationCanceledException) when (!cancellation.IsCancellationRequested)
         {
@@ -287,8 +311,12 @@ public sealed class SaleClient : IDisposable
         var code = ProblemCode(answer.Body);
         var kind = status is >= 400 and < 500 && code is not null && _options.ExpectedProblems.Contains(code) ? OutcomeKind.Expected : OutcomeKind.Failed;
         var label = kind == OutcomeKind.Expected ? code! : code is null ? $"http-{status}" : $"http-{status} {code}";
-        return new StepOutcome(kind, label, status, bytesSent, answer.Body.Length);
+        return new StepOutcome(kind, label, status, bytesSent, answer.Body.Length) { RetryAfter = answer.RetryAfter };
     }
+
+    /// <summary>A <c>Retry-After</c> as a delay from now, whether it was sent as seconds or as a date.</summary>
+    private static TimeSpan? RetryAfter(RetryConditionHeaderValue? header) =>
+        header?.Delta ?? (header?.Date is { } date ? date - DateTimeOffset.UtcNow : null);
 
     /// <summary>The contract code a problem's <c>type</c> ends in (<c>urn:flashsale:problem:sold-out</c> → <c>sold-out</c>).</summary>
     internal static string? ProblemCode(byte[] body)
@@ -341,5 +369,5 @@ public sealed class SaleClient : IDisposable
 
     private static byte[] JsonBody<T>(T value) => JsonSerializer.SerializeToUtf8Bytes(value, ContractJson.Options);
 
-    private readonly record struct Answer(HttpStatusCode Status, byte[] Body, string? Error);
+    private readonly record struct Answer(HttpStatusCode Status, byte[] Body, string? Error, TimeSpan? RetryAfter = null);
 }

@@ -19,6 +19,12 @@ public sealed record OpeningSurgeOptions
 
     /// <summary><c>cash-on-delivery</c> needs no payment step; a sandbox method (<c>wallet</c>) adds the pay step.</summary>
     public string PaymentMethod { get; init; } = PaymentMethods.CashOnDelivery;
+
+    /// <summary>
+    /// Tries per checkout, as a client following the contract makes them: a 503 or a timeout is
+    /// retried with the same <c>Idempotency-Key</c> (<see cref="ContractRetry"/>); 1 never retries.
+    /// </summary>
+    public int CheckoutAttempts { get; init; } = 4;
 }
 
 /// <summary>
@@ -59,9 +65,11 @@ public static class OpeningSurge
                 }
 
                 OrderView? order = null;
+                // Timed as the shopper waits: from the first try to the last answer, retries included.
                 var checkout = await ctx.Step("checkout", async ct =>
                 {
-                    var (outcome, placed) = await client.Checkout(shopper.Identity, options.PaymentMethod, Guid.NewGuid().ToString("N"), ct);
+                    var (outcome, placed, retries) = await client.CheckoutRetrying(shopper.Identity, options.PaymentMethod, options.CheckoutAttempts, ct);
+                    answers.CheckoutRetried(retries);
                     order = placed;
                     return outcome;
                 });
@@ -94,6 +102,7 @@ public static class OpeningSurge
             ["orders"] = ledger.Shoppers.Sum(s => s.Snapshot().Orders.Count),
             ["hold.answered"] = answers.HoldsAnswered,
             ["http.5xx"] = answers.ServerErrors,
+            ["checkout.retries"] = answers.CheckoutRetries,
         };
         return Report("opening-surge", options.Target, startedAt, result, audit,
             new Dictionary<string, string>(StringComparer.Ordinal)
@@ -103,11 +112,13 @@ public static class OpeningSurge
                 ["per-shopper-limit"] = S($"{options.PerShopperLimit}"),
                 ["arrival"] = S($"{options.Arrival.TotalSeconds}s"),
                 ["payment-method"] = options.PaymentMethod,
+                ["checkout-attempts"] = S($"{options.CheckoutAttempts}"),
             },
             metrics,
             [
                 "Open model: shoppers arrive evenly within the arrival window; each hold is timed from its intended arrival, so a stall cannot hide.",
                 needsPayment ? "Payments go through the sandbox gateway; the audit waits for their webhooks." : "Cash on delivery: orders are confirmed at checkout, no payment step.",
+                S($"A checkout answered 503 or not at all is retried with its Idempotency-Key after Retry-After, up to {options.CheckoutAttempts} tries in all; its step is timed from the first try to the last answer, and the 5xx count is of last answers (checkout.retries counts the retries)."),
             ]);
     }
 }
@@ -132,10 +143,15 @@ internal sealed class SurgeAnswers
 {
     private long _holdsAnswered;
     private long _serverErrors;
+    private long _checkoutRetries;
 
     public long HoldsAnswered => Interlocked.Read(ref _holdsAnswered);
 
     public long ServerErrors => Interlocked.Read(ref _serverErrors);
+
+    public long CheckoutRetries => Interlocked.Read(ref _checkoutRetries);
+
+    public void CheckoutRetried(int retries) => Interlocked.Add(ref _checkoutRetries, retries);
 
     public void Hold(StepOutcome hold)
     {

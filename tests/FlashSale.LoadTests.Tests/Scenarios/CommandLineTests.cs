@@ -91,5 +91,16 @@ public sealed class CommandLineTests(KestrelApi api) : IDisposable
         Assert.Empty(Directory.EnumerateFileSystemEntries(_reports));
     }
 
+    [Theory]
+    [InlineData("0")]
+    [InlineData("21")]
+    public async Task An_opening_surge_with_checkout_attempts_out_of_range_is_refused_before_any_load(string attempts)
+    {
+        var exit = await LoadTestProgram.CreateApp().RunAsync(["opening-surge", "--url", api.Url.ToString(), "--quiet", "--reports", _reports, "--checkout-attempts", attempts]);
+
+        Assert.NotEqual(ExitCodes.Passed, exit);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(_reports));
+    }
+
     public void Dispose() => Directory.Delete(_reports, recursive: true);
 }
