@@ -33,7 +33,7 @@ public sealed class OpeningSurgeSettings : RunSettings
     public string PaymentMethod { get; init; } = PaymentMethods.CashOnDelivery;
 
     [CommandOption("--checkout-attempts <N>")]
-    [Description("Tries per checkout: a 503 or a timeout is retried with the same Idempotency-Key after Retry-After, as the contract allows; 1 never retries.")]
+    [Description("Tries per checkout: a 503, a timeout or a 409 idempotency-key-in-flight is retried with the same Idempotency-Key after Retry-After, as the contract allows; 1 never retries.")]
     [DefaultValue(4)]
     public int CheckoutAttempts { get; init; } = 4;
 

@@ -160,8 +160,8 @@ public sealed class SaleClient : IDisposable
     }
 
     /// <summary>
-    /// POST /api/checkout as a client that follows the contract: an answer of <c>unavailable</c>
-    /// (503) or none at all (a timeout) is retried with the same <c>Idempotency-Key</c>, after the
+    /// POST /api/checkout as a client that follows the contract: an answer that settles nothing
+    /// (see <see cref="ContractRetry"/>) is retried with the same <c>Idempotency-Key</c>, after the
     /// answer's <c>Retry-After</c>, up to <paramref name="attempts"/> tries in all. A retry of a
     /// checkout that did go through answers the same order, so no retry can place a second one.
     /// </summary>

@@ -21,8 +21,9 @@ public sealed record OpeningSurgeOptions
     public string PaymentMethod { get; init; } = PaymentMethods.CashOnDelivery;
 
     /// <summary>
-    /// Tries per checkout, as a client following the contract makes them: a 503 or a timeout is
-    /// retried with the same <c>Idempotency-Key</c> (<see cref="ContractRetry"/>); 1 never retries.
+    /// Tries per checkout, as a client following the contract makes them: an answer that settles
+    /// nothing (a 503, none in time, a 409 <c>idempotency-key-in-flight</c>) is retried with the
+    /// same <c>Idempotency-Key</c> (<see cref="ContractRetry"/>); 1 never retries.
     /// </summary>
     public int CheckoutAttempts { get; init; } = 4;
 }
@@ -118,7 +119,7 @@ public static class OpeningSurge
             [
                 "Open model: shoppers arrive evenly within the arrival window; each hold is timed from its intended arrival, so a stall cannot hide.",
                 needsPayment ? "Payments go through the sandbox gateway; the audit waits for their webhooks." : "Cash on delivery: orders are confirmed at checkout, no payment step.",
-                S($"A checkout answered 503 or not at all is retried with its Idempotency-Key after Retry-After, up to {options.CheckoutAttempts} tries in all; its step is timed from the first try to the last answer, and the 5xx count is of last answers (checkout.retries counts the retries)."),
+                S($"A checkout answered 503, not at all, or 409 idempotency-key-in-flight is retried with its Idempotency-Key after Retry-After, up to {options.CheckoutAttempts} tries in all; its step is timed from the first try to the last answer, and the 5xx count is of last answers (checkout.retries counts the retries)."),
             ]);
     }
 }
