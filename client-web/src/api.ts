@@ -215,8 +215,9 @@ export const sandboxPay = (paymentId: string, outcome: "succeeded" | "failed") =
  * Checkout with an Idempotency-Key that survives a lost answer: the key is kept until the server's
  * final word arrives, so pressing the button again after a dropped connection, a 503 (the
  * contract's "unavailable: a retry may succeed") or a 409 `idempotency-key-in-flight` retries the
- * same checkout instead of placing a second one. A busy engine can answer 503 for a checkout that went through: the retry
- * then answers that order, where a new key would find the cart already empty.
+ * same checkout instead of placing a second one. A busy engine can answer 503 for a checkout
+ * that went through: the retry then answers that order, where a new key would find the cart
+ * already empty.
  */
 export async function checkout(path: string, paymentMethod: string, as: Caller, delivery?: Delivery): Promise<Order> {
   const body = { paymentMethod, delivery };
