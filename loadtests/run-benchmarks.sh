@@ -9,7 +9,7 @@
 # It refuses to start when the 1-minute load average is above 1.5 per core (nproc), unless --busy-ok
 # is given; the reports then say the run was busy. The load average is printed before and after each step.
 #   cold: the opening surge on a freshly started API process, then the same surge once it is warm;
-#         COLD_VARIANTS="default durable tiered-compilation-off tiered-pgo-off call-counting-delay-0 ready-to-run" picks the
+#         COLD_VARIANTS="default warm-up-off durable tiered-compilation-off tiered-pgo-off call-counting-delay-0 ready-to-run" picks the
 #         runtime settings to compare (default: "default"; every variant runs in memory but "durable", which runs on a fresh data folder), COLD_SHOPPERS (20000) and COLD_ARRIVAL (2) its size,
 #         COLD_WARM_SECONDS (20) how long a closed hot-lot run warms the process between the two surges.
 #   cluster: 3 silos and 2 API nodes as scripts/cluster.sh runs them (Redis with appendfsync always), in their
@@ -85,6 +85,12 @@ wait_healthy() { # url
   for _ in $(seq 1 240); do curl -fs "$1/health" >/dev/null 2>&1 && return 0; sleep 0.5; done
   echo "$1 did not become healthy" >&2; exit 1
 }
+# An API host serves as soon as /health says so, but runs its surge-path warm-up (a few seconds
+# of its own requests) right after: a benchmark that starts then would share the machine with it.
+wait_warm() { # url
+  for _ in $(seq 1 240); do curl -fs "$1/health/warm-up" >/dev/null 2>&1 && return 0; sleep 0.5; done
+  echo "$1 did not finish its warm-up" >&2; exit 1
+}
 wait_up() { # url
   for _ in $(seq 1 240); do curl -fs "$1/ping" >/dev/null 2>&1 && return 0; sleep 0.5; done
   echo "$1 did not answer" >&2; exit 1
@@ -109,7 +115,7 @@ durable_label="embedded, durable (Garnet, $([ "$fsync_every_commit" = true ] && 
 if want durable-embedded; then
   start embedded-durable api/FlashSale.Api "$api_dll" --urls "http://127.0.0.1:$embedded_durable_port" --no-demo --data "$run/embedded-durable-data" \
     --FlashSale:Data:FsyncEveryCommit="$fsync_every_commit" --FlashSale:RateLimits:Enabled=false --Orleans:SiloPort=$((silo_port + 2)) --Orleans:GatewayPort=$((gateway_port + 2)) --Logging:LogLevel:Default=Warning
-  wait_healthy "http://127.0.0.1:$embedded_durable_port"
+  wait_warm "http://127.0.0.1:$embedded_durable_port"
 fi
 start lua loadtests/FlashSale.RedisLuaBaseline bin/Release/net10.0/FlashSale.RedisLuaBaseline.dll \
   --urls "http://127.0.0.1:$lua_port" --Redis="127.0.0.1:$redis_fast"
@@ -122,9 +128,9 @@ if want baselines || want marketplace || want profile-durable; then
   wait_healthy "http://127.0.0.1:$silo_http"
   start durable api/FlashSale.Api "$api_dll" --FlashSale:Redis="127.0.0.1:$redis_durable" --FlashSale:Cluster:ClusterId=bench \
     --urls "http://127.0.0.1:$durable_port" --no-demo --FlashSale:RateLimits:Enabled=false --Logging:LogLevel:Default=Warning
-  wait_healthy "http://127.0.0.1:$durable_port"
+  wait_warm "http://127.0.0.1:$durable_port"
 fi
-wait_healthy "http://127.0.0.1:$embedded_port"
+wait_warm "http://127.0.0.1:$embedded_port"
 wait_up "http://127.0.0.1:$lua_port"
 wait_up "http://127.0.0.1:$lua_durable_port"
 
@@ -184,7 +190,7 @@ start_api() { # name, working dir, dll, port, silo port offset, environment assi
     --Orleans:SiloPort=$((silo_port + offset)) --Orleans:GatewayPort=$((gateway_port + offset)) --Logging:LogLevel:Default=Warning) >"$run/$name.log" 2>&1 &
   pids+=($!)
   echo $! >"$run/$name.pid"
-  wait_healthy "http://127.0.0.1:$port"
+  wait_warm "http://127.0.0.1:$port"
 }
 stop_api() { # name
   local pid; pid=$(cat "$run/$1.pid")
@@ -198,6 +204,8 @@ want cold && {
     case $variant in
       default) ;;
       durable) storage=(--data "$run/cold-durable-data") ;;
+      # The host as it was before its surge-path warm-up (FlashSale:WarmUp), to measure what the warm-up buys.
+      warm-up-off) envs=(FlashSale__WarmUp__Enabled=false) ;;
       tiered-compilation-off) envs=(DOTNET_TieredCompilation=0) ;;
       tiered-pgo-off) envs=(DOTNET_TieredPGO=0) ;;
       # The runtime waits until no new method was jitted for 100 ms before it counts calls towards
@@ -207,7 +215,7 @@ want cold && {
         [ -d "$run/api-r2r" ] || dotnet publish api/FlashSale.Api -c Release -r linux-x64 --self-contained false \
           -p:PublishReadyToRun=true -o "$run/api-r2r" --nologo -v q >/dev/null
         dir=$run/api-r2r; dll=FlashSale.Api.dll ;;
-      *) echo "unknown cold variant '$variant' (default, durable, tiered-compilation-off, tiered-pgo-off, call-counting-delay-0, ready-to-run)" >&2; continue ;;
+      *) echo "unknown cold variant '$variant' (default, warm-up-off, durable, tiered-compilation-off, tiered-pgo-off, call-counting-delay-0, ready-to-run)" >&2; continue ;;
     esac
     offset=$((offset + 1)); port=$((base + 83))
     echo "==> cold ($variant): starting a fresh API process"
@@ -308,8 +316,8 @@ if want cluster; then
     exec scripts/cluster.sh start) >"$run/cluster.log" 2>&1 &
   cluster_pid=$!
   pids+=("$cluster_pid")
-  wait_healthy "http://127.0.0.1:$cluster_api1"
-  wait_healthy "http://127.0.0.1:$cluster_api2"
+  wait_warm "http://127.0.0.1:$cluster_api1"
+  wait_warm "http://127.0.0.1:$cluster_api2"
   cluster_nodes="http://127.0.0.1:$cluster_api1,http://127.0.0.1:$cluster_api2"
   harness cluster-baselines baselines --url "$cluster_nodes" --redis-lua "http://127.0.0.1:$lua_durable_port" \
     --concurrency 64 --duration 15 --warm-up 3 --label "cluster: 3 silos + 2 API nodes, Redis appendfsync always; redis-lua here is appendfsync always"

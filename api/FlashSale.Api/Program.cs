@@ -6,6 +6,7 @@ using FlashSale.Api.Hubs;
 using FlashSale.Api.Identity;
 using FlashSale.Api.Payments;
 using FlashSale.Api.Phone;
+using FlashSale.Api.WarmUp;
 using FlashSale.Cluster;
 using FlashSale.Cluster.Embedded;
 
@@ -27,6 +28,7 @@ builder.AddFlashSaleApi();
 builder.AddFlashSaleLiveStock();
 builder.AddFlashSalePaymentsApi();
 builder.Services.AddSingleton<FlashSale.Api.Phone.PhoneGateway>();
+builder.AddSurgePathWarmUp();
 
 var app = builder.Build();
 
@@ -55,6 +57,7 @@ app.MapPaymentMethodsApi();
 app.MapLiveStock();
 app.MapFlashSalePaymentsApi();
 app.MapOperationsApi();
+app.MapSurgePathWarmUp();
 app.MapFulfilmentApi();
 app.MapLedgerApi();
 app.MapPhoneApi();

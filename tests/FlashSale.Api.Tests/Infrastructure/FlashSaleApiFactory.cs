@@ -96,6 +96,10 @@ public class FlashSaleApiFactory : WebApplicationFactory<Program>, IAsyncLifetim
         // their own tests (RateLimitTests), with their own factory.
         builder.UseSetting("FlashSale:RateLimits:Enabled", RateLimited ? "true" : "false");
 
+        // The in-process test server has no socket to warm through; the warm-up has its own tests
+        // (SurgePathWarmUpTests), on real Kestrel.
+        builder.UseSetting("FlashSale:WarmUp:Enabled", "false");
+
         // The engine deadline (3 s in a deployment) has its own tests (EngineFaultTests); here it
         // must not turn a slow first call on a loaded machine into a 503.
         builder.UseSetting("FlashSale:Engine:CallTimeout", "00:00:30");

@@ -98,6 +98,7 @@ public class LiveApp : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("Orleans:SiloPort", _siloPort.ToString(CultureInfo.InvariantCulture));
         builder.UseSetting("Orleans:GatewayPort", _gatewayPort.ToString(CultureInfo.InvariantCulture));
         builder.UseSetting("FlashSale:Demo:Seed", "false");
+        builder.UseSetting("FlashSale:WarmUp:Enabled", "false"); // it has its own tests (SurgePathWarmUpTests)
         builder.UseSetting("FlashSale:Data:InMemory", "true");
         builder.UseSetting("FlashSale:Identity:Operators:0", OperatorPhone);
         // Every hold (10 minutes) counts as expiring soon, so the seller's dashboard shows the count.

@@ -56,6 +56,9 @@ public sealed class NodeProcess(
         // The cluster's secrets are given to every node in its environment, as scripts/cluster.sh does.
         start.Environment["DOTNET_ENVIRONMENT"] = environment;
         start.Environment["ASPNETCORE_ENVIRONMENT"] = environment;
+        // The surge-path warm-up has its own tests (SurgePathWarmUpTests); here it would only take
+        // CPU from each start's own checks, restarts after a kill included.
+        start.Environment["FlashSale__WarmUp__Enabled"] = "false";
         foreach (var (key, value) in sharedSecrets ? ClusterSecrets : [])
         {
             start.Environment[key] = value;

@@ -41,6 +41,7 @@ public sealed class KestrelApi : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("Orleans:SiloPort", _siloPort.ToString(CultureInfo.InvariantCulture));
         builder.UseSetting("Orleans:GatewayPort", _gatewayPort.ToString(CultureInfo.InvariantCulture));
         builder.UseSetting("FlashSale:Demo:Seed", "false");
+        builder.UseSetting("FlashSale:WarmUp:Enabled", "false"); // it has its own tests (SurgePathWarmUpTests)
         builder.UseSetting("FlashSale:Data:InMemory", "true");
         builder.UseSetting("FlashSale:RateLimits:Enabled", "false"); // one address sends the whole load
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
