@@ -81,20 +81,15 @@ start() { # name, working dir, dll, args...
   pids+=($!)
   echo $! >"$run/$name.pid"
 }
-wait_healthy() { # url
-  for _ in $(seq 1 240); do curl -fs "$1/health" >/dev/null 2>&1 && return 0; sleep 0.5; done
-  echo "$1 did not become healthy" >&2; exit 1
+wait_for() { # url, what it failed to do
+  for _ in $(seq 1 240); do curl -fs "$1" >/dev/null 2>&1 && return 0; sleep 0.5; done
+  echo "$1: $2" >&2; exit 1
 }
+wait_healthy() { wait_for "$1/health" "did not become healthy"; } # url
 # An API host serves as soon as /health says so, but runs its surge-path warm-up (a few seconds
 # of its own requests) right after: a benchmark that starts then would share the machine with it.
-wait_warm() { # url
-  for _ in $(seq 1 240); do curl -fs "$1/health/warm-up" >/dev/null 2>&1 && return 0; sleep 0.5; done
-  echo "$1 did not finish its warm-up" >&2; exit 1
-}
-wait_up() { # url
-  for _ in $(seq 1 240); do curl -fs "$1/ping" >/dev/null 2>&1 && return 0; sleep 0.5; done
-  echo "$1 did not answer" >&2; exit 1
-}
+wait_warm() { wait_for "$1/health/warm-up" "did not finish its warm-up"; } # url
+wait_up() { wait_for "$1/ping" "did not answer"; } # url
 
 api_dll=bin/Release/net10.0/FlashSale.Api.dll
 if want profile || want profile-surge || want profile-durable; then
